@@ -1,0 +1,295 @@
+"""Annotations: a reviewer's notes on works (and optionally on one claim).
+
+Where they live
+---------------
+The source of truth is a small writable SQLite file *beside* the store:
+``data/kb.db`` -> ``data/annotations.db`` (see :func:`annotations_path`).
+
+* ``kb serve`` opens ``kb.db`` immutable, so notes written through the web go
+  to ``annotations.db`` (mounted as a second, mutable Datasette database).
+* The build never writes ``annotations.db``; it only *mirrors* its rows into the
+  ``annotations`` table of the new ``kb.db`` before the atomic swap
+  (:func:`carry_over`), so exports and SQL joins over ``kb.db`` see them.
+* A deleted/corrupt ``kb.db`` loses no note (they are in ``annotations.db``);
+  a deleted ``annotations.db`` is re-seeded from the mirror in ``kb.db``
+  (:func:`open_annotations` with ``recover_from``).  Only losing both loses notes.
+
+Identity: ``key`` is ``works.key`` (kept stable across rebuilds by the resolver's
+``work_keys`` table).  An annotation whose work is gone stays and is listed by
+:func:`orphaned`; it re-attaches by itself when a work with that key returns.
+Claim ids change on every re-ingest, so an annotation on a claim also stores an
+anchor (``claim_document_id``, ``claim_text``) and :func:`anchor_claims` maps it
+to the current claim id after each build.
+
+    >>> db = open_annotations(annotations_path("data/kb.db"))
+    >>> row = add(db, "smith2003", "Good survey.", author="ana")
+    >>> [a["text"] for a in list_annotations(db, key="smith2003")]
+    ['Good survey.']
+    >>> orphaned(db, work_keys(store.connect("data/kb.db")))
+"""
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from . import store
+
+ANNOTATIONS_FILE = "annotations.db"
+TABLE = "annotations"
+MAX_TEXT = 20_000      # characters in one note
+MAX_KEY = 200
+MAX_AUTHOR = 200
+
+
+class AnnotationError(ValueError):
+    """A bad annotation request (empty text, unknown id ...)."""
+
+
+def annotations_path(db_path: str | Path) -> Path:
+    """The annotations file that belongs to store ``db_path``.
+
+    >>> annotations_path("data/kb.db")
+    PosixPath('data/annotations.db')
+    """
+    return Path(db_path).with_name(ANNOTATIONS_FILE)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def ensure_table(db: sqlite_utils.Database) -> None:
+    """Create/upgrade the annotations table (columns from kb.store.TABLES)."""
+    spec = store.TABLES[TABLE]
+    table = db[TABLE]
+    if not table.exists():
+        table.create(spec["columns"], pk=spec["pk"])
+    else:
+        have = set(table.columns_dict)
+        for col, typ in spec["columns"].items():
+            if col not in have:
+                table.add_column(col, typ)
+    table.create_index(["key"], if_not_exists=True)
+    # uid is the identity used to carry rows between files
+    for row in db.query(f"SELECT id FROM {TABLE} WHERE uid IS NULL"):
+        table.update(row["id"], {"uid": uuid.uuid4().hex})
+
+
+def open_annotations(path: str | Path,
+                     recover_from: str | Path | None = None) -> sqlite_utils.Database:
+    """Open (creating if needed) the annotations file at ``path``.
+
+    When the file is new and ``recover_from`` names an existing store whose
+    ``annotations`` table has rows (the build's mirror), they are copied in.
+    """
+    path = Path(path)
+    new = not path.exists() or path.stat().st_size == 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=60)
+    db = sqlite_utils.Database(conn)
+    ensure_table(db)
+    if new and recover_from and Path(recover_from).exists():
+        recover(db, recover_from)
+    return db
+
+
+def recover(db: sqlite_utils.Database, store_path: str | Path) -> int:
+    """Copy annotations mirrored in store ``store_path`` that ``db`` lacks."""
+    try:
+        src = sqlite3.connect(f"file:{Path(store_path)}?mode=ro", uri=True, timeout=60)
+    except sqlite3.Error:
+        return 0
+    try:
+        return recover_from_db(db, sqlite_utils.Database(src))
+    except sqlite3.DatabaseError:      # not a database (corrupt store)
+        return 0
+    finally:
+        src.close()
+
+
+def recover_from_db(db: sqlite_utils.Database, other: sqlite_utils.Database) -> int:
+    """Copy the rows of ``other``'s annotations table that ``db`` lacks (by uid)."""
+    if not other[TABLE].exists():
+        return 0
+    have = {r["uid"] for r in db.query(f"SELECT uid FROM {TABLE}")}
+    cols = set(store.TABLES[TABLE]["columns"]) - {"id"}
+    added = 0
+    with db.conn:
+        for row in list(other.query(f"SELECT * FROM {TABLE} ORDER BY id")):
+            row = {k: v for k, v in row.items() if k in cols}
+            if row.get("uid") in have:
+                continue
+            row["uid"] = row.get("uid") or uuid.uuid4().hex
+            db[TABLE].insert(row)
+            have.add(row["uid"])
+            added += 1
+    return added
+
+
+def _clean_text(text: str | None, what: str, limit: int, required: bool) -> str | None:
+    text = (text or "").replace("\x00", "").strip()
+    if not text:
+        if required:
+            raise AnnotationError(f"{what} must not be empty")
+        return None
+    if len(text) > limit:
+        raise AnnotationError(f"{what} is too long ({len(text)} > {limit} characters)")
+    return text
+
+
+def add(db: sqlite_utils.Database, key: str, text: str, author: str | None = None,
+        claim_id: int | None = None, claim: dict | None = None) -> dict:
+    """Add a note on work ``key`` (optionally on claim ``claim_id``); returns the row.
+
+    ``claim`` is the claim's row ({document_id, text}) used as a stable anchor.
+    """
+    key = _clean_text(key, "key", MAX_KEY, True)
+    text = _clean_text(text, "text", MAX_TEXT, True)
+    author = _clean_text(author, "author", MAX_AUTHOR, False)
+    now = _now()
+    row = {"key": key, "claim_id": claim_id, "text": text, "author": author,
+           "created": now, "updated": now, "uid": uuid.uuid4().hex,
+           "claim_document_id": (claim or {}).get("document_id"),
+           "claim_text": (claim or {}).get("text")}
+    with db.conn:
+        pk = db[TABLE].insert(row).last_pk
+    return get(db, pk)
+
+
+def get(db: sqlite_utils.Database, annotation_id: int) -> dict | None:
+    """One annotation by id, or None."""
+    rows = list(db.query(f"SELECT * FROM {TABLE} WHERE id = ?", [annotation_id]))
+    return rows[0] if rows else None
+
+
+def update(db: sqlite_utils.Database, annotation_id: int, text: str | None = None,
+           author: str | None = None) -> dict:
+    """Change the text (and/or author) of a note; bumps ``updated``."""
+    if get(db, annotation_id) is None:
+        raise AnnotationError(f"no annotation with id {annotation_id}")
+    changes: dict = {"updated": _now()}
+    if text is not None:
+        changes["text"] = _clean_text(text, "text", MAX_TEXT, True)
+    if author is not None:
+        changes["author"] = _clean_text(author, "author", MAX_AUTHOR, False)
+    with db.conn:
+        db[TABLE].update(annotation_id, changes)
+    return get(db, annotation_id)
+
+
+def delete(db: sqlite_utils.Database, annotation_id: int) -> bool:
+    """Delete a note; True when it existed."""
+    with db.conn:
+        cur = db.execute(f"DELETE FROM {TABLE} WHERE id = ?", [annotation_id])
+    return cur.rowcount > 0
+
+
+def list_annotations(db: sqlite_utils.Database, key: str | None = None) -> list[dict]:
+    """All notes (or those on ``key``), oldest first."""
+    if key is None:
+        return list(db.query(f"SELECT * FROM {TABLE} ORDER BY id"))
+    return list(db.query(f"SELECT * FROM {TABLE} WHERE key = ? ORDER BY id", [key]))
+
+
+def work_keys(kb_db: sqlite_utils.Database | None) -> set[str]:
+    """Every ``works.key`` in a store (empty when there is no store/table)."""
+    if kb_db is None or not kb_db["works"].exists():
+        return set()
+    return {r["key"] for r in kb_db.query("SELECT key FROM works WHERE key IS NOT NULL")}
+
+
+def orphaned(db: sqlite_utils.Database, keys: set[str]) -> list[dict]:
+    """Notes whose key is not among ``keys`` (the store's current work keys)."""
+    return [a for a in list_annotations(db) if a["key"] not in keys]
+
+
+def claim_row(kb_db: sqlite_utils.Database | None, claim_id: int) -> dict | None:
+    """The claim ``claim_id`` of a store ({id, document_id, text}), or None."""
+    if kb_db is None or not kb_db["claims"].exists():
+        return None
+    rows = list(kb_db.query("SELECT id, document_id, text FROM claims WHERE id = ?",
+                            [claim_id]))
+    return rows[0] if rows else None
+
+
+def anchor_claims(db: sqlite_utils.Database, kb_db: sqlite_utils.Database) -> int:
+    """Point each claim note at the current id of its anchored claim.
+
+    A claim that is gone leaves ``claim_id`` NULL (the anchor stays, so it
+    re-attaches when the claim returns).  Returns how many ids changed.
+    """
+    if not kb_db["claims"].exists():
+        return 0
+    changed = 0
+    with db.conn:
+        for a in db.query(f"SELECT id, claim_id, claim_document_id, claim_text FROM {TABLE}"
+                          " WHERE claim_text IS NOT NULL"):
+            hit = list(kb_db.query(
+                "SELECT id FROM claims WHERE document_id = ? AND text = ? ORDER BY id LIMIT 1",
+                [a["claim_document_id"], a["claim_text"]]))
+            new_id = hit[0]["id"] if hit else None
+            if new_id != a["claim_id"]:
+                db[TABLE].update(a["id"], {"claim_id": new_id})
+                changed += 1
+    return changed
+
+
+def mirror(db: sqlite_utils.Database, kb_db: sqlite_utils.Database) -> int:
+    """Replace the ``annotations`` table of store ``kb_db`` with ``db``'s rows."""
+    rows = list_annotations(db)
+    ensure_table(kb_db)
+    with kb_db.conn:
+        kb_db.execute(f"DELETE FROM {TABLE}")
+        if rows:
+            kb_db[TABLE].insert_all(rows)
+    return len(rows)
+
+
+def carry_over(db_path: str | Path, new_store: sqlite_utils.Database,
+               echo=None) -> dict:
+    """Build hook: keep every note across a rebuild of store ``db_path``.
+
+    Opens ``annotations.db`` beside ``db_path``; when that file is missing it is
+    re-seeded from the mirror in the old store (``db_path``) and in
+    ``new_store`` (the build's copy of it).  Then re-anchors claim notes on the
+    freshly built ``new_store`` and mirrors the notes into it.  Call before the
+    new store is swapped in.  Never deletes a note and never fails the build:
+    an unreadable annotations file is reported through ``echo`` and the old
+    mirror in ``new_store`` is left as it was.
+    """
+    old = Path(db_path)
+    path = annotations_path(old)
+    try:
+        lost = not path.exists() or path.stat().st_size == 0
+        db = open_annotations(path, recover_from=old if old.exists() else None)
+    except (sqlite3.Error, OSError) as e:
+        if echo:
+            echo(f"warning: {path}: cannot open annotations ({e}); "
+                 "kept the annotations already in the store")
+        return {"annotations": None, "error": str(e)}
+    try:
+        if lost:
+            recover_from_db(db, new_store)
+        anchored = anchor_claims(db, new_store)
+        mirrored = mirror(db, new_store)
+        return {"annotations": mirrored, "reanchored": anchored,
+                "orphaned": len(orphaned(db, work_keys(new_store)))}
+    except sqlite3.DatabaseError as e:
+        if echo:
+            echo(f"warning: {path}: cannot read annotations ({e}); "
+                 "kept the annotations already in the store")
+        return {"annotations": None, "error": str(e)}
+    finally:
+        db.conn.close()
+
+
+def open_store_readonly(db_path: str | Path) -> sqlite_utils.Database | None:
+    """Open store ``db_path`` read-only (None when it does not exist)."""
+    if not Path(db_path).exists():
+        return None
+    conn = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True, timeout=60)
+    return sqlite_utils.Database(conn)

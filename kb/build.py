@@ -1,0 +1,314 @@
+"""Build: files -> the SQLite store, incrementally, atomically, in parallel.
+
+    >>> summary = build(["data/corpus"], "data/kb.db", jobs=2)
+    >>> summary.documents, summary.failures
+
+* Incremental: a document whose sha256 is unchanged is not re-processed.
+* Atomic: the store is copied beside the old one (``kb.db.tmp``), updated
+  there and swapped in with ``os.replace``; a crash or Ctrl-C leaves the
+  previous store whole, and the next build starts from it again.
+* Locked: a second build on the same store stops with a clear message
+  (or waits, with ``wait``).
+* Errors: an unreadable file is reported by name, recorded in
+  ``build_errors``, and the rest goes on; its earlier rows are kept.
+* Parallel: per-document work runs in a ``concurrent.futures`` executor —
+  processes locally (``jobs``), or a Dask cluster (``scheduler``) through
+  ``distributed.Client.get_executor()``.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import sys
+import time
+from collections import deque
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from filelock import FileLock, Timeout
+
+from . import annotate, store
+from .read import FORMATS, ReadError
+
+DEFAULT_CORPUS = Path("data/corpus")
+DEFAULT_DB = Path("data/kb.db")
+
+
+class BuildError(Exception):
+    """A build that cannot start or finish (the old store is untouched)."""
+
+
+@dataclass
+class Summary:
+    documents: int = 0
+    processed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    refs: int = 0
+    claims: int = 0
+    citations: int = 0
+    works: int = 0
+    authors: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        return (f"{self.documents} documents ({self.processed} processed, "
+                f"{self.unchanged} unchanged, {self.removed} removed), "
+                f"{self.refs} refs, {self.claims} claims, {self.citations} citations, "
+                f"{self.works} works, {self.authors} authors, "
+                f"{len(self.failures)} failures in {self.seconds:.1f}s")
+
+
+# --- inputs -----------------------------------------------------------------
+
+def find_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Expand directories; returns (readable-looking files, [(path, problem)])."""
+    files, problems = [], []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts):
+                    if f.suffix.lower() in FORMATS:
+                        files.append(f)
+                    else:
+                        problems.append((str(f), f"unsupported file type {f.suffix or '(none)'!r}"))
+        elif p.is_file():
+            files.append(p)
+        else:
+            problems.append((str(p), "no such file or directory"))
+    return files, problems
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def work(path: str):
+    """Per-document job run in a worker: ('ok', DocResult) or ('error', reason)."""
+    from .pipeline import process
+    try:
+        return "ok", process(path)
+    except ReadError as e:
+        return "error", e.reason
+    except RecursionError:
+        return "error", "document too deeply nested to process"
+    except Exception as e:  # a bug must not stop the build; it is reported
+        return "error", f"internal error {type(e).__name__}: {str(e)[:300]}"
+
+
+# --- executors ----------------------------------------------------------------
+
+class InlineExecutor(Executor):
+    """Runs jobs in this process (jobs=1): same interface as the pools."""
+
+    def submit(self, fn, *args, **kwargs):
+        fut: Future = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as e:  # noqa: BLE001 - handed to the caller
+            fut.set_exception(e)
+        return fut
+
+
+def make_executor(jobs: int = 1, scheduler: str | None = None):
+    """(executor, closer): local processes, inline, or a Dask cluster."""
+    if scheduler:
+        from distributed import Client
+        client = Client(scheduler)
+        return client.get_executor(), client.close
+    if jobs and jobs > 1:
+        ex = ProcessPoolExecutor(max_workers=jobs)
+        return ex, ex.shutdown
+    ex = InlineExecutor()
+    return ex, ex.shutdown
+
+
+def run_jobs(executor, fn: Callable, items: list, window: int) -> Iterator[tuple]:
+    """Yield (item, result) as jobs finish, never more than ``window`` in flight."""
+    pending: deque = deque()
+    it = iter(items)
+    for item in it:
+        pending.append((item, executor.submit(fn, item)))
+        if len(pending) >= window:
+            break
+    while pending:
+        item, fut = pending.popleft()
+        yield item, fut.result()
+        nxt = next(it, None)
+        if nxt is not None:
+            pending.append((nxt, executor.submit(fn, nxt)))
+
+
+# --- the build ------------------------------------------------------------------
+
+def build(paths: Iterable[str | Path] | None = None, db_path: str | Path = DEFAULT_DB,
+          jobs: int = 1, scheduler: str | None = None, full: bool = False,
+          wait: bool = False, progress: bool = True,
+          echo: Callable[[str], None] | None = None) -> Summary:
+    """Build or update the store at ``db_path`` from ``paths`` (files or dirs)."""
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(db_path) + ".lock")
+    try:
+        lock.acquire(timeout=-1 if wait else 0)
+    except Timeout:
+        raise BuildError(f"another kb build is running on {db_path} "
+                         f"(lock {db_path}.lock); wait for it or use --wait") from None
+    try:
+        return _build_locked(list(paths or [DEFAULT_CORPUS]), db_path, jobs,
+                             scheduler, full, progress, echo or _stderr)
+    finally:
+        lock.release()
+
+
+def _stderr(msg: str) -> None:
+    print(msg, file=sys.stderr)
+
+
+def _build_locked(paths, db_path: Path, jobs, scheduler, full, progress, echo) -> Summary:
+    t0 = time.perf_counter()
+    summary = Summary()
+    tmp = db_path.with_name(db_path.name + ".tmp")
+    for stale in (tmp, Path(str(tmp) + "-journal"), Path(str(tmp) + "-wal")):
+        stale.unlink(missing_ok=True)  # left by a killed build
+    try:
+        copy_store(db_path, tmp)
+        db = store.open_db(tmp)
+        with db.conn:
+            db.execute("DELETE FROM build_errors")
+        files, problems = find_files(paths)
+        for path, problem in problems:
+            _fail(db, summary, echo, path, problem)
+        todo, keep_ids = plan(db, files, full, summary, echo)
+        removed = [d for d in db["documents"].pks if d not in keep_ids]
+        for doc_id in removed:
+            store.delete_document(db, doc_id)
+        summary.removed = len(removed)
+        process_all(db, todo, jobs, scheduler, progress, summary, echo)
+        finish(db, echo)
+        annotate.carry_over(db_path, db, echo)  # notes survive every rebuild
+        _fill_counts(db, summary)
+        db.conn.commit()
+        db.conn.execute("PRAGMA journal_mode = DELETE")
+        db.conn.close()
+        _fsync(tmp)
+        os.replace(tmp, db_path)
+    except (OSError, sqlite3.OperationalError) as e:  # e.g. disk full (ENOSPC)
+        _drop_tmp(tmp)
+        raise BuildError(f"build failed, previous store kept: {e}") from e
+    except BaseException:
+        _drop_tmp(tmp)
+        raise
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def copy_store(src: Path, dst: Path) -> None:
+    """Consistent copy of an existing store (sqlite backup API), or nothing."""
+    if not src.exists():
+        return
+    try:
+        with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
+            a.backup(b)
+    except sqlite3.OperationalError as e:  # disk full, I/O error: not the store's fault
+        raise BuildError(f"cannot copy {src} to {dst}: {e}; previous store kept") from None
+    except sqlite3.DatabaseError as e:
+        raise BuildError(f"{src}: not a kb store ({e}); move it away to rebuild") from None
+
+
+def plan(db, files: list[Path], full: bool, summary: Summary, echo):
+    """Which files to process; returns (paths, ids of documents to keep)."""
+    known = {r["id"]: r["sha256"] for r in db.query("SELECT id, sha256 FROM documents")}
+    todo, keep, seen_sha, seen_id = [], set(), {}, {}
+    for f in files:
+        doc_id = f.stem
+        try:
+            sha = sha256_of(f)
+        except OSError as e:
+            keep.add(doc_id)  # keep what was stored for it
+            _fail(db, summary, echo, str(f), f"cannot open: {e.strerror or e}", doc_id)
+            continue
+        if doc_id in seen_id:
+            _fail(db, summary, echo, str(f), f"same document id {doc_id!r} as {seen_id[doc_id]}; skipped", doc_id)
+            continue
+        if sha in seen_sha:
+            _fail(db, summary, echo, str(f), f"duplicate of {seen_sha[sha]} (same content); skipped", doc_id)
+            continue
+        seen_id[doc_id], seen_sha[sha] = str(f), str(f)
+        keep.add(doc_id)
+        if not full and known.get(doc_id) == sha:
+            summary.unchanged += 1
+        else:
+            todo.append(str(f))
+    return todo, keep
+
+
+def process_all(db, todo: list[str], jobs, scheduler, progress, summary, echo) -> None:
+    executor, close = make_executor(jobs, scheduler)
+    try:
+        results = run_jobs(executor, work, todo, window=max(2, (jobs or 1) * 4))
+        if progress and todo:
+            import click
+            with click.progressbar(results, length=len(todo), label="Reading documents",
+                                   file=sys.stderr,
+                                   item_show_func=lambda x: Path(x[0]).name if x else "") as bar:
+                for path, (status, value) in bar:
+                    _store_one(db, path, status, value, summary, echo)
+        else:
+            for path, (status, value) in results:
+                _store_one(db, path, status, value, summary, echo)
+    finally:
+        close()
+
+
+def _store_one(db, path, status, value, summary, echo) -> None:
+    if status == "ok":
+        store.write_result(db, value)
+        summary.processed += 1
+    else:
+        _fail(db, summary, echo, path, value, Path(path).stem)
+
+
+def _fail(db, summary, echo, path, reason, doc_id=None) -> None:
+    summary.failures.append((str(path), reason))
+    store.record_error(db, path, reason, doc_id)
+    echo(f"error: {path}: {reason}")
+
+
+def finish(db, echo) -> None:
+    """Cross-document stages: works and authors, then the graph metrics."""
+    from . import graph, resolve
+    resolve.resolve_store(db)
+    graph.update_store(db)
+
+
+def _fill_counts(db, summary: Summary) -> None:
+    c = store.counts(db)
+    summary.documents, summary.refs, summary.claims = c["documents"], c["refs"], c["claims"]
+    summary.citations, summary.works, summary.authors = c["citations"], c["works"], c["authors"]
+
+
+def _drop_tmp(tmp: Path) -> None:
+    """Remove a half-written copy (and its journal); never the real store."""
+    for f in (tmp, Path(str(tmp) + "-journal"), Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
+        try:
+            f.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

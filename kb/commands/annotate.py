@@ -1,0 +1,114 @@
+"""``kb annotate``: add, edit, list and delete notes on works.
+
+    kb annotate KEY "text" [--author NAME] [--claim ID]   add a note
+    kb annotate --edit ID "new text"                      change a note
+    kb annotate --list [--orphaned] [--key KEY] [--json]  list notes
+    kb annotate --delete ID                               delete a note
+
+Notes live in ``annotations.db`` beside the store (``--db data/kb.db`` ->
+``data/annotations.db``); the build mirrors them into the store.  See
+kb/annotate.py for why.
+"""
+from __future__ import annotations
+
+import json
+import os
+
+import click
+
+from .. import annotate as ann
+
+
+def _one_line(text: str, width: int = 100) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@click.command(name="annotate")
+@click.argument("key", required=False)
+@click.argument("text", required=False)
+@click.option("--db", "db_path", default="data/kb.db", show_default=True,
+              type=click.Path(dir_okay=False), help="The store (notes go beside it).")
+@click.option("--author", default=lambda: os.environ.get("KB_AUTHOR") or os.environ.get("USER"),
+              help="Who wrote the note (default $KB_AUTHOR or $USER).")
+@click.option("--claim", "claim_id", type=int, help="Attach the note to this claim id.")
+@click.option("--list", "list_", is_flag=True, help="List notes.")
+@click.option("--orphaned", is_flag=True, help="With --list: only notes whose work is gone.")
+@click.option("--key", "only_key", help="With --list: only notes on this work key.")
+@click.option("--json", "as_json", is_flag=True, help="With --list: print JSON.")
+@click.option("--delete", "delete_id", type=int, help="Delete the note with this id.")
+@click.option("--edit", "edit_id", type=int, help="Replace the text of this note with TEXT "
+              "(given as the only argument).")
+@click.option("--force", is_flag=True, help="Annotate a key that is not in the store.")
+def command(key, text, db_path, author, claim_id, list_, orphaned, only_key, as_json,
+            delete_id, edit_id, force):
+    """Add, edit, list or delete annotations on works (by work key)."""
+    modes = sum(bool(m) for m in (list_, delete_id is not None, edit_id is not None))
+    if modes > 1:
+        raise click.UsageError("use only one of --list, --delete, --edit")
+    if orphaned and not list_:
+        raise click.UsageError("--orphaned goes with --list")
+    db = ann.open_annotations(ann.annotations_path(db_path), recover_from=db_path)
+    kb_db = ann.open_store_readonly(db_path)
+    try:
+        if list_:
+            _list(db, kb_db, orphaned, only_key, as_json)
+        elif delete_id is not None:
+            if not ann.delete(db, delete_id):
+                raise click.ClickException(f"no annotation with id {delete_id}")
+            click.echo(f"deleted annotation {delete_id}")
+        elif edit_id is not None:
+            new_text = text if text is not None else key
+            if new_text is None:
+                raise click.UsageError('--edit ID needs the new text: kb annotate --edit 3 "text"')
+            try:
+                row = ann.update(db, edit_id, text=new_text)
+            except ann.AnnotationError as e:
+                raise click.ClickException(str(e))
+            click.echo(f"updated annotation {row['id']} on {row['key']}")
+        else:
+            _add(db, kb_db, key, text, author, claim_id, force)
+    finally:
+        db.conn.close()
+        if kb_db is not None:
+            kb_db.conn.close()
+
+
+def _add(db, kb_db, key, text, author, claim_id, force):
+    if not key or text is None:
+        raise click.UsageError('give a work key and the text: kb annotate KEY "text"')
+    keys = ann.work_keys(kb_db)
+    if key not in keys and not force:
+        where = "the store is empty or missing" if not keys else "it is not in works.key"
+        raise click.ClickException(f"no work with key {key!r} ({where}); "
+                                   "use --force to annotate it anyway")
+    claim = None
+    if claim_id is not None:
+        claim = ann.claim_row(kb_db, claim_id)
+        if claim is None and not force:
+            raise click.ClickException(f"no claim with id {claim_id}")
+    try:
+        row = ann.add(db, key, text, author=author, claim_id=claim_id, claim=claim)
+    except ann.AnnotationError as e:
+        raise click.ClickException(str(e))
+    click.echo(f"added annotation {row['id']} on {row['key']}")
+
+
+def _list(db, kb_db, orphaned, only_key, as_json):
+    keys = ann.work_keys(kb_db)
+    rows = ann.orphaned(db, keys) if orphaned else ann.list_annotations(db, key=only_key)
+    if only_key:
+        rows = [r for r in rows if r["key"] == only_key]
+    for r in rows:
+        r["orphaned"] = r["key"] not in keys
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("no orphaned annotations" if orphaned else "no annotations")
+        return
+    for r in rows:
+        flag = " [orphaned]" if r["orphaned"] else ""
+        claim = f" claim={r['claim_id']}" if r["claim_id"] is not None else ""
+        click.echo(f"{r['id']}\t{r['key']}{flag}{claim}\t{r['author'] or '-'}\t"
+                   f"{r['updated']}\t{_one_line(r['text'])}")

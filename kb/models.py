@@ -1,0 +1,224 @@
+"""Internal records that flow between the stages.
+
+    read  -> Document
+    locate -> Apparatus (Entry per reference string, Marker per in-text marker)
+    parse -> fields dict (CSL-JSON names) merged into a Ref
+    cite  -> Claim, Citation (and Ref.short_form / Ref.same_as)
+    resolve -> Work, Author (across documents)
+
+Everything here is a plain dataclass so a stage can be tested alone and the
+per-document result can be pickled to a worker process and back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, asdict
+from typing import Any
+
+# The parsed fields a Ref carries, in CSL-JSON spelling (dashes as underscores
+# where the store column uses underscores).
+REF_FIELDS = (
+    "type", "authors", "editors", "translators", "title", "container_title",
+    "year", "date", "volume", "issue", "pages", "edition", "publisher",
+    "place", "url", "doi", "isbn", "accessed",
+)
+
+
+@dataclass
+class Page:
+    """A page of the source: its printed/physical number and its line span."""
+    number: int
+    start_line: int  # 1-based, inclusive
+    end_line: int    # 1-based, inclusive
+
+
+@dataclass
+class Document:
+    """One source file as lines. ``lines[0]`` is line 1 of the file."""
+    id: str                      # file stem
+    path: str
+    lines: list[str]
+    sha256: str
+    format: str                  # txt | md | html | pdf
+    pages: list[Page] = field(default_factory=list)
+    language: str | None = None
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    year: int | None = None
+    citation_style: str | None = None  # author-date | notes-bibliography | footnotes | endnotes | none
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def line(self, n: int) -> str:
+        """Line ``n`` (1-based)."""
+        return self.lines[n - 1]
+
+    def page_of(self, line: int) -> int | None:
+        """Page number holding 1-based ``line``, or None when pages are unknown."""
+        for p in self.pages:
+            if p.start_line <= line <= p.end_line:
+                return p.number
+        return None
+
+
+@dataclass
+class Entry:
+    """A located reference string, before parsing.
+
+    ``kind`` is bibliography | footnote | endnote | inline; ``note`` the note
+    number for notes.  A note citing three sources gives three entries.
+    """
+    kind: str
+    raw: str
+    line: int
+    note: int | None = None
+    page: int | None = None
+
+
+@dataclass
+class Note:
+    """One footnote or endnote, whether or not it cites anything.
+
+    ``number`` is the printed number (for unnumbered endnotes: the position
+    in the list, 1-based); ``line``/``end_line`` the 1-based span of its text;
+    ``text`` its lines joined with single spaces; ``lines`` the line numbers
+    holding its text (the note-number line itself excluded).
+    """
+    number: int
+    kind: str                    # footnote | endnote
+    line: int
+    end_line: int
+    text: str
+    page: int | None = None
+    lines: list[int] = field(default_factory=list)
+    numbered: bool = True        # False for endnotes aligned to markers by order
+
+
+@dataclass
+class Marker:
+    """A note marker in the running text: ``text`` as printed at ``line``,
+    characters ``start:end`` of that line (a marker alone on its own line
+    has start 0)."""
+    number: int
+    line: int
+    start: int
+    end: int
+    text: str
+    alone: bool = False          # the marker is the whole line (PDF superscripts)
+
+
+@dataclass
+class Apparatus:
+    """What locate() finds in one document (stable field names: cite uses them).
+
+    - ``entries``: every reference string, in reading order (notes by number).
+    - ``notes``: number -> Note, every footnote/endnote (comment-only ones too).
+    - ``markers``: note markers found in the running text, in reading order.
+    - ``body``: 1-based line numbers of running text (not notes, not the
+      bibliography/notes sections, not page-number or separator lines, not
+      lines that are only a marker, not headings).
+    - ``headings``: (line, text) of section headings, in order.
+    - ``bibliography_span`` / ``notes_span``: (first, last) line of the
+      reference-list section / endnotes section, or None.
+    - ``page_lines``: lines that print only a page number.
+    - ``note_kind``: footnote | endnote | None (which kind of notes the
+      document uses).
+    """
+    entries: list[Entry] = field(default_factory=list)
+    notes: dict[int, Note] = field(default_factory=dict)
+    markers: list[Marker] = field(default_factory=list)
+    body: set[int] = field(default_factory=set)
+    headings: list[tuple[int, str]] = field(default_factory=list)
+    bibliography_span: tuple[int, int] | None = None
+    notes_span: tuple[int, int] | None = None
+    page_lines: set[int] = field(default_factory=set)
+    note_kind: str | None = None
+
+
+@dataclass
+class Ref:
+    """One reference as written in a document, with its parsed fields."""
+    kind: str
+    raw: str
+    line: int
+    note: int | None = None
+    page: int | None = None
+    type: str | None = None
+    authors: list[dict] = field(default_factory=list)
+    editors: list[dict] = field(default_factory=list)
+    translators: list[dict] = field(default_factory=list)
+    title: str | None = None
+    container_title: str | None = None
+    year: int | None = None
+    date: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    edition: str | None = None
+    publisher: str | None = None
+    place: str | None = None
+    url: str | None = None
+    doi: str | None = None
+    isbn: str | None = None
+    accessed: str | None = None
+    year_suffix: str | None = None   # the "a" of 2003a, for author-date linking
+    pinpoint: str | None = None      # a page cited inside a note ("160-180")
+    short_form: bool = False
+    same_as: int | None = None       # index into the document's refs list
+    work_id: int | None = None       # set by resolve (index into works)
+    parse_ok: bool = True            # False when nothing could be parsed
+
+    def fields(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in REF_FIELDS}
+
+
+@dataclass
+class Claim:
+    """A citing sentence (or quoted passage) of the running text."""
+    text: str
+    line: int
+    page: int | None = None
+    section: str | None = None
+
+
+@dataclass
+class Citation:
+    """A marker in a claim pointing at one ref (indexes into the document's lists)."""
+    claim: int
+    ref: int | None
+    marker: str
+    pinpoint: str | None = None
+
+
+@dataclass
+class DocResult:
+    """Everything one document contributes, before cross-document resolution."""
+    document: Document
+    refs: list[Ref] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+
+
+@dataclass
+class Author:
+    name: str
+    family: str | None = None
+    given: str | None = None
+    literal: bool = False
+
+
+@dataclass
+class Work:
+    key: str
+    type: str | None = None
+    title: str | None = None
+    year: int | None = None
+    container_title: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    source_category: str | None = None
+
+
+def as_dict(obj) -> dict:
+    return asdict(obj)

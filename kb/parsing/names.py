@@ -1,0 +1,183 @@
+"""A names segment ("Bauman, Zygmunt and David Lyon") -> CSL name dicts.
+
+    >>> split_names("Chen, D., Deakin, S., & Wang, B.")
+    [{'family': 'Chen', 'given': 'D.'}, {'family': 'Deakin', 'given': 'S.'}, {'family': 'Wang', 'given': 'B.'}]
+    >>> split_names("J. P. van der Berg and Wei Li")
+    [{'family': 'van der Berg', 'given': 'J. P.'}, {'family': 'Li', 'given': 'Wei'}]
+    >>> split_names("World Health Organization")
+    [{'literal': 'World Health Organization'}]
+
+Handles "Last, First" and "First Last" orders (Chicago inverts only the first
+name), APA initials, Vancouver "Perry EJ", ";" lists, particles (van der, de
+la, von), "et al.", and organisations (kept whole as ``literal``).
+"""
+from __future__ import annotations
+
+import re
+
+PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "la", "le",
+             "du", "des", "dos", "das", "ter", "ten", "vom", "zu", "zum", "zur", "af",
+             "al", "el", "bin", "ibn", "st.", "d'", "l'", "op", "het", "'t", "y"}
+ORG_WORDS = {
+    "institute", "institut", "university", "universität", "université", "universidad",
+    "council", "center", "centre", "agency", "foundation", "group", "ministry",
+    "organization", "organisation", "association", "committee", "commission", "bank",
+    "office", "department", "government", "society", "news", "times", "press", "inc",
+    "ltd", "llc", "gmbh", "party", "network", "board", "bureau", "service", "services",
+    "corporation", "company", "co.", "union", "federation", "forum", "trust", "fund",
+    "administration", "authority", "court", "parliament", "senate", "congress", "nations",
+    "world", "international", "national", "state", "states", "republic", "academy",
+    "school", "college", "library", "museum", "project", "initiative", "alliance",
+    "program", "programme", "research", "watch", "daily", "post", "review", "media",
+    "radio", "television", "tv", "bbc", "cnn", "reuters", "agence", "office", "team",
+    "staff", "editors", "editorial", "club", "league", "council", "lab", "laboratory",
+    "statistics", "bundesamt", "ministerium", "bundesministerium", "stiftung", "verein",
+    "europe", "european", "china", "chinese", "american", "america", "britain", "british",
+    "online", "magazine", "journal", "net", "wang", "org", "dot", "economist", "guardian",
+    "partners", "consulting", "systems", "technologies", "labs", "health", "security",
+}
+_ETAL = re.compile(r",?\s*\b(?:et|at|and)\s*\.?\s*al(?:ii|ia)?\b\.?|,?\s*\bu\.\s*a\.|,?\s*\bet\s+autres\b", re.I)
+_SPLIT_AND = re.compile(r"\s*(?:,\s*)?(?:\band\b|&|\bund\b|\bet\b|\by\b|\bog\b|\boch\b|\ben\b|\bi\b|\be\b)\s+", re.I)
+_ROLE = re.compile(r"\(?\b(?:eds?|editors?|edited\s+by|ed\.\s+by|hrsg|hg|hgg|dir|coord|comps?|trans|transl|"
+                   r"translated\s+by|übers|tr)\b\.?\)?\s*(?:by\s+)?|\(\s*(?:ed|eds|hrsg|hg)\.?\s*\)", re.I)
+_CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_INITIALS = re.compile(r"^(?:[A-ZÀ-ÝĀ-Ž]\.?\s?-?\s?){1,4}$")
+_CAPWORD = re.compile(r"^[A-ZÀ-ÝĀ-ŽΑ-Ω][\w'’.-]*$")
+
+
+def is_initials(s: str) -> bool:
+    s = s.strip()
+    return bool(s) and bool(_INITIALS.match(s)) and len(s.replace(".", "").replace(" ", "").replace("-", "")) <= 4
+
+
+def is_org(text: str) -> bool:
+    """True when ``text`` reads as an organisation rather than a person."""
+    t = text.strip()
+    if not t:
+        return False
+    if _CJK.search(t) or "(" in t:
+        return True
+    words = re.findall(r"[\w.'’]+", t)
+    low = {w.lower().strip(".") for w in words}
+    if low & ORG_WORDS and not (len(words) <= 3 and _looks_person_pair(t)):
+        return True
+    if len(words) == 1 and t.isupper() and len(t) >= 2 and "." not in t:
+        return True  # OECD, NASA
+    if len(words) >= 5 and "," not in t:
+        return True
+    if words and words[0].lower() in ("the", "die", "der", "le", "la", "les"):
+        return True
+    return False
+
+
+def _looks_person_pair(t: str) -> bool:
+    """"Wang, Lianzhang" / "Lee Wang": short capitalised words, not all org."""
+    words = re.findall(r"[\w.'’]+", t)
+    orgish = [w for w in words if w.lower().strip(".") in ORG_WORDS - {"wang", "china", "net"}]
+    return not orgish
+
+
+def _clean(s: str) -> str:
+    s = _ROLE.sub(" ", s)
+    s = re.sub(r"\s+", " ", s).strip(" ,;:.")
+    return s
+
+
+def _natural(piece: str) -> dict:
+    """"Jan Peter van der Berg" / "Perry EJ" / "Meng Jing" -> family/given."""
+    piece = piece.strip(" ,;")
+    words = piece.split()
+    if not words:
+        return {}
+    if len(words) == 1:
+        return {"family": words[0].strip("."), "given": None}
+    # Vancouver: "Perry EJ", "Smith J"
+    last = words[-1]
+    if len(words) >= 2 and re.fullmatch(r"[A-Z]{1,3}", last) and not re.fullmatch(r"[A-Z]{1,3}", words[0]):
+        return {"family": " ".join(words[:-1]), "given": last}
+    # family starts at the first particle after at least one given word
+    for i in range(1, len(words)):
+        if words[i].lower() in PARTICLES and i < len(words) - 1:
+            return {"family": " ".join(words[i:]), "given": " ".join(words[:i])}
+    # all-caps initials at the start belong to the given name
+    return {"family": words[-1], "given": " ".join(words[:-1])}
+
+
+def _single_wordish(p: str) -> bool:
+    words = p.split()
+    if not words or is_initials(p):
+        return False
+    core = [w for w in words if w.lower() not in PARTICLES]
+    return len(core) == 1 or (len(core) == 2 and len(words) == 2 and words[0] in ("De", "Van", "Von", "Di", "Da", "Le", "La", "Del"))
+
+
+def _givenlike(p: str) -> bool:
+    p = p.strip()
+    if not p or is_initials(p):
+        return bool(p)
+    words = p.split()
+    if len(words) > 3:
+        return False
+    if any(w.lower() in PARTICLES for w in words[1:]):
+        return False
+    return all(_CAPWORD.match(w) or is_initials(w) for w in words)
+
+
+def split_names(text: str) -> list[dict]:
+    """Split a names segment into CSL name dicts (see module doc)."""
+    text = text[:500]
+    text = _ETAL.sub("", text)
+    text = re.sub(r"\s+", " ", text).strip(" ,;:.")
+    text = re.sub(r"^(?:by|von|par|di|de)\s+", "", text, flags=re.I) if len(text.split()) > 2 else text
+    if not text:
+        return []
+    cleaned = _clean(text)
+    if not cleaned:
+        return []
+    if is_org(cleaned) and ";" not in cleaned and not re.search(r"\b(?:and|&)\b", cleaned):
+        return [{"literal": cleaned}]
+    if ";" in text:
+        out = []
+        for part in text.split(";"):
+            part = _clean(part)
+            if not part:
+                continue
+            if "," in part:
+                fam, _, giv = part.partition(",")
+                out.append({"family": fam.strip(), "given": giv.strip() or None})
+            else:
+                out.append(_natural(part) if not is_org(part) else {"literal": part})
+        return [n for n in out if n]
+    groups = [g for g in _SPLIT_AND.split(cleaned) if g and g.strip(" ,")]
+    pieces: list[tuple[str, bool]] = []
+    for gi, g in enumerate(groups):
+        for pi, p in enumerate(x.strip() for x in g.split(",")):
+            if p:
+                pieces.append((p, gi > 0 and pi == 0))
+    out: list[dict] = []
+    i = 0
+    single_word_only = all(len(p.split()) == 1 and not is_initials(p) for p, _ in pieces)
+    if single_word_only and len(pieces) == 1:
+        p = pieces[0][0]
+        return [{"literal": p}] if p[:1].isupper() or _CJK.search(p) else [{"family": p, "given": None}]
+    if single_word_only and len(groups) > 1:
+        return [{"family": p.strip("."), "given": None} for p, _ in pieces]
+    while i < len(pieces):
+        p, _ = pieces[i]
+        if i + 1 < len(pieces) and _single_wordish(p) and _givenlike(pieces[i + 1][0]) \
+                and not pieces[i + 1][1]:
+            out.append({"family": p.strip(), "given": pieces[i + 1][0].strip()})
+            i += 2
+            continue
+        if is_initials(p) and out and out[-1].get("given") is None and "family" in out[-1]:
+            out[-1]["given"] = p
+            i += 1
+            continue
+        if is_org(p):
+            out.append({"literal": p})
+        else:
+            n = _natural(p)
+            if n:
+                out.append(n)
+        i += 1
+    return out

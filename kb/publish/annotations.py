@@ -1,0 +1,220 @@
+"""Datasette plugin: read annotations (anyone) and write them (logged-in users).
+
+Registered as the ``kb_annotations`` entry point (pyproject.toml).  Pages:
+
+    GET  /-/annotations[?key=KEY]        notes (all, or on one work); forms when allowed
+    POST /-/annotations/add              key, text[, claim_id]        (needs kb-annotate)
+    POST /-/annotations/<id>/edit        text                          (needs kb-annotate)
+    POST /-/annotations/<id>/delete                                    (needs kb-annotate)
+
+Notes are written to a separate *mutable* database (``annotations.db``, mounted
+as database ``annotations``) because the store is served immutable.  Every form
+carries Datasette's ``csrftoken`` (asgi-csrf rejects POSTs without it).  The
+permission ``kb-annotate`` is granted to any signed-in actor (e.g. one logged
+in through datasette-auth-passwords at /-/login); anonymous visitors only read.
+
+Plugin config (metadata ``plugins`` -> ``kb_annotations``), all optional:
+
+    {"database": "annotations",   # the mutable notes database
+     "store": "kb"}               # the store database (to check work keys)
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+import sqlite_utils
+from datasette import hookimpl
+from datasette.utils.asgi import Forbidden, NotFound, Response
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+from .. import annotate as ann
+
+PERMISSION = "kb-annotate"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def _config(datasette) -> dict:
+    return datasette.plugin_config("kb_annotations") or {}
+
+
+def _notes_db(datasette):
+    """The mounted annotations database (mutable), or raise NotFound."""
+    name = _config(datasette).get("database", "annotations")
+    db = datasette.databases.get(name)
+    if db is None:
+        raise NotFound(f"annotations database {name!r} is not mounted")
+    return db
+
+
+def _store_db(datasette):
+    name = _config(datasette).get("store")
+    if name:
+        return datasette.databases.get(name)
+    for db_name, db in datasette.databases.items():   # first one with works
+        if db_name not in ("_internal", _config(datasette).get("database", "annotations")):
+            return db
+    return None
+
+
+async def _can_write(datasette, request) -> bool:
+    return await datasette.permission_allowed(request.actor, PERMISSION, default=False)
+
+
+async def _require_write(datasette, request):
+    if not await _can_write(datasette, request):
+        raise Forbidden("log in to add or edit annotations")
+    db = _notes_db(datasette)
+    if not db.is_mutable:
+        raise Forbidden(f"annotations database {db.name!r} is read-only (mount it mutable)")
+    return db
+
+
+async def _work_keys(datasette, keys: list[str]) -> set[str]:
+    """Which of ``keys`` are works in the store (all of them when no store)."""
+    store = _store_db(datasette)
+    if store is None or not await store.table_exists("works"):
+        return set(keys)
+    if not keys:
+        return set()
+    marks = ",".join("?" for _ in keys)
+    rows = await store.execute(f"select key from works where key in ({marks})", keys)
+    return {r["key"] for r in rows}
+
+
+def _back(datasette, key: str | None) -> str:
+    path = datasette.urls.path("/-/annotations")
+    return f"{path}?{urlencode({'key': key})}" if key else path
+
+
+async def annotations_page(request, datasette):
+    db = _notes_db(datasette)
+    key = request.args.get("key") or None
+    if await db.table_exists(ann.TABLE):
+        if key:
+            rows = await db.execute(f"select * from {ann.TABLE} where key = ? order by id",
+                                    [key])
+        else:
+            rows = await db.execute(f"select * from {ann.TABLE} order by key, id")
+        notes = [dict(r) for r in rows]
+    else:
+        notes = []
+    known = await _work_keys(datasette, sorted({n["key"] for n in notes}))
+    for n in notes:
+        n["orphaned"] = n["key"] not in known
+    store = _store_db(datasette)
+    return Response.html(await datasette.render_template(
+        "annotations.html",
+        {"notes": notes, "key": key, "can_write": await _can_write(datasette, request),
+         "writable": db.is_mutable, "store_name": store.name if store else None},
+        request=request))
+
+
+async def add_annotation(request, datasette):
+    db = await _require_write(datasette, request)
+    form = await request.post_vars()
+    key = (form.get("key") or "").strip()
+    claim_id = (form.get("claim_id") or "").strip()
+    try:
+        claim_id = int(claim_id) if claim_id else None
+    except ValueError:
+        datasette.add_message(request, "claim id must be a number", datasette.ERROR)
+        return Response.redirect(_back(datasette, key))
+    if key and key not in await _work_keys(datasette, [key]):
+        datasette.add_message(request, f"no work with key {key!r}", datasette.ERROR)
+        return Response.redirect(_back(datasette, None))
+    claim = None
+    store = _store_db(datasette)
+    if claim_id is not None and store is not None and await store.table_exists("claims"):
+        rows = await store.execute("select id, document_id, text from claims where id = ?",
+                                   [claim_id])
+        claim = dict(rows.first()) if rows.first() else None
+    author = (request.actor or {}).get("id")
+
+    def write(conn):
+        notes = sqlite_utils.Database(conn)
+        ann.ensure_table(notes)
+        return ann.add(notes, key, form.get("text") or "", author=author,
+                       claim_id=claim_id, claim=claim)
+
+    try:
+        row = await db.execute_write_fn(write)
+    except ann.AnnotationError as e:
+        datasette.add_message(request, str(e), datasette.ERROR)
+        return Response.redirect(_back(datasette, key))
+    datasette.add_message(request, f"added annotation {row['id']}")
+    return Response.redirect(_back(datasette, key))
+
+
+async def edit_annotation(request, datasette):
+    db = await _require_write(datasette, request)
+    form = await request.post_vars()
+    note_id = int(request.url_vars["id"])
+
+    def write(conn):
+        return ann.update(sqlite_utils.Database(conn), note_id, text=form.get("text") or "")
+
+    try:
+        row = await db.execute_write_fn(write)
+    except ann.AnnotationError as e:
+        datasette.add_message(request, str(e), datasette.ERROR)
+        return Response.redirect(_back(datasette, form.get("key")))
+    datasette.add_message(request, f"updated annotation {note_id}")
+    return Response.redirect(_back(datasette, row["key"]))
+
+
+async def delete_annotation(request, datasette):
+    db = await _require_write(datasette, request)
+    form = await request.post_vars()
+    note_id = int(request.url_vars["id"])
+    gone = await db.execute_write_fn(lambda conn: ann.delete(sqlite_utils.Database(conn), note_id))
+    datasette.add_message(request, f"deleted annotation {note_id}" if gone
+                          else f"no annotation {note_id}",
+                          datasette.INFO if gone else datasette.WARNING)
+    return Response.redirect(_back(datasette, form.get("key")))
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/-/annotations$", annotations_page),
+        (r"^/-/annotations/add$", add_annotation),
+        (r"^/-/annotations/(?P<id>\d+)/edit$", edit_annotation),
+        (r"^/-/annotations/(?P<id>\d+)/delete$", delete_annotation),
+    ]
+
+
+@hookimpl
+def permission_allowed(actor, action):
+    if action == PERMISSION and actor and actor.get("id"):
+        return True
+    return None
+
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    # lowest priority: kb/templates/annotation*.html
+    env.loader = ChoiceLoader([env.loader, FileSystemLoader(str(TEMPLATES))])
+
+
+@hookimpl
+def startup(datasette):
+    async def inner():
+        name = _config(datasette).get("database", "annotations")
+        db = datasette.databases.get(name)
+        if db is not None and db.is_mutable:
+            await db.execute_write_fn(lambda conn: ann.ensure_table(sqlite_utils.Database(conn)))
+    return inner
+
+
+@hookimpl
+def menu_links(datasette):
+    return [{"href": datasette.urls.path("/-/annotations"), "label": "Annotations"}]
+
+
+@hookimpl
+def table_actions(datasette, database, table):
+    if table == "works":
+        return [{"href": datasette.urls.path("/-/annotations"),
+                 "label": "Annotations on works"}]
+    return None

@@ -1,0 +1,1 @@
+"""Datasette plugin (filled by the publish stage)."""

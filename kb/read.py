@@ -1,0 +1,284 @@
+"""Readers: a file (.txt, .md, .html, .pdf) -> one in-memory Document.
+
+    >>> doc = read("data/corpus/001_55ce07cbde726804.txt")
+    >>> doc.lines[0]            # line 1 of the file
+    >>> doc.page_of(120), doc.language
+
+For text formats the 1-based line numbers match the source file exactly:
+HTML tags are stripped inside each line and form feeds become page breaks
+without moving any line.  PDFs are read page by page with pypdf; their
+lines are numbered across pages.  Anything unreadable raises ReadError
+naming the file and the reason.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from pathlib import Path
+
+from .models import Document, Page
+
+MAX_BYTES = 64 * 1024 * 1024       # larger files are refused, not half-read
+MAX_PDF_PAGES = 5000
+MAX_PAGE_CHARS = 2_000_000          # a page holding more is a decompression bomb
+FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
+           ".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf"}
+
+
+class ReadError(Exception):
+    """A file that cannot be read: ``str(err)`` names the file and the reason."""
+
+    def __init__(self, path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+def read(path: str | Path) -> Document:
+    """Read one file into a Document, or raise ReadError."""
+    path = Path(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ReadError(path, f"unsupported file type {path.suffix or '(none)'!r}")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ReadError(path, f"file too large ({size:,} bytes; limit {MAX_BYTES:,})")
+        data = path.read_bytes()
+    except OSError as e:
+        raise ReadError(path, f"cannot open: {e.strerror or e}") from None
+    if not data.strip():
+        raise ReadError(path, "empty file")
+    sha = hashlib.sha256(data).hexdigest()
+    if fmt == "pdf":
+        lines, pages = pdf_lines(path, data)
+    else:
+        text = decode(path, data)
+        if fmt == "html":
+            text = html_to_text(text)
+        lines, pages = text_lines(text)
+    if not any(l.strip() for l in lines):
+        raise ReadError(path, "no text found")
+    doc = Document(id=path.stem, path=str(path), lines=lines, sha256=sha,
+                   format=fmt, pages=pages)
+    doc.language = detect_language(lines)
+    if fmt == "md":
+        doc.title = markdown_title(lines)
+    elif fmt == "html":
+        doc.title = html_title(data)
+    return doc
+
+
+# --- decoding ---------------------------------------------------------------
+
+def decode(path, data: bytes) -> str:
+    """Bytes -> text: UTF-8 (with or without BOM), else the detected encoding.
+
+    Mojibake (UTF-8 read as cp1252 somewhere upstream) is repaired with ftfy.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ReadError(path, "invalid UTF-16") from None
+    head = data[:8192]
+    if head.count(b"\x00") > len(head) // 100 + 1:
+        raise ReadError(path, "binary file (NUL bytes), not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = _detect_decode(path, data)
+    import ftfy
+    fixed = ftfy.fix_encoding(text)
+    if fixed.count("\n") == text.count("\n"):  # never move a line
+        text = fixed
+    return text
+
+
+def _detect_decode(path, data: bytes) -> str:
+    from charset_normalizer import from_bytes
+    best = from_bytes(data[:1_000_000]).best()
+    if best is None or best.encoding is None:
+        raise ReadError(path, "undecodable text (no character encoding fits)")
+    try:
+        return data.decode(best.encoding, errors="replace")
+    except LookupError:
+        raise ReadError(path, f"unknown encoding {best.encoding}") from None
+
+
+# --- lines and pages ----------------------------------------------------------
+
+PAGE_NUMBER = re.compile(r"^\s{0,40}(?:page\s{1,3}|p\.\s?|[-–—]\s?)?(\d{1,4})(?:\s?[-–—])?\s{0,40}$",
+                         re.IGNORECASE)
+
+
+def text_lines(text: str) -> tuple[list[str], list[Page]]:
+    """Split on newlines; pages from form feeds, else from page-number lines."""
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    breaks = []  # line numbers that start a new page
+    lines = []
+    for i, line in enumerate(raw, 1):
+        if "\f" in line:
+            before = line.split("\f")[0]
+            breaks.append(i if not before.strip() else i + 1)
+            line = line.replace("\f", "")
+        lines.append(line)
+    if breaks:
+        return lines, _pages_from_breaks(breaks, len(lines), first=1)
+    return lines, pages_from_numbers(lines)
+
+
+def _pages_from_breaks(starts: list[int], n_lines: int, first: int) -> list[Page]:
+    starts = sorted({1, *[s for s in starts if 1 < s <= n_lines]})
+    ends = [s - 1 for s in starts[1:]] + [n_lines]
+    return [Page(first + i, s, e) for i, (s, e) in enumerate(zip(starts, ends))]
+
+
+def page_number_lines(lines: list[str], min_gap: int = 10) -> list[tuple[int, int]]:
+    """(line, number) of lines that print a page number.
+
+    A candidate is a line holding only a number (or "Page 12", "- 12 -")
+    with a blank line on both sides (a footnote number runs into its text,
+    a note marker follows its sentence); the page numbers are the longest
+    chain of candidates counting up by one, each at least ``min_gap`` lines
+    after the last, at least three long and of page-like length.
+    """
+    cands = []
+    for i, line in enumerate(lines, 1):
+        m = PAGE_NUMBER.match(line)
+        if (m and (i == len(lines) or not lines[i].strip())
+                and (i == 1 or not lines[i - 2].strip())):
+            cands.append((i, int(m.group(1))))
+    best: list[tuple[int, int]] = []
+    chains: dict[int, list[tuple[int, int]]] = {}  # next expected number -> chain
+    for ln, num in cands:
+        chain = chains.pop(num, None)
+        if chain and ln - chain[-1][0] >= min_gap:
+            chain = chain + [(ln, num)]
+        else:
+            if chain:
+                chains[num] = chain
+            chain = [(ln, num)]
+        chains[num + 1] = max(chains.get(num + 1, []), chain, key=len)
+        if len(chain) > len(best):
+            best = chain
+    if len(best) < 3 or (best[-1][0] - best[0][0]) / (len(best) - 1) > 400:
+        return []
+    return best
+
+
+def pages_from_numbers(lines: list[str]) -> list[Page]:
+    """Pages from printed page numbers, taken as footers (the page ends there)."""
+    marks = page_number_lines(lines)
+    if not marks:
+        return []
+    gaps = sorted(b[0] - a[0] for a, b in zip(marks, marks[1:]))
+    # before the first printed number, only one page's worth of lines is known
+    pages, start = [], max(1, marks[0][0] - gaps[len(gaps) // 2] + 1)
+    for ln, num in marks:
+        pages.append(Page(num, start, ln))
+        start = ln + 1
+    if start <= len(lines):
+        pages.append(Page(marks[-1][1] + 1, start, len(lines)))
+    return pages
+
+
+# --- HTML ---------------------------------------------------------------------
+
+_DROP = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
+                   re.IGNORECASE | re.DOTALL)
+_BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|tr|blockquote|section|article)\s*>|<br\s*/?>",
+                        re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def html_to_text(text: str) -> str:
+    """Strip markup but keep every newline, so line numbers match the file.
+
+    A file with almost no newlines (minified) is split at block ends instead.
+    """
+    def blank(m):
+        return "\n" * m.group(0).count("\n")
+    text = _DROP.sub(blank, text)
+    if text.count("\n") < 3 and len(text) > 2000:
+        text = _BLOCK_END.sub("\n", text)
+    text = _TAG.sub(blank, text)
+    return html.unescape(text)
+
+
+def html_title(data: bytes) -> str | None:
+    m = re.search(rb"<title[^>]*>([^<]{1,500})</title>", data[:200_000], re.IGNORECASE)
+    if not m:
+        return None
+    return html.unescape(m.group(1).decode("utf-8", "replace")).strip() or None
+
+
+def markdown_title(lines: list[str]) -> str | None:
+    for line in lines[:50]:
+        m = re.match(r"^#\s+(.+?)\s*#*\s*$", line)
+        if m:
+            return re.sub(r"[*_]{1,3}", "", m.group(1)).strip()
+    return None
+
+
+# --- PDF ----------------------------------------------------------------------
+
+def pdf_lines(path, data: bytes) -> tuple[list[str], list[Page]]:
+    """Text of each page through pypdf; an encrypted or broken PDF -> ReadError."""
+    import io
+    import logging
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    if not data.startswith(b"%PDF"):
+        raise ReadError(path, "not a PDF (no %PDF header)")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception:
+                ok = 0
+            if not ok:
+                raise ReadError(path, "encrypted PDF (password required)")
+        n = len(reader.pages)
+        if n > MAX_PDF_PAGES:
+            raise ReadError(path, f"PDF has {n} pages (limit {MAX_PDF_PAGES})")
+        lines: list[str] = []
+        pages: list[Page] = []
+        for i, page in enumerate(reader.pages, 1):
+            text = page.extract_text() or ""
+            if len(text) > MAX_PAGE_CHARS:
+                raise ReadError(path, f"page {i} expands to {len(text):,} characters "
+                                      "(decompression bomb?)")
+            page_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            start = len(lines) + 1
+            lines.extend(page_lines)
+            pages.append(Page(i, start, len(lines)))
+    except ReadError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError,
+            IndexError, OSError, RecursionError, MemoryError, NotImplementedError) as e:
+        raise ReadError(path, f"broken PDF ({type(e).__name__}: {str(e)[:200]})") from None
+    if not any(l.strip() for l in lines):
+        raise ReadError(path, "PDF has no extractable text (scanned images?)")
+    return lines, pages
+
+
+# --- language -------------------------------------------------------------------
+
+def detect_language(lines: list[str], sample_chars: int = 20000) -> str | None:
+    """ISO 639-1 code of the main language, by py3langid over a text sample.
+
+    The sample skips reference-list-like lines poorly, so it takes the first
+    ``sample_chars`` characters of running text.
+    """
+    text = " ".join(l.strip() for l in lines if len(l.strip()) > 30)[:sample_chars]
+    if len(text) < 20:
+        text = " ".join(lines)[:sample_chars]
+    if not text.strip():
+        return None
+    import py3langid as langid
+    lang, _ = langid.classify(text)
+    return {"nb": "no", "nn": "no"}.get(lang, lang)

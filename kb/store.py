@@ -1,0 +1,263 @@
+"""The SQLite store: the one place the schema lives.
+
+    >>> db = open_db("data/kb.db")        # creates tables if missing
+    >>> ids = write_result(db, result)    # one DocResult -> rows
+    >>> db["refs"].count
+
+Tables and the columns named in the public contract (README "Schema") are
+never renamed; columns may be added.  Foreign keys are on.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from .models import DocResult, Ref, REF_FIELDS
+
+SCHEMA_VERSION = 1
+
+# table -> (columns, pk, foreign keys, full-text columns)
+TABLES: dict[str, dict] = {
+    "documents": dict(
+        columns={
+            "id": str, "path": str, "title": str, "authors": str, "year": int,
+            "language": str, "citation_style": str, "sha256": str, "format": str,
+            "page_count": int, "ref_count": int, "claim_count": int,
+            "built_at": str,
+        },
+        pk="id",
+    ),
+    "works": dict(
+        columns={
+            "id": int, "key": str, "type": str, "title": str, "year": int,
+            "container_title": str, "doi": str, "url": str, "isbn": str,
+            "publisher": str, "authors": str, "source_category": str,
+            "ref_count": int, "cited_by_documents": int, "claim_count": int,
+            "pagerank": float, "betweenness": float, "community": int,
+        },
+        pk="id",
+        fts=["title"],
+    ),
+    "refs": dict(
+        columns={
+            "id": int, "document_id": str, "kind": str, "note": int, "line": int,
+            "page": int, "raw": str, "type": str, "authors": str, "editors": str,
+            "translators": str, "title": str, "container_title": str, "year": int,
+            "date": str, "volume": str, "issue": str, "pages": str,
+            "edition": str, "publisher": str, "place": str, "url": str,
+            "doi": str, "isbn": str, "accessed": str, "year_suffix": str,
+            "pinpoint": str, "short_form": int, "same_as": int, "work_id": int,
+            "parse_ok": int, "position": int,
+        },
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id"),
+                      ("same_as", "refs", "id"),
+                      ("work_id", "works", "id")],
+        fts=["raw", "title"],
+    ),
+    "claims": dict(
+        columns={"id": int, "document_id": str, "text": str, "line": int,
+                 "page": int, "section": str},
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id")],
+        fts=["text"],
+    ),
+    "citations": dict(
+        columns={"id": int, "claim_id": int, "ref_id": int, "marker": str,
+                 "pinpoint": str},
+        pk="id",
+        foreign_keys=[("claim_id", "claims", "id"), ("ref_id", "refs", "id")],
+    ),
+    "authors": dict(
+        columns={"id": int, "name": str, "family": str, "given": str,
+                 "literal": int, "match_key": str},
+        pk="id",
+    ),
+    "work_authors": dict(
+        columns={"work_id": int, "author_id": int, "position": int, "role": str},
+        pk=("work_id", "author_id", "role"),
+        foreign_keys=[("work_id", "works", "id"), ("author_id", "authors", "id")],
+    ),
+    "merges": dict(
+        columns={"id": int, "work_id": int, "ref_id": int, "other_ref_id": int,
+                 "reason": str, "score": float},
+        pk="id",
+        foreign_keys=[("work_id", "works", "id"), ("ref_id", "refs", "id")],
+    ),
+    "source_types": dict(
+        columns={"id": str, "label": str, "description": str},
+        pk="id",
+    ),
+    # key stability: a ref fingerprint remembers the key its work had
+    "work_keys": dict(
+        columns={"fingerprint": str, "key": str},
+        pk="fingerprint",
+    ),
+    "annotations": dict(
+        columns={"id": int, "key": str, "claim_id": int, "text": str,
+                 "author": str, "created": str, "updated": str,
+                 # stable identity + claim anchor (claim ids change on rebuild)
+                 "uid": str, "claim_document_id": str, "claim_text": str},
+        pk="id",
+    ),
+    "build_errors": dict(
+        columns={"id": int, "path": str, "document_id": str, "error": str,
+                 "at": str},
+        pk="id",
+    ),
+    "kb_meta": dict(columns={"name": str, "value": str}, pk="name"),
+    # kb/graph.py: co-cited work pairs (work_a < work_b) and coupled documents
+    # (document_a < document_b); no foreign keys so documents/works can be
+    # deleted and rebuilt freely (the graph stage rewrites both tables)
+    "cocitations": dict(
+        columns={"work_a": int, "work_b": int, "weight": int, "documents": int,
+                 "same_note": int, "same_claim": int},
+        pk=("work_a", "work_b"),
+    ),
+    "coupling": dict(
+        columns={"document_a": str, "document_b": str, "shared_works": int,
+                 "jaccard": float},
+        pk=("document_a", "document_b"),
+    ),
+}
+
+JSON_COLUMNS = ("authors", "editors", "translators")
+
+
+def connect(path: str | Path) -> sqlite_utils.Database:
+    """Open a database with foreign keys on (no schema changes)."""
+    conn = sqlite3.connect(str(path), timeout=60)
+    conn.execute("PRAGMA foreign_keys = ON")
+    return sqlite_utils.Database(conn)
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) a store with the full schema."""
+    db = connect(path)
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create missing tables, add missing columns, wire FTS. Idempotent."""
+    for name, spec in TABLES.items():
+        table = db[name]
+        if not table.exists():
+            table.create(spec["columns"], pk=spec["pk"],
+                         foreign_keys=spec.get("foreign_keys"),
+                         not_null=None)
+        else:
+            have = set(table.columns_dict)
+            for col, typ in spec["columns"].items():
+                if col not in have:
+                    table.add_column(col, typ)
+        if spec.get("fts") and not db[f"{name}_fts"].exists():
+            table.enable_fts(spec["fts"], create_triggers=True)
+    if not db["works"].exists() or "key" not in [
+            c for idx in db["works"].indexes if idx.unique for c in idx.columns]:
+        db["works"].create_index(["key"], unique=True, if_not_exists=True)
+    for table, cols in (("refs", ["document_id"]), ("refs", ["work_id"]),
+                        ("claims", ["document_id"]), ("citations", ["claim_id"]),
+                        ("citations", ["ref_id"]), ("annotations", ["key"]),
+                        ("cocitations", ["work_b"]), ("coupling", ["document_b"])):
+        db[table].create_index(cols, if_not_exists=True)
+    db["kb_meta"].upsert({"name": "schema_version", "value": str(SCHEMA_VERSION)},
+                         pk="name")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def ref_row(ref: Ref, document_id: str, position: int) -> dict:
+    row = {"document_id": document_id, "kind": ref.kind, "note": ref.note,
+           "line": ref.line, "page": ref.page, "raw": ref.raw,
+           "year_suffix": ref.year_suffix, "pinpoint": ref.pinpoint,
+           "short_form": int(bool(ref.short_form)), "parse_ok": int(ref.parse_ok),
+           "position": position}
+    for k in REF_FIELDS:
+        v = getattr(ref, k)
+        row[k] = json.dumps(v, ensure_ascii=False) if k in JSON_COLUMNS else v
+    return row
+
+
+def delete_document(db: sqlite_utils.Database, document_id: str) -> None:
+    """Remove a document and every row hanging on it (annotations stay)."""
+    with db.conn:
+        _delete_document(db, document_id)
+
+
+def _delete_document(db, document_id: str) -> None:
+    db.execute("DELETE FROM citations WHERE claim_id IN "
+               "(SELECT id FROM claims WHERE document_id = ?)", [document_id])
+    db.execute("DELETE FROM citations WHERE ref_id IN "
+               "(SELECT id FROM refs WHERE document_id = ?)", [document_id])
+    db.execute("DELETE FROM merges WHERE ref_id IN (SELECT id FROM refs WHERE document_id = ?)"
+               " OR other_ref_id IN (SELECT id FROM refs WHERE document_id = ?)",
+               [document_id, document_id])
+    db.execute("DELETE FROM claims WHERE document_id = ?", [document_id])
+    db.execute("UPDATE refs SET same_as = NULL WHERE document_id = ?", [document_id])
+    db.execute("DELETE FROM refs WHERE document_id = ?", [document_id])
+    db.execute("DELETE FROM documents WHERE id = ?", [document_id])
+
+
+def write_result(db: sqlite_utils.Database, result: DocResult) -> dict:
+    """Replace one document's rows with ``result``; returns its new row ids.
+
+    Runs in one transaction: either the whole document lands or nothing does.
+    """
+    doc = result.document
+    with db.conn:
+        _delete_document(db, doc.id)
+        db["documents"].insert({
+            "id": doc.id, "path": doc.path, "title": doc.title,
+            "authors": json.dumps(doc.authors, ensure_ascii=False),
+            "year": doc.year, "language": doc.language,
+            "citation_style": doc.citation_style, "sha256": doc.sha256,
+            "format": doc.format, "page_count": len(doc.pages) or None,
+            "ref_count": len(result.refs), "claim_count": len(result.claims),
+            "built_at": _now(),
+        })
+        ref_ids = []
+        for i, ref in enumerate(result.refs):
+            ref_ids.append(db["refs"].insert(ref_row(ref, doc.id, i)).last_pk)
+        for i, ref in enumerate(result.refs):
+            if ref.same_as is not None and 0 <= ref.same_as < len(ref_ids):
+                db["refs"].update(ref_ids[i], {"same_as": ref_ids[ref.same_as]})
+        claim_ids = [db["claims"].insert({
+            "document_id": doc.id, "text": c.text, "line": c.line,
+            "page": c.page, "section": c.section}).last_pk
+            for c in result.claims]
+        rows = [{"claim_id": claim_ids[c.claim],
+                 "ref_id": ref_ids[c.ref] if c.ref is not None else None,
+                 "marker": c.marker, "pinpoint": c.pinpoint}
+                for c in result.citations]
+        if rows:
+            db["citations"].insert_all(rows)
+    return {"refs": ref_ids, "claims": claim_ids}
+
+
+def record_error(db: sqlite_utils.Database, path: str, error: str,
+                 document_id: str | None = None) -> None:
+    with db.conn:
+        db["build_errors"].insert({"path": str(path), "document_id": document_id,
+                                   "error": error, "at": _now()})
+
+
+def load_refs(db: sqlite_utils.Database) -> list[dict]:
+    """Every ref row, JSON columns decoded, in document/position order."""
+    rows = []
+    for row in db.query("SELECT * FROM refs ORDER BY document_id, position, id"):
+        for k in JSON_COLUMNS:
+            row[k] = json.loads(row[k]) if row.get(k) else []
+        rows.append(row)
+    return rows
+
+
+def counts(db: sqlite_utils.Database) -> dict[str, int]:
+    return {t: db[t].count for t in ("documents", "refs", "claims", "citations",
+                                      "works", "authors", "build_errors")}
