@@ -118,7 +118,7 @@ def recover_from_db(db: sqlite_utils.Database, other: sqlite_utils.Database) -> 
     have = {r["uid"] for r in db.query(f"SELECT uid FROM {TABLE}")}
     cols = set(store.TABLES[TABLE]["columns"]) - {"id"}
     added = 0
-    with db.conn:
+    with db.atomic():
         for row in list(other.query(f"SELECT * FROM {TABLE} ORDER BY id")):
             row = {k: v for k, v in row.items() if k in cols}
             if row.get("uid") in have:
@@ -155,7 +155,7 @@ def add(db: sqlite_utils.Database, key: str, text: str, author: str | None = Non
            "created": now, "updated": now, "uid": uuid.uuid4().hex,
            "claim_document_id": (claim or {}).get("document_id"),
            "claim_text": (claim or {}).get("text")}
-    with db.conn:
+    with db.atomic():
         pk = db[TABLE].insert(row).last_pk
     return get(db, pk)
 
@@ -176,14 +176,14 @@ def update(db: sqlite_utils.Database, annotation_id: int, text: str | None = Non
         changes["text"] = _clean_text(text, "text", MAX_TEXT, True)
     if author is not None:
         changes["author"] = _clean_text(author, "author", MAX_AUTHOR, False)
-    with db.conn:
+    with db.atomic():
         db[TABLE].update(annotation_id, changes)
     return get(db, annotation_id)
 
 
 def delete(db: sqlite_utils.Database, annotation_id: int) -> bool:
     """Delete a note; True when it existed."""
-    with db.conn:
+    with db.atomic():
         cur = db.execute(f"DELETE FROM {TABLE} WHERE id = ?", [annotation_id])
     return cur.rowcount > 0
 
@@ -225,7 +225,7 @@ def anchor_claims(db: sqlite_utils.Database, kb_db: sqlite_utils.Database) -> in
     if not kb_db["claims"].exists():
         return 0
     changed = 0
-    with db.conn:
+    with db.atomic():
         for a in db.query(f"SELECT id, claim_id, claim_document_id, claim_text FROM {TABLE}"
                           " WHERE claim_text IS NOT NULL"):
             hit = list(kb_db.query(
@@ -242,7 +242,7 @@ def mirror(db: sqlite_utils.Database, kb_db: sqlite_utils.Database) -> int:
     """Replace the ``annotations`` table of store ``kb_db`` with ``db``'s rows."""
     rows = list_annotations(db)
     ensure_table(kb_db)
-    with kb_db.conn:
+    with kb_db.atomic():
         kb_db.execute(f"DELETE FROM {TABLE}")
         if rows:
             kb_db[TABLE].insert_all(rows)

@@ -182,14 +182,15 @@ def _build_locked(paths, db_path: Path, jobs, scheduler, full, progress, echo) -
         stale.unlink(missing_ok=True)  # left by a killed build
     try:
         copy_store(db_path, tmp)
-        db = store.open_db(tmp)
+        db = store.open_db(tmp, fast=True)
         with db.conn:
             db.execute("DELETE FROM build_errors")
         files, problems = find_files(paths)
         for path, problem in problems:
             _fail(db, summary, echo, path, problem)
         todo, keep_ids = plan(db, files, full, summary, echo)
-        removed = [d for d in db["documents"].pks if d not in keep_ids]
+        stored = [r["id"] for r in db.query("SELECT id FROM documents")]  # (.pks = column names)
+        removed = [d for d in stored if d not in keep_ids]
         for doc_id in removed:
             store.delete_document(db, doc_id)
         summary.removed = len(removed)

@@ -22,6 +22,7 @@ from .models import Document, Page
 MAX_BYTES = 64 * 1024 * 1024       # larger files are refused, not half-read
 MAX_PDF_PAGES = 5000
 MAX_PAGE_CHARS = 2_000_000          # a page holding more is a decompression bomb
+MAX_PAGE_STREAM = 16 * 1024 * 1024  # bytes of page content after inflating (bomb check)
 FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
            ".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf"}
 
@@ -97,14 +98,38 @@ def decode(path, data: bytes) -> str:
 
 
 def _detect_decode(path, data: bytes) -> str:
+    """Decode bytes that are not valid UTF-8.
+
+    Mostly-UTF-8 with a few stray bytes stays UTF-8 (the stray bytes become
+    U+FFFD); otherwise charset-normalizer picks the encoding, preferring
+    cp1252 when it fits as well as its first pick (Western text is far more
+    often cp1252/latin-1 than cp1250, which the detector often ties with).
+    """
+    text = _mostly_utf8(data)
+    if text is not None:
+        return text
     from charset_normalizer import from_bytes
-    best = from_bytes(data[:1_000_000]).best()
+    results = from_bytes(data[:1_000_000])
+    best = results.best()
     if best is None or best.encoding is None:
         raise ReadError(path, "undecodable text (no character encoding fits)")
+    encoding = best.encoding
+    ties = [m.encoding for m in results
+            if m.chaos <= best.chaos + 0.01 and m.coherence >= best.coherence - 0.01]
+    if encoding != "cp1252" and "cp1252" in ties:
+        encoding = "cp1252"
     try:
-        return data.decode(best.encoding, errors="replace")
+        return data.decode(encoding, errors="replace")
     except LookupError:
-        raise ReadError(path, f"unknown encoding {best.encoding}") from None
+        raise ReadError(path, f"unknown encoding {encoding}") from None
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few invalid bytes (repaired as U+FFFD), else None."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    wide = len(text) - len(text.encode("ascii", "ignore")) - bad  # valid multi-byte chars
+    return text if wide >= 4 * bad and wide > 0 else None
 
 
 # --- lines and pages ----------------------------------------------------------
@@ -186,11 +211,14 @@ def pages_from_numbers(lines: list[str]) -> list[Page]:
 
 # --- HTML ---------------------------------------------------------------------
 
-_DROP = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
-                   re.IGNORECASE | re.DOTALL)
+# Opening of a dropped block; its end is found with str.find / one search, so
+# unclosed openings cost linear time, not quadratic (kb fault handling).
+_DROP_OPEN = re.compile(r"<(script|style|noscript|template)\b[^<>]*>|<!--", re.IGNORECASE)
+_DROP_CLOSE = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE)
+               for name in ("script", "style", "noscript", "template")}
 _BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|tr|blockquote|section|article)\s*>|<br\s*/?>",
                         re.IGNORECASE)
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<[^<>]*>")  # [^<>]: a stray "<" never scans to the end
 
 
 def html_to_text(text: str) -> str:
@@ -200,15 +228,37 @@ def html_to_text(text: str) -> str:
     """
     def blank(m):
         return "\n" * m.group(0).count("\n")
-    text = _DROP.sub(blank, text)
+    text = _drop_blocks(text)
     if text.count("\n") < 3 and len(text) > 2000:
         text = _BLOCK_END.sub("\n", text)
     text = _TAG.sub(blank, text)
     return html.unescape(text)
 
 
+def _drop_blocks(text: str) -> str:
+    """Blank out script/style/noscript/template blocks and comments (newlines kept).
+
+    Linear time: an unclosed block runs to the end of the text, as in a browser.
+    """
+    out, pos = [], 0
+    while True:
+        m = _DROP_OPEN.search(text, pos)
+        if not m:
+            out.append(text[pos:])
+            return "".join(out)
+        out.append(text[pos:m.start()])
+        if m.group(1):
+            close = _DROP_CLOSE[m.group(1).lower()].search(text, m.end())
+            end = close.end() if close else len(text)
+        else:
+            close = text.find("-->", m.end())
+            end = close + 3 if close >= 0 else len(text)
+        out.append("\n" * text.count("\n", m.start(), end))
+        pos = end
+
+
 def html_title(data: bytes) -> str | None:
-    m = re.search(rb"<title[^>]*>([^<]{1,500})</title>", data[:200_000], re.IGNORECASE)
+    m = re.search(rb"<title[^<>]*>([^<]{1,500})</title>", data[:200_000], re.IGNORECASE)
     if not m:
         return None
     return html.unescape(m.group(1).decode("utf-8", "replace")).strip() or None
@@ -216,9 +266,9 @@ def html_title(data: bytes) -> str | None:
 
 def markdown_title(lines: list[str]) -> str | None:
     for line in lines[:50]:
-        m = re.match(r"^#\s+(.+?)\s*#*\s*$", line)
+        m = re.match(r"#\s+(\S.*)", line.strip()[:1000])  # no lazy scan: linear
         if m:
-            return re.sub(r"[*_]{1,3}", "", m.group(1)).strip()
+            return re.sub(r"[*_]{1,3}", "", m.group(1).rstrip("#").rstrip()).strip()
     return None
 
 
@@ -248,6 +298,7 @@ def pdf_lines(path, data: bytes) -> tuple[list[str], list[Page]]:
         lines: list[str] = []
         pages: list[Page] = []
         for i, page in enumerate(reader.pages, 1):
+            _check_inflated_size(path, page, i)
             text = page.extract_text() or ""
             if len(text) > MAX_PAGE_CHARS:
                 raise ReadError(path, f"page {i} expands to {len(text):,} characters "
@@ -264,6 +315,23 @@ def pdf_lines(path, data: bytes) -> tuple[list[str], list[Page]]:
     if not any(l.strip() for l in lines):
         raise ReadError(path, "PDF has no extractable text (scanned images?)")
     return lines, pages
+
+
+def _check_inflated_size(path, page, number: int) -> None:
+    """Refuse a page whose content stream inflates past MAX_PAGE_STREAM.
+
+    Inflating is cheap; extracting text from a huge stream is not (and pypdf
+    quietly returns "" when its own limit trips), so this names the problem.
+    """
+    from pypdf.errors import LimitReachedError
+    try:
+        contents = page.get_contents()
+        size = len(contents.get_data()) if contents is not None else 0
+    except LimitReachedError:
+        size = MAX_PAGE_STREAM + 1
+    if size > MAX_PAGE_STREAM:
+        raise ReadError(path, f"page {number} content inflates past {MAX_PAGE_STREAM:,} "
+                              "bytes (decompression bomb?)")
 
 
 # --- language -------------------------------------------------------------------

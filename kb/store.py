@@ -135,9 +135,16 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn)
 
 
-def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) a store with the full schema."""
+def open_db(path: str | Path, fast: bool = False) -> sqlite_utils.Database:
+    """Open (creating if needed) a store with the full schema.
+
+    ``fast`` turns off syncing: only for a build's private copy, which is
+    synced once before it is swapped in and thrown away after a crash.
+    """
     db = connect(path)
+    if fast:
+        db.conn.execute("PRAGMA synchronous = OFF")
+        db.conn.execute("PRAGMA journal_mode = MEMORY")
     ensure_schema(db)
     return db
 
@@ -222,23 +229,40 @@ def write_result(db: sqlite_utils.Database, result: DocResult) -> dict:
             "ref_count": len(result.refs), "claim_count": len(result.claims),
             "built_at": _now(),
         })
-        ref_ids = []
+        ref_ids = _next_ids(db, "refs", len(result.refs))
+        rows = []
         for i, ref in enumerate(result.refs):
-            ref_ids.append(db["refs"].insert(ref_row(ref, doc.id, i)).last_pk)
-        for i, ref in enumerate(result.refs):
-            if ref.same_as is not None and 0 <= ref.same_as < len(ref_ids):
-                db["refs"].update(ref_ids[i], {"same_as": ref_ids[ref.same_as]})
-        claim_ids = [db["claims"].insert({
-            "document_id": doc.id, "text": c.text, "line": c.line,
-            "page": c.page, "section": c.section}).last_pk
-            for c in result.claims]
-        rows = [{"claim_id": claim_ids[c.claim],
-                 "ref_id": ref_ids[c.ref] if c.ref is not None else None,
-                 "marker": c.marker, "pinpoint": c.pinpoint}
-                for c in result.citations]
-        if rows:
-            db["citations"].insert_all(rows)
+            row = ref_row(ref, doc.id, i)
+            row["id"] = ref_ids[i]
+            if ref.same_as is not None and 0 <= ref.same_as < len(ref_ids) and ref.same_as != i:
+                row["same_as"] = ref_ids[ref.same_as]
+            rows.append(row)
+        _insert(db, "refs", rows)
+        claim_ids = _next_ids(db, "claims", len(result.claims))
+        _insert(db, "claims", [{
+            "id": claim_ids[i], "document_id": doc.id, "text": c.text, "line": c.line,
+            "page": c.page, "section": c.section} for i, c in enumerate(result.claims)])
+        _insert(db, "citations", [
+            {"claim_id": claim_ids[c.claim],
+             "ref_id": ref_ids[c.ref] if c.ref is not None else None,
+             "marker": c.marker, "pinpoint": c.pinpoint}
+            for c in result.citations])
     return {"refs": ref_ids, "claims": claim_ids}
+
+
+def _next_ids(db, table: str, n: int) -> list[int]:
+    start = (db.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0) + 1
+    return list(range(start, start + n))
+
+
+def _insert(db, table: str, rows: list[dict]) -> None:
+    """Plain executemany insert (one statement per table, inside the caller's transaction)."""
+    if not rows:
+        return
+    cols = list(TABLES[table]["columns"])
+    sql = (f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
+           f"VALUES ({', '.join('?' for _ in cols)})")
+    db.conn.executemany(sql, [[r.get(c) for c in cols] for r in rows])
 
 
 def record_error(db: sqlite_utils.Database, path: str, error: str,

@@ -152,8 +152,11 @@ def documents() -> list[DocResult]:
     return [a, b, c]
 
 
-def build_store(path: str | Path) -> Path:
-    """Write the fixture store to ``path`` (overwritten) and return the path."""
+def build_store(path: str | Path, graph: bool = False) -> Path:
+    """Write the fixture store to ``path`` (overwritten) and return the path.
+
+    ``graph=True`` also runs kb.graph.update_store (metrics, cocitations).
+    """
     path = Path(path)
     if path.exists():
         path.unlink()
@@ -209,5 +212,8 @@ def build_store(path: str | Path) -> Path:
                  text="Popular book; use for framing only.",
                  created="2024-01-03T00:00:00+00:00"),
         ])
+    if graph:
+        from kb import graph as kbgraph
+        kbgraph.update_store(db)
     db.conn.close()
     return path

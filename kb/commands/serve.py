@@ -1,0 +1,88 @@
+"""``kb serve [--db data/kb.db] [--host 127.0.0.1] [--port 8001]``: the Datasette site.
+
+The store is opened immutable (read-only, like ``datasette -i``), with the
+site metadata from kb/metadata.yml (``--metadata`` for another file) and the
+kb plugin (kb.publish.plugin).  Reviewers' notes go to ``annotations.db``
+beside the store, mounted as a second, writable database ``annotations``
+(``--no-annotations`` serves the store alone).
+
+    >>> ds = make_datasette("data/kb.db")      # what the command serves
+    >>> kb serve --db data/kb.db --port 8001    # http://127.0.0.1:8001/
+"""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import click
+
+SETTINGS = {
+    "sql_time_limit_ms": 1000,       # a slow ad-hoc query is stopped, not the site
+    "facet_time_limit_ms": 500,
+    "max_returned_rows": 1000,
+    "default_page_size": 50,
+    "allow_csv_stream": True,
+}
+
+
+def make_datasette(db_path: str | Path, metadata_path: str | Path | None = None,
+                   annotations: bool = True, settings: dict | None = None):
+    """A Datasette instance serving store ``db_path`` (immutable) the kb way.
+
+    Raises click.ClickException when the store does not exist.
+    """
+    from datasette.app import Datasette
+    from datasette.database import Database
+
+    from ..publish.plugin import load_metadata
+
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        raise click.ClickException(f"{db_path}: no such store; run `kb build` first")
+    metadata = load_metadata(db_path.stem, metadata_path)
+    notes = None
+    if annotations:
+        from .. import annotate
+        notes = annotate.annotations_path(db_path)
+        if notes.stem == db_path.stem:
+            raise click.ClickException(f"{db_path}: the store cannot be named {notes.name}")
+        annotate.open_annotations(notes, recover_from=db_path).conn.close()
+        metadata.setdefault("plugins", {}).setdefault(
+            "kb_annotations", {"database": notes.stem, "store": db_path.stem})
+    ds = Datasette(immutables=[str(db_path)], metadata=metadata,
+                   settings={**SETTINGS, **(settings or {})})
+    if notes is not None:
+        # mounted after the store, so the store is listed first
+        ds.add_database(Database(ds, path=str(notes), is_mutable=True), name=notes.stem)
+    return ds
+
+
+@click.command("serve")
+@click.option("--db", "db_path", default="data/kb.db", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The store to serve.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind (0.0.0.0 exposes the site to the network).")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--metadata", "metadata_path", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Site metadata (default: the one shipped as kb/metadata.yml).")
+@click.option("--annotations/--no-annotations", default=True, show_default=True,
+              help="Mount annotations.db beside the store for reviewers' notes.")
+@click.option("--sql-time-limit", "sql_time_limit_ms", default=SETTINGS["sql_time_limit_ms"],
+              show_default=True, type=click.IntRange(1), help="Milliseconds per query.")
+def command(db_path, host, port, metadata_path, annotations, sql_time_limit_ms):
+    """Serve the knowledge base as a read-only Datasette site.
+
+    Pages: tables with facets and search, ready-made questions (canned
+    queries), a page per work at /-/work/KEY, .bib downloads, /-/graph.
+    Reviewers sign in at /-/login as "admin" to write notes when the
+    environment holds KB_ADMIN_PASSWORD_HASH (from datasette-auth-passwords'
+    hash_password, or its /-/password-tool page).
+    """
+    import uvicorn
+
+    ds = make_datasette(db_path, metadata_path, annotations,
+                        {"sql_time_limit_ms": sql_time_limit_ms})
+    asyncio.run(ds.invoke_startup())
+    click.echo(f"kb: serving {db_path} at http://{host}:{port}/", err=True)
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")

@@ -1,0 +1,898 @@
+"""Find every reference string in a Document: the apparatus.
+
+    >>> from kb.read import read
+    >>> app = locate(read("data/corpus/004_cccc1832effdc7c2.txt"))
+    >>> app.entries[0].kind, app.entries[0].note, app.entries[0].raw[:20]
+    ('endnote', 1, 'Ulrich Menzel, ‘Trib')
+
+What is found (every rule is a general one, no document is special-cased):
+
+- Reference-list sections, by their heading in many languages (Bibliography,
+  References, Works Cited, Literaturverzeichnis, Bibliografia, Références,
+  参考文献 ...; see BIB_HEADINGS), with sub-headings (Primary sources, Books
+  ...) skipped.  Entries are cut by bullets/numbers, or by shape: a line that
+  starts like an entry ("Surname, Given", "Org.", a quoted title) after a
+  line that ended one.  Two author-date entries run together on one line are
+  split; a bullet that continues an entry ("In D. Lyon (Ed.)", "Retrieved
+  from", a URL tail) is joined to it.
+- Footnotes at page bottoms of PDF-extracted text: the note number alone on
+  a line or glued to the note's first word, after a separator line or at the
+  bottom of a page, numbered in sequence through the document.  A note ends
+  at the next note, a page-number line, a separator, or an indented line (the
+  next page starting).
+- Endnotes under a Notes/Endnotes heading (numbered or not), and an
+  unheaded run of note-like paragraphs at the end of the text aligned by
+  order to the text's note markers.
+- Notes are split into one entry per cited source (";", "See also",
+  "as well as", a new sentence "On X, see ..."), lead-ins ("See:", "For
+  more on this see") are dropped, and pieces that only comment are left
+  out; every note is kept in ``Apparatus.notes`` all the same.
+
+``raw`` is the text as printed with its lines joined by single spaces (as
+the gold SCHEMA says); :func:`clean_raw` re-joins URLs and words broken over
+lines for the parser.
+
+Not found: sources named only in running prose (kind ``inline``), author-date
+citations (that is kb/cite.py), entries run together in a Chicago-style list
+without any author-date shape.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .models import Apparatus, Document, Entry, Marker, Note
+
+MAX_LINE = 5000          # longer lines are cut before any regex sees them
+
+# --- headings ------------------------------------------------------------------
+
+BIB_HEADINGS = {
+    "bibliography", "bibliographies", "references", "reference list", "reference",
+    "list of references", "references cited", "works cited", "work cited",
+    "works consulted", "literature", "literature cited", "cited literature",
+    "literature list", "sources", "sources cited", "list of sources",
+    "sources and literature", "sources and bibliography", "selected bibliography",
+    "select bibliography", "further reading", "bibliography and sources",
+    "references and notes", "citations",
+    # de
+    "literaturverzeichnis", "literatur", "quellen", "quellenverzeichnis",
+    "quellen und literatur", "bibliographie", "literaturangaben",
+    # it / es / pt / fr
+    "bibliografia", "bibliografía", "riferimenti bibliografici", "fonti",
+    "références", "références bibliographiques", "sources et bibliographie",
+    "referencias", "referencias bibliográficas", "fuentes", "obras citadas",
+    "referências", "referências bibliográficas",
+    # nordic / dutch
+    "litteratur", "litteraturliste", "litteraturlista", "litteraturförteckning",
+    "kilder", "kildeliste", "kilder og litteratur", "referanser", "referencer",
+    "källor", "referenser", "lähteet", "kirjallisuus", "bronnen", "literatuur",
+    "literatuurlijst", "bronnenlijst",
+    # others
+    "список литературы", "литература", "источники", "bibliografie",
+    "kaynakça", "kaynaklar", "piśmiennictwo", "bibliografia i źródła",
+    "参考文献", "参考资料", "参考資料", "文献", "引用文献", "参考书目",
+    "参考書目", "引用書目", "參考文獻", "參考資料", "참고문헌", "المراجع",
+}
+NOTE_HEADINGS = {
+    "notes", "endnotes", "end notes", "footnotes", "note", "notes and references",
+    "anmerkungen", "fußnoten", "fussnoten", "endnoten", "notes de fin", "notas",
+    "note finali", "noter", "noten", "sluttnoter", "slutnoter", "注", "注释",
+    "注釋", "脚注", "尾注", "примечания",
+}
+SUB_HEADINGS = {
+    "primary sources", "secondary sources", "primary literature",
+    "secondary literature", "books", "articles", "journal articles",
+    "book chapters", "chapters", "web", "websites", "web sources", "online sources",
+    "internet sources", "newspapers", "newspaper articles", "reports",
+    "government documents", "official documents", "legal documents", "laws",
+    "legislation", "cases", "interviews", "films", "videos", "archives",
+    "archival sources", "documents", "other", "other sources", "media",
+    "news", "press", "books and articles", "monographs", "edited volumes",
+    "dissertations", "theses", "datasets", "software", "podcasts",
+    "primärquellen", "sekundärliteratur", "fonti primarie", "fonti secondarie",
+    "fuentes primarias", "fuentes secundarias", "sources primaires",
+    "sources secondaires", "primærkilder", "sekundærkilder", "一手资料",
+    "二手资料", "中文文献", "英文文献", "外文文献",
+}
+END_HEADINGS = re.compile(
+    r"^(?:appendix|appendices|annex|annexe|anhang|anexo|allegato|vedlegg|bilaga|"
+    r"bijlage|附录|index|acknowledg(?:e)?ments?|about the authors?|author biograph|"
+    r"biographical note|curriculum vitae|glossary|list of (?:figures|tables)|"
+    r"declaration|erklärung|related articles|further information|comments?$|"
+    r"notes on contributors)", re.IGNORECASE)
+
+_HEAD_NUM = re.compile(r"^(?:(?:chapter|kapitel|capitolo|capítulo|chapitre)\s+)?"
+                       r"(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?|[ivxlc]{1,6}\.|[a-z]\))\s+", re.IGNORECASE)
+
+
+def heading_key(line: str) -> str:
+    """A line reduced to a heading key: no markup, numbering, case or colon.
+
+    >>> heading_key("#### 8. Reference List:")
+    'reference list'
+    """
+    s = line.strip()[:120]
+    s = re.sub(r"^#{1,6}\s*", "", s)
+    s = s.replace("*", "").replace("_", " ").strip()
+    s = _HEAD_NUM.sub("", s)
+    s = s.strip(" \t:.：-–—")
+    return re.sub(r"\s+", " ", s).casefold()
+
+
+def heading_kind(line: str) -> str | None:
+    """'bibliography' | 'notes' | 'sub' for a reference-section heading line."""
+    if len(line.strip()) > 80:
+        return None
+    key = heading_key(line)
+    if key in BIB_HEADINGS:
+        return "bibliography"
+    if key in NOTE_HEADINGS:
+        return "notes"
+    if key in SUB_HEADINGS:
+        return "sub"
+    return None
+
+
+# --- line shapes ---------------------------------------------------------------
+
+LONE_NUM = re.compile(r"^\s{0,40}(\d{1,4})\s{0,40}$")
+SEPARATOR = re.compile(r"^(?:[ \t]{10,200}|\s{0,20}[_\-–—=*·.]{5,200}\s{0,20})$")
+NOTE_START = re.compile(r"^\s{0,3}(\d{1,3})(?:[.)](?!\d)\s{0,3}|\s{1,5}|(?=[“\"‘«„\u3400-\u9fff]))(\S.*)$")
+BULLET = re.compile(r"^\s{0,8}(?:[-•*▪◦·–]|\d{1,3}[.)]|\[\d{1,3}\])\s+(?=\S)")
+URL = re.compile(r"https?://|www\.|\bdoi:\s?10\.|\b10\.\d{4,9}/|"
+                 r"\b[\w-]{2,40}\.(?:org|com|net|gov|edu|int|info|cn|de|uk|fr|it|no)\b",
+                 re.IGNORECASE)
+URL_STRONG = re.compile(r"https?://|www\.|\bdoi:\s?10\.|\b10\.\d{4,9}/", re.IGNORECASE)
+YEAR = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)")
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+IBID = re.compile(r"^\W{0,3}(?:ibid|ibidem|ib\.|op\.?\s?cit|idem|id\.|ebd|ebenda|a\.a\.O)\b",
+                  re.IGNORECASE)
+QUOTED = re.compile(r"[“\"«„][^“”\"«»„]{2,300}[”\"»“]|‘[^‘’]{2,300}’|(?<!\w)'[^']{2,200}'(?!\w)")
+PUBLISH = re.compile(r"\b(?:retrieved|accessed|available|press|publish\w*|verlag|edition|"
+                     r"eds?\.|pp?\.|vol\.|no\.|isbn|university|journal|review)\b|"
+                     r"\b[A-Z][a-z]{2,20}(?:,? [A-Z][A-Za-z]{1,10})?\s?:\s?[A-Z]", re.IGNORECASE)
+# "Surname, Given" / "Org (Note), " / "The Economist, " at the start of a piece
+NAME_START = re.compile(
+    r"^[A-Z\u00C0-\u024F][\w'’\-\.]{0,30}(?:\s{1,2}(?:and|&|et|und|y|e|van|von|de|der|da|di|"
+    r"le|la|al\.?|[A-Z\u00C0-\u024F][\w'’\-\.]{0,30})){0,6}(?:\s{0,2}\([^()]{1,60}\))?"
+    r"\s{0,2},\s{0,3}[‘“\"'”A-Z\u00C0-\u024F\u3400-\u9fff]")
+CUE = re.compile(r"\b(?:see|cf\.|compare|according(?:\s+to)?|quoted\s+in|cited\s+in|"
+                 r"source|vgl\.|siehe|voir|véase|ver)\b", re.IGNORECASE)
+LEAD_IN = re.compile(
+    r"^(?:[^.;“”\"‘]{0,160}?,?\s)?(?:see\s+also|see|cf\.|compare|vgl\.|siehe(?:\s+auch)?|voir|"
+    r"véase|ver)(?:,?\s+(?:for\s+(?:instance|example)|e\.\s?g\.|especially|generally|further|"
+    r"in\s+particular|z\.\s?B\.|aussi|también)\b)?\s{0,3}[:,]?\s+(?=\S)", re.IGNORECASE)
+FUNCTION_WORDS = frozenset(
+    "the is are was were of to and in that which this it be can will has have not "
+    "by for with as on at from but or its their they he she we i my our would could "
+    "should may might been being there these those what when where who how than".split())
+# a piece that starts a new source inside a note: "Name(s), ‘Title" / "Name, Title"
+REF_START = re.compile(
+    r"[A-Z\u00C0-\u024F][\w'’\-\.]{0,30}(?:\s(?:[A-Z\u00C0-\u024F][\w'’\-\.]{0,30}|and|&|et\s+al\.)){0,6},"
+    r"\s{0,2}[‘“\"A-Z]")
+
+
+def _clip(line: str) -> str:
+    return line[:MAX_LINE]
+
+
+def is_blank(line: str) -> bool:
+    return not line.strip()
+
+
+def is_separator(line: str) -> bool:
+    """A footnote rule: a long run of spaces or of underscores/dashes alone on a line."""
+    return bool(SEPARATOR.match(_clip(line))) and len(line) >= 5
+
+
+def starts_like_note(text: str) -> bool:
+    """Note text begins with a capital, quote, digit, CJK, or a cue word like 'ibid.'."""
+    t = text.lstrip()
+    if not t:
+        return False
+    c = t[0]
+    if c.isupper() or c.isdigit() or c in "“\"‘'«„([" or CJK.match(c):
+        return True
+    return bool(re.match(r"(?:ibid|ibidem|id\.|op\.|cf\.|see|vgl|ebd|e\.g\.|i\.e\.|per\b)", t,
+                         re.IGNORECASE))
+
+
+# --- text helpers --------------------------------------------------------------
+
+def join_lines(parts: list[str]) -> str:
+    """Lines joined with single spaces, as the gold SCHEMA prints ``raw``."""
+    return re.sub(r"\s+", " ", " ".join(p.strip() for p in parts if p.strip())).strip()
+
+
+_URL_BREAK = re.compile(r"((?:https?://|www\.)\S{1,500}[-/_=?&#])\s(?=[a-z0-9%~/_-])")
+_HYPHEN_BREAK = re.compile(r"(\b[a-zà-ÿ]{2,30})- (?=[a-zà-ÿ]{2,30}\b)")
+
+
+def clean_raw(raw: str) -> str:
+    """Re-join what line breaks split: "https://a.org/x- y" -> "https://a.org/x-y",
+    "infor- mation" -> "information".  For the parser; ``raw`` stays as printed.
+
+    >>> clean_raw("see https://a.org/x- y/z and infor- mation")
+    'see https://a.org/x-y/z and information'
+    """
+    raw = raw[:20000]
+    prev = None
+    while prev != raw:
+        prev = raw
+        raw = _URL_BREAK.sub(r"\1", raw, count=1)
+    return _HYPHEN_BREAK.sub(r"\1", raw)
+
+
+def _fold(c: str) -> str:
+    return unicodedata.normalize("NFKD", c)[:1].casefold()
+
+
+# --- reference-likeness --------------------------------------------------------
+
+def ref_score(piece: str) -> float:
+    """How much a piece of note text looks like a citation (>= 2: it is one).
+
+    Features: a URL, ibid, "Name, Title" at the start, a quoted title, a year,
+    publisher/place words, a trailing page; minus running-prose function words.
+    """
+    p = piece.strip()[:1500]
+    if not p:
+        return 0.0
+    if IBID.match(p) and len(p) < 60:
+        return 3.0
+    s = 0.0
+    if URL_STRONG.search(p):
+        s += 3
+    elif URL.search(p):
+        s += 1
+    if NAME_START.match(p):
+        s += 2
+    outside = QUOTED.sub(" ", p)
+    if outside != p:
+        s += 1
+        if re.match(r"^[“\"‘«„][^“”\"«»‘’]{2,300}[”\"»’]\s{0,2}[,.]\s{0,2}[A-Z\u00C0-\u024F]", p):
+            s += 1      # a quoted title, then its container: “Title”, Journal
+    if YEAR.search(p):
+        s += 1
+    if PUBLISH.search(p):
+        s += 1
+    if re.search(r",\s(?:pp?\.\s?)?\d{1,4}(?:\s?[-–]\s?\d{1,4})?\.?\s*$", p):
+        s += 1
+    words = re.findall(r"\b[a-z]+\b", QUOTED.sub(" ", outside))
+    fw = sum(1 for w in words if w in FUNCTION_WORDS)
+    s -= max(0, fw - 4) * 0.5
+    if len(p) > 400:
+        s -= 1
+    return s
+
+
+def is_reference(piece: str, cued: str | bool = False) -> bool:
+    """A piece of a note cites a source (``cued``: "see" after see/cf., "according")."""
+    p = piece.strip()
+    if len(p) < 3 or not re.search(r"\w", p):
+        return False
+    if cued == "see" and len(p) < 300:
+        return True
+    if cued == "according":
+        return ref_score(p) >= 1
+    return ref_score(p) >= 2
+
+
+# --- splitting notes into sources ----------------------------------------------
+
+BARE_NAME = re.compile(r"^[A-Z\u00C0-\u024F][\w'’\-]{0,30},\s(?:[A-Z\u00C0-\u024F][\w'’\-]{0,30}\.?\s?){1,3}$")
+_SENT_CUE = re.compile(
+    r"(?<=[.!?”’\"])\s+(?=(?:See|Cf\.|Compare|Vgl\.|Siehe|Voir|Véase|Ver)\b|"
+    r"(?:On|For|About|Regarding|Concerning|In)\b[^.;]{0,160}?\b(?:see|cf\.)\b)")
+_CONNECTOR = re.compile(r"\s+(?:as\s+well\s+as|see\s+also|and\s+also|also|and\s+see)\s*:?\s+(?=" +
+                        REF_START.pattern + ")")
+
+
+def _top_level_semicolons(text: str) -> list[int]:
+    """Positions of ';' outside parentheses and double quotes."""
+    out, depth, inq = [], 0, False
+    for i, c in enumerate(text):
+        if c in "([":
+            depth += 1
+        elif c in ")]" and depth:
+            depth -= 1
+        elif c == "“":
+            inq = True
+        elif c == "”":
+            inq = False
+        elif c == '"':
+            inq = not inq
+        elif c == ";" and depth == 0 and not inq:
+            out.append(i)
+    return out
+
+
+def split_note(text: str) -> list[tuple[int, str, str | bool]]:
+    """Split note text into (offset, piece, cue) candidates, one per source;
+    cue is "see" (after see/cf.), "according" (according to / quoted in) or False.
+
+    >>> [p for _, p, _ in split_note("See: A, ‘T’, 2015; see also B, Title, 2016.")]
+    ['A, ‘T’, 2015', 'B, Title, 2016.']
+    """
+    text = text[:20000]
+    cuts = {0}
+    last = 0
+    for i in _top_level_semicolons(text):
+        # "Liu, Li; Kuang, Lei (2012)": semicolons between authors' names
+        if not BARE_NAME.match(text[last:i].strip(" ;")):
+            cuts.add(i)
+        last = i
+    for m in _SENT_CUE.finditer(text):
+        cuts.add(m.start())
+    for m in _CONNECTOR.finditer(text):
+        cuts.add(m.start())
+    for m in _NEXT_REF.finditer(text):      # "Name, “Title”. Other, “Title”, 12."
+        cuts.add(m.start())
+    cuts = sorted(cuts) + [len(text)]
+    pieces = []
+    for a, b in zip(cuts, cuts[1:]):
+        seg = text[a:b]
+        # drop the separator itself (";" or a connector word)
+        m = re.match(r"^[;\s]*(?:(?:as\s+well\s+as|and\s+also|also|and\s+see)\s*:?\s+)?", seg)
+        off = a + m.end()
+        seg = text[off:b]
+        cued = False
+        m = LEAD_IN.match(seg)
+        if m and not QUOTED.search(seg[:m.end()]):
+            off += m.end()
+            seg = text[off:b]
+            cued = "see"
+        elif re.search(r"\baccording(?:\s+to)?\b|\bquoted in\b|\bcited in\b", seg, re.IGNORECASE):
+            cued = "according"
+        if not cued:
+            cut = _leading_prose(seg)
+            off += cut
+            seg = seg[cut:]
+        seg = _trailing_prose(seg).rstrip()
+        if seg.strip(" .,;:"):
+            pieces.append((off, seg, cued))
+    return pieces
+
+
+_SENTENCE = re.compile(r"(?<=[a-z\u00C0-\u024F\d)”’\"][.!?])\s+(?=[A-Z\u00C0-\u024F])")
+_QUOTED_REF = re.compile(REF_START.pattern[:-len(r"\s{0,2}[‘“\"A-Z]")] + r"\s{0,2}[‘“\"”]")
+
+
+_NEXT_REF = re.compile(r"(?:(?<=[a-z\d)]\.)|(?<=[”\"’]\.)|(?<=[”\"’]))\s+(?=" + _QUOTED_REF.pattern + ")")
+
+
+def _prose_words(text: str) -> int:
+    words = re.findall(r"\b[a-z]+\b", QUOTED.sub(" ", text))
+    return sum(1 for w in words if w in FUNCTION_WORDS)
+
+
+def _sentences(seg: str) -> list[str]:
+    """Sentences of a note piece, never cutting inside a quoted title."""
+    spans = [(m.start(), m.end()) for m in QUOTED.finditer(seg)]
+    parts, last = [], 0
+    for m in _SENTENCE.finditer(seg):
+        if any(a < m.start() < b for a, b in spans):
+            continue
+        parts.append(seg[last:m.start()])
+        last = m.end()
+    parts.append(seg[last:])
+    return parts
+
+
+def _trailing_prose(seg: str) -> str:
+    """Drop comment sentences after a citation: "Marx, Title, 12. Another example ... ."."""
+    parts = _sentences(seg)
+    while len(parts) > 1:
+        last = parts[-1]
+        if _prose_words(last) >= 3 and not URL.search(last) and not YEAR.search(last) \
+                and not QUOTED.search(last) and not NAME_START.match(last):
+            parts.pop()
+        else:
+            break
+    if len(parts) == len(_sentences(seg)):
+        return seg
+    keep = " ".join(parts)
+    return seg[:seg.find(parts[-1]) + len(parts[-1])] if parts[-1] in seg else keep
+
+
+def _leading_prose(seg: str) -> int:
+    """Offset where a citation starts after running prose ("... by X in Allmer, “Title”")."""
+    if _prose_words(seg[:200]) < 5:
+        return 0
+    best = 0
+    for m in _QUOTED_REF.finditer(seg):
+        before = seg[:m.start()]
+        if m.start() > 0 and _prose_words(before) >= 5 and not URL.search(before) \
+                and not YEAR.search(before):
+            best = m.start()
+            break
+    return best
+
+
+# --- the scan ------------------------------------------------------------------
+
+@dataclass
+class _Open:
+    number: int
+    lines: list[int]
+    texts: list[str]
+    first_from_number: bool
+    blank_run: int = 0
+
+
+GLUED_MARKER = re.compile(
+    r"(?<=[A-Za-z\u00C0-\u024F.,;:!?”’\"')\]])(?<!\d[.,:])(\d{1,3})(?![.,:]\d)(?=[\s,.;:)\]]|$)")
+
+
+def _find_sections(lines: list[str]) -> tuple[tuple[int, int] | None, tuple[int, int] | None,
+                                                list[tuple[int, str]]]:
+    """(bibliography span, notes span, headings) from heading lines."""
+    heads = []
+    for i, line in enumerate(lines, 1):
+        if 0 < len(line.strip()) <= 80:
+            kind = heading_kind(line)
+            if kind in ("bibliography", "notes"):
+                heads.append((i, kind))
+    n = len(lines)
+
+    def end_of(start: int) -> int:
+        for j in range(start + 1, n + 1):
+            s = lines[j - 1].strip()
+            if not s or len(s) > 80:
+                continue
+            if len(s.split()) <= 8 and s[:1].isupper() and END_HEADINGS.match(heading_key(s)):
+                return j - 1
+            k = heading_kind(s)
+            if k in ("bibliography", "notes") and j != start:
+                return j - 1
+        return n
+
+    def refs_after(start: int, end: int) -> int:
+        count = 0
+        for j in range(start + 1, min(end, start + 200) + 1):
+            s = lines[j - 1].strip()
+            if s and (YEAR.search(s) or URL.search(s)):
+                count += 1
+        return count
+
+    bib = notes = None
+    for start, kind in reversed(heads):
+        end = end_of(start)
+        if refs_after(start, end) < 1:
+            continue
+        if kind == "bibliography" and bib is None:
+            bib = (start, end)
+        elif kind == "notes" and notes is None:
+            notes = (start, end)
+    headings = []
+    return bib, notes, headings
+
+
+def _looks_heading(line: str) -> bool:
+    """A short line that reads like a section heading (markdown #, numbered, or bare title)."""
+    s = line.strip()
+    if not s or len(s) > 90:
+        return False
+    if re.match(r"^#{1,6}\s", s):
+        return True
+    if re.match(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?)\s{1,3}[A-Z\u00C0-\u024F]", s) and \
+            not s.endswith((".", ",", ";")) and len(s.split()) <= 12:
+        return True
+    if s.isupper() and len(s) > 3 and re.search(r"[A-Z]{3}", s):
+        return True
+    return heading_kind(s) is not None
+
+
+def locate(doc: Document) -> Apparatus:
+    """Document -> Apparatus (entries, notes, markers, body lines, sections)."""
+    lines = [_clip(l) for l in doc.lines]
+    n = len(lines)
+    app = Apparatus()
+    bib, notes_span, _ = _find_sections(lines)
+    app.bibliography_span = bib
+    app.notes_span = notes_span
+    skip = set()
+    for span in (bib, notes_span):
+        if span:
+            skip.update(range(span[0], span[1] + 1))
+
+    notes, markers, page_lines, body, note_line_set = _scan(lines, skip)
+    app.page_lines = page_lines
+    app.markers = markers
+    kind = "footnote"
+    if notes and markers and min(nt.line for nt in notes.values()) > max(m.line for m in markers):
+        kind = "endnote"
+    for nt in notes.values():
+        nt.kind = kind
+
+    if notes_span:
+        heads = _section_notes(lines, notes_span, page_lines)
+        for nt in heads:
+            notes.setdefault(nt.number, nt)
+        kind = "endnote"
+    if not notes and markers:
+        tail = _unheaded_endnotes(lines, markers, bib, skip)
+        for nt in tail:
+            notes[nt.number] = nt
+            note_line_set.update(nt.lines)
+        if tail:
+            kind = "endnote"
+            body -= set(range(tail[0].line, tail[-1].end_line + 1))
+            # what follows the notes (publication info, related links) is not body
+            body -= set(range(tail[-1].end_line + 1, n + 1))
+    app.notes = dict(sorted(notes.items()))
+    app.note_kind = kind if notes else None
+
+    entries: list[Entry] = []
+    if bib:
+        entries.extend(_bibliography_entries(lines, bib, page_lines))
+    for nt in app.notes.values():
+        nt.page = doc.page_of(nt.line)
+        entries.extend(_note_entries(nt, lines))
+    for e in entries:
+        e.page = doc.page_of(e.line)
+    app.entries = entries
+
+    # headings and body
+    headings = []
+    for i in sorted(body):
+        if _looks_heading(lines[i - 1]):
+            headings.append((i, lines[i - 1].strip().lstrip("#").strip()))
+    app.headings = headings
+    app.body = body - {h for h, _ in headings}
+    return app
+
+
+def _orphan_note_line(line: str) -> bool:
+    """A line that is nothing but a short citation: "  Name, “Title”, 12."."""
+    s = line.strip()
+    return (line[:1].isspace() and len(s) < 200 and bool(_QUOTED_REF.match(s))
+            and bool(re.search(r"[”\"’](?:,\s?\d{1,4}(?:[-–]\d{1,4})?)?\.?$", s))
+            and _prose_words(s) <= 3)
+
+
+def _scan(lines: list[str], skip: set[int]):
+    """Walk the lines once: footnotes, note markers, page-number lines, body."""
+    n = len(lines)
+    notes: dict[int, Note] = {}
+    markers: list[Marker] = []
+    page_lines: set[int] = set()
+    body: set[int] = set()
+    note_lines: set[int] = set()
+    next_note, next_marker = 1, 1
+    in_zone = False
+    cur: _Open | None = None
+    prev_blank = True
+    prev_content = 0     # last non-blank line number
+
+    def close():
+        nonlocal cur
+        if cur and cur.texts:
+            text = join_lines(cur.texts)
+            notes[cur.number] = Note(number=cur.number, kind="footnote", line=cur.lines[0],
+                                     end_line=cur.lines[-1], text=text, lines=list(cur.lines))
+            note_lines.update(cur.lines)
+        cur = None
+
+    def next_text(i: int) -> int | None:
+        """Line number of the next non-blank line within 3 lines after i."""
+        for j in range(i + 1, min(n, i + 3) + 1):
+            if lines[j - 1].strip():
+                return j
+        return None
+
+    i = 0
+    while i < n:
+        i += 1
+        line = lines[i - 1]
+        if i in skip:
+            if cur:
+                close()
+            in_zone = False
+            continue
+        if not line.strip():
+            if cur:
+                cur.blank_run += 1
+                if cur.blank_run >= 3:
+                    close()
+                    in_zone = False
+            if is_separator(line) and len(line) >= 10:
+                close()
+                in_zone = True
+            prev_blank = True
+            continue
+        if is_separator(line):
+            close()
+            in_zone = True
+            prev_blank = True
+            continue
+        m = LONE_NUM.match(line)
+        if m:
+            num = int(m.group(1))
+            j = next_text(i)
+            if (in_zone or cur) and next_note <= num <= max(next_note + 2, next_marker - 1) and j and \
+                    not LONE_NUM.match(lines[j - 1]) and starts_like_note(lines[j - 1]):
+                close()
+                cur = _Open(num, [], [], True)
+                next_note = num + 1
+                in_zone = True
+                prev_blank = False
+                continue
+            if cur:
+                close()
+                in_zone = False
+            if next_marker <= num <= next_marker + 4 and num < 1000:
+                markers.append(Marker(num, i, 0, len(line), line.strip(), alone=True))
+                next_marker = num + 1
+            else:
+                page_lines.add(i)
+            prev_blank = False
+            continue
+        m = NOTE_START.match(line)
+        if m and next_note <= int(m.group(1)) <= max(next_note + 2, next_marker - 1) \
+                and starts_like_note(m.group(2)) \
+                and (in_zone or cur or (prev_blank and (
+                    int(m.group(1)) < next_marker or lines[i - 2][:1].isspace()
+                    or ref_score(m.group(2)) >= 2))):
+            close()
+            num = int(m.group(1))
+            text = re.sub(r"^%d\s+" % num, "", m.group(2))   # "26 26 Title": number doubled
+            cur = _Open(num, [i], [text], False)
+            next_note = num + 1
+            in_zone = True
+            prev_blank = False
+            continue
+        if cur:
+            indented = line[:1].isspace()
+            if cur.texts and indented and not (cur.first_from_number and len(cur.texts) == 0):
+                close()
+                in_zone = False
+            elif not cur.texts or not indented:
+                cur.lines.append(i)
+                cur.texts.append(line)
+                cur.blank_run = 0
+                prev_blank = False
+                continue
+            else:
+                close()
+                in_zone = False
+        in_zone = False
+        if notes and next_note < next_marker and _orphan_note_line(line):
+            # a footnote whose number was lost in extraction: a whole line that
+            # is one short citation, while a marker still waits for its note
+            notes[next_note] = Note(number=next_note, kind="footnote", line=i, end_line=i,
+                                    text=join_lines([line]), lines=[i])
+            note_lines.add(i)
+            next_note += 1
+            continue
+        body.add(i)
+        for mm in GLUED_MARKER.finditer(line):
+            num = int(mm.group(1))
+            if next_marker <= num <= next_marker + 4:
+                markers.append(Marker(num, i, mm.start(1), mm.end(1), mm.group(1)))
+                next_marker = num + 1
+        prev_blank = False
+        prev_content = i
+    close()
+    return notes, markers, page_lines, body, note_lines
+
+
+# --- endnote sections ----------------------------------------------------------
+
+def _paragraphs(lines: list[str], start: int, end: int, exclude: set[int]) -> list[list[int]]:
+    """Groups of consecutive non-blank lines (line numbers) in [start, end]."""
+    paras, cur = [], []
+    for i in range(start, end + 1):
+        s = lines[i - 1].strip()
+        if not s or i in exclude:
+            if cur:
+                paras.append(cur)
+                cur = []
+            continue
+        cur.append(i)
+    if cur:
+        paras.append(cur)
+    return paras
+
+
+def _section_notes(lines, span, page_lines) -> list[Note]:
+    """Notes under a Notes/Endnotes heading: numbered ("1.", "[1]", "1 ") or by order."""
+    start, end = span
+    out: list[Note] = []
+    numbered = []
+    cur = None
+    expect = 1
+    for i in range(start + 1, end + 1):
+        s = lines[i - 1]
+        if not s.strip() or i in page_lines or LONE_NUM.match(s) and int(LONE_NUM.match(s).group(1)) != expect:
+            continue
+        m = re.match(r"^\s{0,6}(?:\[(\d{1,3})\]|(\d{1,3})[.)]?)\s+(\S.*)$", s)
+        if m and int(m.group(1) or m.group(2)) in (expect, expect + 1, expect + 2):
+            num = int(m.group(1) or m.group(2))
+            cur = [num, [i], [m.group(3)]]
+            numbered.append(cur)
+            expect = num + 1
+        elif cur:
+            cur[1].append(i)
+            cur[2].append(s)
+    if len(numbered) >= 2:
+        for num, ls, texts in numbered:
+            out.append(Note(num, "endnote", ls[0], ls[-1], join_lines(texts), lines=ls))
+        return out
+    paras = _paragraphs(lines, start + 1, end, page_lines)
+    for k, p in enumerate(paras, 1):
+        out.append(Note(k, "endnote", p[0], p[-1], join_lines([lines[i - 1] for i in p]),
+                        lines=p, numbered=False))
+    return out
+
+
+def _note_likeness(text: str) -> float:
+    t = text.strip()
+    if not t:
+        return 0.0
+    sc = 0.0
+    if re.match(r"^(?:see|cf\.|vgl\.|siehe|ibid|voir)\b", t, re.IGNORECASE):
+        sc += 1.0
+    if any(is_reference(p, c) for _, p, c in split_note(t)):
+        sc += 1.0
+    if len(t) > 700:
+        sc -= 1.0
+    return sc
+
+
+def _unheaded_endnotes(lines, markers, bib, skip) -> list[Note]:
+    """Endnotes without a heading: after the last marker, the run of as many
+    paragraphs as the highest marker number that looks most like notes."""
+    count = max(m.number for m in markers)
+    if count < 3 or len({m.number for m in markers}) < 0.5 * count:
+        return []
+    last = max(m.line for m in markers)
+    end = (bib[0] - 1) if bib and bib[0] > last else len(lines)
+    paras = _paragraphs(lines, last + 1, end, skip)
+    if len(paras) < count:
+        return []
+    scores = [_note_likeness(join_lines([lines[i - 1] for i in p])) for p in paras]
+    best, best_at = None, 0
+    run = sum(scores[:count])
+    best, best_at = run, 0
+    for k in range(1, len(paras) - count + 1):
+        run += scores[k + count - 1] - scores[k - 1]
+        if run > best:
+            best, best_at = run, k
+    if best < 0.6 * count:
+        return []
+    after = paras[best_at + count:]
+    if any(_looks_heading(lines[p[0] - 1]) and re.match(r"^\s*(?:#|\d)", lines[p[0] - 1])
+           for p in after):
+        return []       # a numbered/markdown section follows: this is not the end matter
+    out = []
+    for k, p in enumerate(paras[best_at:best_at + count], 1):
+        out.append(Note(k, "endnote", p[0], p[-1], join_lines([lines[i - 1] for i in p]),
+                        lines=p, numbered=False))
+    return out
+
+
+# --- entries from notes --------------------------------------------------------
+
+def _note_entries(nt: Note, lines: list[str]) -> list[Entry]:
+    """One Entry per source cited in a note; comment-only notes give none."""
+    # character offset of each note line inside nt.text
+    starts, pos = [(0, nt.line)], 0
+    for ln in nt.lines[1:]:
+        t = re.sub(r"\s+", " ", lines[ln - 1].strip())[:30]
+        if not t:
+            continue
+        at = nt.text.find(t, pos)
+        if at >= 0:
+            starts.append((at, ln))
+            pos = at
+    out = []
+    for off, piece, cued in split_note(nt.text):
+        if not is_reference(piece, cued):
+            continue
+        line = nt.line
+        for p, ln in starts:
+            if p <= off:
+                line = ln
+        out.append(Entry(kind=nt.kind, raw=piece.strip(), line=line, note=nt.number))
+    return out
+
+
+# --- bibliography entries -------------------------------------------------------
+
+_CONT = re.compile(r"^(?:In[:\s]|Retrieved\b|Available\b|Accessed\b|Last accessed\b|doi\b|DOI\b|"
+                   r"https?://|www\.|pp?\.\s|\(|[a-z]|\d{1,4}[-–(),:/]|&)")
+_ENTRY_ORG = re.compile(r"^[A-Z\u00C0-\u024F\u3400-\u9fff][^.,\d]{0,60}?\.\s+(?=[“\"‘«A-Z\u00C0-\u024F\u3400-\u9fff])")
+# "Cambridge, Mass: Press" / "New York: Routledge": the place and publisher of an entry
+_PLACE = re.compile(r"^[A-Z][\w '’-]{1,30}(?:,\s?[A-Z][\w ]{1,20})?:\s")
+_APA_RUN = re.compile(
+    r"(?<=[./)\]])\s(?=[A-Z\u00C0-\u024F][\w'’\-]{1,30}(?:\s[A-Z\u00C0-\u024F][\w'’\-]{1,30})?,"
+    r"\s(?:[A-Z]\.\s?){1,3}(?:,[^()]{0,120})?\s?\((?:1[5-9]\d\d|20\d\d|n\.d\.))")
+
+
+def _entry_start_shape(text: str) -> bool:
+    """Does a line begin like a reference-list entry?"""
+    t = text.strip()
+    if not t:
+        return False
+    if _CONT.match(t) or _PLACE.match(t):
+        return False
+    if NAME_START.match(t):
+        return True
+    if t[0] in "“\"‘«" or CJK.match(t[0]):
+        return True
+    if re.match(r"^[A-Z][\w'’\- ]{1,60}[\u3400-\u9fff]", t):
+        return True     # a romanised name and its characters: "Zhongguo Shehui 中国社会"
+    m = _ENTRY_ORG.match(t)
+    if m and len(t[:m.end()].split()) <= 8:
+        return True
+    return False
+
+
+def _ends_entry(text: str) -> bool:
+    t = text.rstrip()
+    return bool(re.search(r"(?:[.”\"’]|\d{4}[a-z]?|/)\s*$", t))
+
+
+def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
+    """Cut a reference-list section into entries."""
+    start, end = span
+    content = []
+    for i in range(start + 1, end + 1):
+        s = lines[i - 1]
+        if not s.strip() or i in page_lines or LONE_NUM.match(s) or is_separator(s):
+            continue
+        if heading_kind(s) == "sub" or (re.match(r"^#{1,6}\s", s.strip())):
+            continue
+        content.append(i)
+    bullets = sum(1 for i in content if BULLET.match(lines[i - 1]))
+    bulleted = bullets >= max(2, len(content) // 3)
+    groups: list[list[tuple[int, str]]] = []
+    last_first = ""
+    for i in content:
+        raw_line = lines[i - 1]
+        b = BULLET.match(raw_line)
+        text = raw_line[b.end():] if b else raw_line
+        t = text.strip()
+        if not groups:
+            groups.append([(i, t)])
+            last_first = _fold(t[:1])
+            continue
+        prev = groups[-1][-1][1]
+        if bulleted and b:
+            new = not _CONT.match(t) or bool(re.match(r"^[A-Z]", t) and not re.match(r"^In[:\s]", t))
+            if re.match(r"^In[:\s]", t) or re.match(r"^[a-z]", t) or t.startswith(("http", "www.")):
+                new = False
+        else:
+            so_far = " ".join(x for _, x in groups[-1])
+            new = _ends_entry(prev) and _entry_start_shape(t) and \
+                bool(YEAR.search(so_far) or URL.search(so_far) or "n.d." in so_far)
+
+        if new:
+            groups.append([(i, t)])
+            last_first = _fold(t[:1]) or last_first
+        else:
+            groups[-1].append((i, t))
+    out = []
+    for g in groups:
+        raw = join_lines([t for _, t in g])
+        # author-date entries run together on one line
+        pieces = _APA_RUN.split(raw)
+        offs = 0
+        for piece in pieces:
+            piece = piece.strip()
+            if not piece:
+                continue
+            at = raw.find(piece, offs)
+            offs = at + len(piece)
+            line = g[0][0]
+            pos = 0
+            for ln, t in g:
+                if pos <= at:
+                    line = ln
+                pos += len(re.sub(r"\s+", " ", t.strip())) + 1
+            if len(piece) >= 8 and re.search(r"[A-Za-z\u3400-\u9fff]{2}", piece):
+                out.append(Entry(kind="bibliography", raw=piece, line=line))
+    return out

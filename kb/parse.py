@@ -1,0 +1,286 @@
+"""One reference string -> CSL fields.
+
+    >>> from kb.parse import parse
+    >>> f = parse("Wang, Y., & Minzner, C. (2015). The Rise of the Chinese Security "
+    ...           "State. The China Quarterly, 222, 339-359. doi: 10.1017/S0305741015000430")
+    >>> f["authors"][0]["family"], f["year"], f["doi"]
+    ('Wang', 2015, '10.1017/S0305741015000430')
+
+Design: rules take what rules do best (URLs, DOIs, ISBNs, access dates,
+"here: 361"); a CRF sequence labeller (python-crfsuite, model in
+kb/data/parser.crfsuite, trained by scripts/train_parser.py on synthetic
+references rendered through CSL styles) labels the remaining tokens; the
+labels are post-processed into fields (names split, dates read) and a type is
+inferred.  Without a model file a rule-only labeller is used.  Input is capped
+(2,000 characters) so any line parses in bounded time; ``raw`` is never lost
+(the caller keeps it, and ``parse_ok`` says whether anything was found).
+"""
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from pathlib import Path
+
+from .parsing import rules, heuristic
+from .parsing.dates import numeric_order, parse_date, find_year
+from .parsing.fields import to_fields
+from .parsing.tokens import tokenize, features
+from .parsing.types import guess_type
+
+MODEL_PATH = Path(__file__).parent / "data" / "parser.crfsuite"
+MAX_CHARS = rules.MAX_CHARS
+EMPTY = {
+    "type": None, "authors": [], "editors": [], "translators": [], "title": None,
+    "container_title": None, "year": None, "date": None, "volume": None, "issue": None,
+    "pages": None, "edition": None, "publisher": None, "place": None, "url": None,
+    "doi": None, "isbn": None, "accessed": None, "year_suffix": None, "pinpoint": None,
+    "parse_ok": False,
+}
+
+_local = threading.local()
+_CJK_GAP = re.compile(r"([\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
+_EMPH = re.compile(r"(?<!\w)\*{1,2}([^*\n]{1,300}?)\*{1,2}(?!\w)")
+
+
+def _tagger():
+    """The CRF tagger for this thread (None when no model ships)."""
+    tagger = getattr(_local, "tagger", False)
+    if tagger is False:
+        tagger = None
+        if MODEL_PATH.exists():
+            try:
+                import pycrfsuite
+                tagger = pycrfsuite.Tagger()
+                tagger.open(str(MODEL_PATH))
+            except Exception:  # a broken model must not break parsing
+                tagger = None
+        _local.tagger = tagger
+    return tagger
+
+
+def reload_model() -> None:
+    """Forget the loaded model (after retraining)."""
+    _local.tagger = False
+
+
+def normalize(raw: str) -> str:
+    """Unicode-normalised, single-spaced, capped text (offsets refer to this)."""
+    text = unicodedata.normalize("NFC", raw or "")
+    text = "".join(ch if (ch.isprintable() or ch == " ") else " " for ch in text[: MAX_CHARS * 2])
+    text = re.sub(r"\s+", " ", text).strip()
+    # a line break inside CJK text is no space; markdown emphasis is no text
+    text = _CJK_GAP.sub(r"\1", text)
+    text = _EMPH.sub(r"\1", text)
+    return text[:MAX_CHARS]
+
+
+def label_tokens(text: str, kind: str | None = None):
+    """Tokens of the non-rule part of ``text`` and their labels."""
+    toks = tokenize(text)
+    if not toks:
+        return toks, []
+    tagger = _tagger()
+    if tagger is None:
+        return toks, heuristic.label(toks, text)
+    return toks, tagger.tag(features(toks, text, kind))
+
+
+def _runs(labels, lab):
+    """(start, end) index pairs of maximal runs of ``lab``."""
+    out, i, n = [], 0, len(labels)
+    while i < n:
+        if labels[i] == lab:
+            j = i
+            while j + 1 < n and labels[j + 1] == lab:
+                j += 1
+            out.append((i, j))
+            i = j + 1
+        else:
+            i += 1
+    return out
+
+
+def _is_word(t) -> bool:
+    return t.text[:1].isalnum()
+
+
+def fix_labels(toks, labels: list[str], text: str) -> list[str]:
+    """Corrections the style guides imply, applied to the CRF labels:
+
+    * a quoted span is a title, even a number ("“1984”");
+    * words before the title at the very start are the author ("Freedom House. “Title”");
+    * "Org 组织 (English name)." keeps its parenthesis;
+    * an unquoted stretch between the names and a quoted title belongs to the names;
+    * a names list ends after the name following "and"; what follows, or a
+      piece that cannot be a name (long, lower case, capitals after mixed case),
+      is the title when none was found."""
+    from .parsing.tokens import _quote_states
+    if not toks:
+        return labels
+    labels = list(labels)
+    n = len(toks)
+    q = _quote_states(toks, text)
+    words = [t.text for t in toks]
+    # quoted span -> title when the CRF found no title
+    if "title" not in labels:
+        for i, s in enumerate(q):
+            if s == 3:
+                j = i + 1
+                while j < n and q[j] == 1:
+                    j += 1
+                if j > i + 1:
+                    for k in range(i + 1, j):
+                        labels[k] = "title"
+                    break
+    first_title = next((i for i, l in enumerate(labels) if l == "title"), None)
+    quoted_title = first_title is not None and q[first_title] in (1, 3)
+    # words before the first (quoted) title, at the start, no author: the author
+    if "author" not in labels and "editor" not in labels and first_title and quoted_title:
+        pre = range(0, first_title)
+        if all(labels[k] in ("container", "publisher", "other") for k in pre) and \
+                any(_is_word(toks[k]) for k in pre) and not any(labels[k] == "date" for k in pre):
+            end = first_title
+            while end > 0 and not _is_word(toks[end - 1]):
+                end -= 1
+            for k in range(0, end):
+                labels[k] = "author"
+    # no title but two venue runs: the first is the title ("Title. Site. Retrieved ...")
+    if "title" not in labels:
+        venues = sorted(_runs(labels, "container") + _runs(labels, "publisher"))
+        if len(venues) >= 2:
+            for k in range(venues[0][0], venues[0][1] + 1):
+                labels[k] = "title"
+    runs = _runs(labels, "author")
+    if not runs:
+        return labels
+    a0, a1 = runs[0]
+    # "Org 组织 (English)." : the parenthesis belongs to the organisation
+    if a1 + 1 < n and words[a1 + 1] == "(":
+        close = next((k for k in range(a1 + 2, min(n, a1 + 12)) if words[k] == ")"), None)
+        if close and all(labels[k] != "date" and not words[k].isdigit() for k in range(a1 + 2, close)):
+            for k in range(a1 + 1, close + 1):
+                labels[k] = "author"
+            a1 = close
+    # names, then an unquoted 'title', then a quoted title: the first stretch is names
+    if quoted_title is False and first_title is not None and first_title > a1 and \
+            all(not _is_word(toks[k]) for k in range(a1 + 1, first_title)):
+        later_quoted = any(labels[k] == "title" and q[k] in (1,) for k in range(first_title, n))
+        if later_quoted:
+            k = first_title
+            while k < n and labels[k] == "title" and q[k] == 0:
+                labels[k] = "author"
+                k += 1
+            a1 = max(a1, k - 1)
+            while a1 > a0 and not _is_word(toks[a1]):
+                labels[a1] = "other"
+                a1 -= 1
+    # where does the names list end?
+    pieces, cur = [], []
+    for k in range(a0, a1 + 1):
+        if words[k] in (",", ";"):
+            if cur:
+                pieces.append(cur)
+            cur = []
+        elif words[k].lower() in ("and", "&", "und") and cur:
+            pieces.append(cur)
+            cur = [k]
+        else:
+            cur.append(k)
+    if cur:
+        pieces.append(cur)
+    cut = None
+    seen_and = False
+    mixed = any(words[k].isalpha() and not words[k].isupper() for k in pieces[0]) if pieces else True
+    for pi, piece in enumerate(pieces):
+        ws = [words[k] for k in piece if _is_word(toks[k])]
+        low = [w for w in ws if w[:1].islower() and w.lower() not in ("and", "et", "al", "und", "van", "von",
+                                                                       "der", "de", "la", "da", "di", "du", "le")]
+        if pi > 0 and not seen_and and (len(ws) > 4 or low or any(words[k] == ":" for k in piece)
+                                         or (mixed and ws and all(w.isupper() and len(w) > 2 for w in ws))):
+            cut = piece[0]
+            break
+        if seen_and and pi > 0:
+            prev = pieces[pi - 1]
+            prev_words = [words[k] for k in prev if _is_word(toks[k])]
+            single = len([w for w in prev_words if w.lower() not in ("and", "&")]) == 1
+            givenish = len(ws) <= 3 and all(w[:1].isupper() for w in ws)
+            if not (single and givenish):
+                cut = piece[0]
+                break
+        if any(words[k].lower() in ("and", "&", "und") for k in piece):
+            seen_and = True
+    if cut is not None and "title" not in labels[cut:]:
+        for k in range(cut, a1 + 1):
+            labels[k] = "title"
+        k = cut - 1
+        while k >= a0 and not _is_word(toks[k]):
+            labels[k] = "other"
+            k -= 1
+    return labels
+
+
+def parse(raw: str, kind: str | None = None) -> dict:
+    """Parse one reference string into CSL fields (see module doc)."""
+    out = dict(EMPTY, authors=[], editors=[], translators=[])
+    text = normalize(raw if isinstance(raw, str) else str(raw or ""))
+    if not text or not re.search(r"\w", text):
+        return out
+    order = numeric_order(text)
+    ruled, spans = rules.extract(text, order)
+    masked = rules.mask(text, spans)
+    toks, labels = label_tokens(masked, kind)
+    labels = fix_labels(toks, labels, masked)
+    f = to_fields(masked, toks, labels, order) if toks else {}
+    for k, v in f.items():
+        if v not in (None, [], ""):
+            out[k] = v
+    for k in ("url", "doi", "isbn", "accessed"):
+        out[k] = ruled[k]
+    split_question_title(out)
+    if out["pinpoint"] and not out["pages"] and not ruled["pinpoint"]:
+        out["pages"] = out["pinpoint"]  # "p. 118-125" closing a note: the pages cited
+    if ruled["pinpoint"] and not out["pinpoint"]:
+        out["pinpoint"] = ruled["pinpoint"]
+    if out["year"] is None:
+        iso = parse_date(masked, order)
+        if iso and len(iso) > 4:
+            out["date"] = iso
+        yr = find_year(masked)
+        if yr:
+            out["year"], out["year_suffix"] = yr
+    out["type"] = guess_type(out, text)
+    venue_by_type(out)
+    out["parse_ok"] = any(out[k] for k in ("title", "authors", "year", "url", "doi", "container_title"))
+    return out
+
+
+def split_question_title(out: dict) -> None:
+    """"Is X coming? The Conversation" of an online item without container:
+    the question ends the title, the rest names the container."""
+    t = out.get("title") or ""
+    m = re.match(r"(.{8,}\?)\s+((?:The\s+)?[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*){0,4})$", t)
+    if m and not out["container_title"] and (out["url"] or out["accessed"] or len(out.get("date") or "") == 10):
+        out["title"], out["container_title"] = m.group(1), m.group(2)
+
+
+CONTAINER_TYPES = {"article-journal", "article-newspaper", "article-magazine", "webpage",
+                   "post-weblog", "chapter", "entry-encyclopedia", "paper-conference",
+                   "broadcast", "motion_picture"}
+PUBLISHER_TYPES = {"report", "book", "thesis"}
+
+
+def venue_by_type(out: dict) -> None:
+    """A lone venue ("Pew Research Center." / "Technode.") is the publisher of a
+    report or book but the container of an article or web page."""
+    t = out["type"]
+    if t in CONTAINER_TYPES and not out["container_title"] and out["publisher"] and not out["place"]:
+        out["container_title"], out["publisher"] = out["publisher"], None
+    elif t in PUBLISHER_TYPES and out["container_title"] and not out["publisher"] and not (
+            out["volume"] or out["issue"] or out["pages"]):
+        out["publisher"], out["container_title"] = out["container_title"], None
+
+
+def parse_many(raws: list[str], kind: str | None = None) -> list[dict]:
+    """Parse a batch (same results as calling parse on each)."""
+    return [parse(r, kind) for r in raws]

@@ -1,0 +1,86 @@
+#!/usr/bin/env python
+"""Benchmark kb build on synthetic corpora (not a test: prints figures).
+
+    python scripts/bench_build.py --sizes 100 1000 10000 --jobs 2 [--keep DIR]
+
+For each size: generates a corpus with ``kb.synth.write_corpus`` (40
+references per document, mixed styles, notes and author-date), builds it
+from scratch, then changes one document and rebuilds.  Prints documents/s,
+refs/s, build time per document, peak memory (this process and its
+workers), store size, and the incremental rebuild time.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from kb.build import build
+from kb.synth import write_corpus
+
+
+def peak_mb() -> tuple[float, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, kids
+
+
+def bench(size: int, jobs: int, workdir: Path, refs_per_doc: int) -> dict:
+    corpus = workdir / f"corpus{size}"
+    db = workdir / f"kb{size}.db"
+    t = time.perf_counter()
+    write_corpus(corpus, size, refs_per_doc=refs_per_doc, seed=size)
+    gen = time.perf_counter() - t
+    t = time.perf_counter()
+    s = build([corpus], db, jobs=jobs, progress=False, echo=lambda m: None)
+    full = time.perf_counter() - t
+    victim = sorted(p for p in corpus.iterdir() if p.suffix in (".txt", ".md"))[0]
+    victim.write_text(victim.read_text() + "\nOne more closing sentence.\n")
+    t = time.perf_counter()
+    s2 = build([corpus], db, jobs=jobs, progress=False, echo=lambda m: None)
+    incr = time.perf_counter() - t
+    own, kids = peak_mb()
+    return dict(size=size, gen_s=gen, full_s=full, docs_per_s=s.documents / full,
+                refs_per_s=s.refs / full, ms_per_doc=1000 * full / s.documents,
+                refs=s.refs, works=s.works, failures=len(s.failures),
+                incr_s=incr, incr_pct=100 * incr / full, processed_incr=s2.processed,
+                peak_mb_main=own, peak_mb_workers=kids,
+                store_mb=db.stat().st_size / 1e6)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--refs-per-doc", type=int, default=40)
+    ap.add_argument("--keep", type=Path, help="keep corpora and stores here")
+    a = ap.parse_args(argv)
+    workdir = a.keep or Path(tempfile.mkdtemp(prefix="kb-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    print(f"jobs={a.jobs} refs/doc={a.refs_per_doc} workdir={workdir}", flush=True)
+    print(f"{'docs':>6} {'build s':>8} {'docs/s':>7} {'refs/s':>7} {'ms/doc':>7} "
+          f"{'refs':>7} {'works':>7} {'incr s':>7} {'incr %':>6} {'peak MB':>8} "
+          f"{'workers MB':>10} {'store MB':>8} {'fail':>4}", flush=True)
+    results = []
+    for size in a.sizes:
+        r = bench(size, a.jobs, workdir, a.refs_per_doc)
+        results.append(r)
+        print(f"{r['size']:>6} {r['full_s']:>8.1f} {r['docs_per_s']:>7.1f} {r['refs_per_s']:>7.0f} "
+              f"{r['ms_per_doc']:>7.1f} {r['refs']:>7} {r['works']:>7} {r['incr_s']:>7.1f} "
+              f"{r['incr_pct']:>6.1f} {r['peak_mb_main']:>8.0f} {r['peak_mb_workers']:>10.0f} "
+              f"{r['store_mb']:>8.1f} {r['failures']:>4}", flush=True)
+    if len(results) > 1:
+        base, last = results[0], results[-1]
+        print(f"per-document time at {last['size']} docs vs {base['size']}: "
+              f"{100 * (last['ms_per_doc'] / base['ms_per_doc'] - 1):+.1f}%")
+    if not a.keep:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
