@@ -23,6 +23,12 @@ Graphs (node ids: ``d:<document id>``, ``w:<work id>``, ``a:<author id>``):
 - author co-citation: two authors whose works are cited in the same document
   (weight = documents).
 
+Metrics written to works: ``cited_by_documents``, ``claim_count`` (distinct
+claims citing the work), ``pagerank`` (weighted, on the directed citation
+graph), ``betweenness`` (normalised, on the undirected citation graph; exact
+up to BETWEENNESS_EXACT nodes, else from BETWEENNESS_K seeded sources) and
+``community`` (Louvain, seed 42, numbered by size: 0 is the largest).
+
 Size rules for the stored tables (recorded in kb_meta as ``graph.*``):
 
 - cocitations: every pair while there are at most COCITATION_ALL_PAIRS
@@ -30,6 +36,11 @@ Size rules for the stored tables (recorded in kb_meta as ``graph.*``):
 - coupling: every pair while there are at most COUPLING_ALL_PAIRS; beyond that
   each document keeps its COUPLING_TOP strongest partners (by Jaccard, then
   shared works) and a pair stays when either side keeps it.
+
+The picture (render_html): works as circles and documents as squares, sized
+by citations, laid out with a seeded spring layout into an SVG, with
+kb/static/graph.js inlined for hover, zoom/pan and filters; at most
+PICTURE_TOP nodes and PICTURE_EDGES links are drawn, with a note saying so.
 """
 from __future__ import annotations
 
@@ -85,6 +96,18 @@ def load_links(db) -> Links:
         links.cites[row["id"]] = Counter()
     for row in db.query("SELECT * FROM works ORDER BY id"):
         links.works[row["id"]] = row
+    # structured names from work_authors/authors (authors first, else any role)
+    people = defaultdict(list)
+    for wid, role, name, family, literal in db.execute(
+            "SELECT wa.work_id, wa.role, a.name, a.family, a.literal FROM work_authors wa "
+            "JOIN authors a ON a.id = wa.author_id ORDER BY wa.work_id, wa.position"):
+        people[wid].append((role in (None, "", "author"), name or family or "",
+                            (family if family and not literal else name) or ""))
+    for wid, rows in people.items():
+        if wid in links.works:
+            main = [r for r in rows if r[0]] or rows
+            links.works[wid]["_names"] = [r[1] for r in main if r[1]]
+            links.works[wid]["_families"] = [r[2] for r in main if r[2]]
     ref_work = {}     # ref id -> (document, work)
     notes = defaultdict(set)
     for rid, doc, kind, note, work in db.execute(
@@ -151,13 +174,18 @@ def _families(value) -> list[str]:
             if name:
                 out.append(name)
         elif a:
-            out.append(str(a).split()[-1])
+            out.append(str(a).split(",")[0].strip())     # "Family, Given" or a literal
     return out
+
+
+def work_names(work: dict) -> list[str]:
+    """The work's author names for display (authors table, else works.authors)."""
+    return work.get("_names") or _names(work.get("authors"))
 
 
 def work_label(work: dict) -> str:
     """A short label: "Kostka 2019", "Botsman & Smith 2017", "Foo et al. 2001"."""
-    fam = _families(work.get("authors"))
+    fam = [_short(f, 24) for f in (work.get("_families") or _families(work.get("authors")))]
     if len(fam) > 2:
         who = f"{fam[0]} et al."
     else:
@@ -552,7 +580,7 @@ def full_graph(db, links: Links | None = None) -> nx.DiGraph:
                      title=row.get("title"), year=row.get("year"), type=row.get("type"),
                      container_title=row.get("container_title"), doi=row.get("doi"),
                      url=row.get("url"), source_category=row.get("source_category"),
-                     authors="; ".join(_names(row.get("authors"))),
+                     authors="; ".join(work_names(row)),
                      ref_count=row.get("ref_count"))
         for k in ("cited_by_documents", "claim_count", "pagerank", "betweenness",
                   "community"):
@@ -712,9 +740,10 @@ def layout(G: nx.Graph, seed: int = SEED, iterations: int = 80) -> dict:
     return {v: (float(x), float(y)) for v, (x, y) in zip(nodes, pos.tolist())}
 
 
-def _fit_radii(nodes: list[dict]) -> None:
+def _fit_radii(nodes: list[dict], keep: tuple = ()) -> None:
     """Shrink all radii so that a median node takes at most half of the
-    median distance to its nearest neighbour (dense pictures stay legible)."""
+    median distance to its nearest neighbour (dense pictures stay legible).
+    Nodes whose kind is in ``keep`` keep their size."""
     if len(nodes) < 3:
         return
     from scipy.spatial import cKDTree
@@ -725,7 +754,8 @@ def _fit_radii(nodes: list[dict]) -> None:
     r_med = float(np.median([nd["r"] for nd in nodes]))
     scale = min(1.0, 0.5 * gap / r_med) if r_med > 0 and gap > 0 else 1.0
     for nd in nodes:
-        nd["r"] = round(nd["r"] * max(scale, 0.25), 2)
+        if nd["kind"] not in keep:
+            nd["r"] = round(nd["r"] * max(scale, 0.25), 2)
 
 
 def _short(text: str, n: int = 48) -> str:
@@ -770,6 +800,9 @@ def picture(db, top: int = PICTURE_TOP, max_edges: int = PICTURE_EDGES) -> dict:
     r_min, r_max = (6 - 4 * f) * px, (24 - 8 * f) * px
     max_w = max([cited_by[w] for w in works] or [1])
     max_d = max([len(links.cites[d]) for d in docs] or [1])
+    # a few documents are the hubs of the picture; thousands would crowd it
+    few_docs = len(docs) <= 30
+    doc_share = 0.8 if few_docs else 0.3
     nodes, index = [], {}
     cats = Counter()
     for d in docs:
@@ -780,7 +813,7 @@ def picture(db, top: int = PICTURE_TOP, max_edges: int = PICTURE_EDGES) -> dict:
                           label=_short(row.get("title") or d, 40),
                           title=row.get("title") or "", authors="; ".join(_names(row.get("authors"))),
                           year=row.get("year"), key=d, container="",
-                          citations=c, r=r_min + 0.3 * (r_max - r_min) * math.sqrt(c / max_d)))
+                          citations=c, r=r_min + doc_share * (r_max - r_min) * math.sqrt(c / max_d)))
     for w in works:
         index[f"w:{w}"] = len(nodes)
         row = links.works[w]
@@ -789,7 +822,7 @@ def picture(db, top: int = PICTURE_TOP, max_edges: int = PICTURE_EDGES) -> dict:
         cats[cat] += 1
         nodes.append(dict(id=f"w:{w}", kind="work", category=cat,
                           label=_short(work_label(row), 40), title=row.get("title") or "",
-                          authors="; ".join(_names(row.get("authors"))),
+                          authors="; ".join(work_names(row)),
                           year=row.get("year"), key=row.get("key") or "",
                           container=row.get("container_title") or "",
                           citations=c, r=r_min + (r_max - r_min) * math.sqrt(c / max_w)))
@@ -797,7 +830,7 @@ def picture(db, top: int = PICTURE_TOP, max_edges: int = PICTURE_EDGES) -> dict:
         x, y = pos.get(node["id"], (0.0, 0.0))
         node["x"], node["y"] = round(float(x) * half, 1), round(float(y) * half, 1)
         node["community"] = rank.get(comm.get(node["id"], -1), len(rank))
-    _fit_radii(nodes)
+    _fit_radii(nodes, keep=("document",) if few_docs else ())
     # edges: each node's strongest edge first, then the rest by weight
     edges = sorted(G.edges(data="weight"), key=lambda e: (-e[2], e[0], e[1]))
     if len(edges) > max_edges:
@@ -821,9 +854,11 @@ def picture(db, top: int = PICTURE_TOP, max_edges: int = PICTURE_EDGES) -> dict:
     box = (round(float(x_lo) - pad, 1), round(float(y_lo) - pad, 1),
            round(float(x_hi - x_lo) + 2 * pad, 1), round(float(y_hi - y_lo) + 2 * pad, 1))
     upp = max(box[2] / VIEW_WIDTH, box[3] / VIEW_HEIGHT)
-    # works are labelled before documents of the same size
+    # labels: a few documents first, else works before documents of the same size
+    doc_weight = 100.0 if few_docs else 0.6
     order = sorted(range(len(nodes)), key=lambda i: (
-        -nodes[i]["r"] * (0.6 if nodes[i]["kind"] == "document" else 1), nodes[i]["id"]))
+        -nodes[i]["r"] * (doc_weight if nodes[i]["kind"] == "document" else 1),
+        nodes[i]["id"]))
     order = order[:LABEL_CANDIDATES]
     levels = _label_levels([(nodes[i]["x"], nodes[i]["y"], nodes[i]["r"], nodes[i]["label"])
                             for i in order], upp)

@@ -137,6 +137,9 @@ def heading_kind(line: str) -> str | None:
 
 # --- line shapes ---------------------------------------------------------------
 
+MD_NOTE_DEF = re.compile(r"^\s{0,3}\[\^([^\]\s]{1,20})\]:\s?(.*)$")
+MD_MARKER = re.compile(r"\[\^([^\]\s]{1,20})\](?!:)")
+SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 LONE_NUM = re.compile(r"^\s{0,40}(\d{1,4})\s{0,40}$")
 SEPARATOR = re.compile(r"^(?:[ \t]{10,200}|\s{0,20}[_\-–—=*·.]{5,200}\s{0,20})$")
 NOTE_START = re.compile(r"^\s{0,3}(\d{1,3})(?:[.)](?!\d)\s{0,3}|\s{1,5}|(?=[“\"‘«„\u3400-\u9fff]))(\S.*)$")
@@ -419,6 +422,7 @@ class _Open:
     lines: list[int]
     texts: list[str]
     first_from_number: bool
+    markdown: bool = False
     blank_run: int = 0
 
 
@@ -565,7 +569,7 @@ def _scan(lines: list[str], skip: set[int]):
     in_zone = False
     cur: _Open | None = None
     prev_blank = True
-    prev_content = 0     # last non-blank line number
+    md_labels: dict[str, int] = {}
 
     def close():
         nonlocal cur
@@ -586,12 +590,31 @@ def _scan(lines: list[str], skip: set[int]):
     i = 0
     while i < n:
         i += 1
-        line = lines[i - 1]
+        line = lines[i - 1].translate(SUPERSCRIPTS)
         if i in skip:
             if cur:
                 close()
             in_zone = False
             continue
+        md = MD_NOTE_DEF.match(line)
+        if md:      # markdown footnote "[^1]: text" (continuation lines indented)
+            close()
+            num = int(md.group(1)) if md.group(1).isdigit() else next_note
+            md_labels[md.group(1)] = num
+            cur = _Open(num, [i], [md.group(2)], False, markdown=True)
+            next_note = max(next_note, num + 1)
+            prev_blank = False
+            continue
+        if cur and cur.markdown:
+            if line.strip() and (line[:1].isspace() or not cur.blank_run):
+                cur.lines.append(i)
+                cur.texts.append(line)
+                cur.blank_run = 0
+                continue
+            if not line.strip():
+                cur.blank_run += 1
+                continue
+            close()
         if not line.strip():
             if cur:
                 cur.blank_run += 1
@@ -674,8 +697,14 @@ def _scan(lines: list[str], skip: set[int]):
                 markers.append(Marker(num, i, mm.start(1), mm.end(1), mm.group(1)))
                 next_marker = num + 1
         prev_blank = False
-        prev_content = i
     close()
+    # markdown markers "[^1]" (their definitions may come after them)
+    for ln in sorted(body):
+        for mm in MD_MARKER.finditer(lines[ln - 1]):
+            num = md_labels.get(mm.group(1))
+            if num is not None:
+                markers.append(Marker(num, ln, mm.start(), mm.end(), mm.group(0)))
+    markers.sort(key=lambda m: (m.line, m.start))
     return notes, markers, page_lines, body, note_lines
 
 
@@ -698,17 +727,26 @@ def _paragraphs(lines: list[str], start: int, end: int, exclude: set[int]) -> li
 
 
 def _section_notes(lines, span, page_lines) -> list[Note]:
-    """Notes under a Notes/Endnotes heading: numbered ("1.", "[1]", "1 ") or by order."""
+    """Notes under a Notes/Endnotes heading: numbered ("1.", "[1]", "1 ", "¹", the
+    number alone on its line, markdown "[^1]:") or, failing that, one per paragraph."""
     start, end = span
     out: list[Note] = []
     numbered = []
     cur = None
     expect = 1
     for i in range(start + 1, end + 1):
-        s = lines[i - 1]
-        if not s.strip() or i in page_lines or LONE_NUM.match(s) and int(LONE_NUM.match(s).group(1)) != expect:
+        s = lines[i - 1].translate(SUPERSCRIPTS)
+        if not s.strip() or i in page_lines:
             continue
-        m = re.match(r"^\s{0,6}(?:\[(\d{1,3})\]|(\d{1,3})[.)]?)\s+(\S.*)$", s)
+        lone = LONE_NUM.match(s)
+        if lone:
+            if int(lone.group(1)) in (expect, expect + 1):
+                num = int(lone.group(1))
+                cur = [num, [], []]
+                numbered.append(cur)
+                expect = num + 1
+            continue
+        m = re.match(r"^\s{0,6}(?:\[\^?(\d{1,3})\]:?|(\d{1,3})[.)]?)\s+(\S.*)$", s)
         if m and int(m.group(1) or m.group(2)) in (expect, expect + 1, expect + 2):
             num = int(m.group(1) or m.group(2))
             cur = [num, [i], [m.group(3)]]
@@ -716,7 +754,8 @@ def _section_notes(lines, span, page_lines) -> list[Note]:
             expect = num + 1
         elif cur:
             cur[1].append(i)
-            cur[2].append(s)
+            cur[2].append(lines[i - 1])
+    numbered = [c for c in numbered if c[1]]
     if len(numbered) >= 2:
         for num, ls, texts in numbered:
             out.append(Note(num, "endnote", ls[0], ls[-1], join_lines(texts), lines=ls))
@@ -844,7 +883,8 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
         s = lines[i - 1]
         if not s.strip() or i in page_lines or LONE_NUM.match(s) or is_separator(s):
             continue
-        if heading_kind(s) == "sub" or (re.match(r"^#{1,6}\s", s.strip())):
+        if heading_kind(s) == "sub" or re.match(r"^#{1,6}\s", s.strip()) or \
+                re.fullmatch(r"\s*[A-Z]\.?\s*", s):      # sub-heading, "#", letter divider
             continue
         content.append(i)
     bullets = sum(1 for i in content if BULLET.match(lines[i - 1]))

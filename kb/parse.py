@@ -145,11 +145,16 @@ def fix_labels(toks, labels: list[str], text: str) -> list[str]:
                 end -= 1
             for k in range(0, end):
                 labels[k] = "author"
-    # no title but two venue runs: the first is the title ("Title. Site. Retrieved ...")
+    # no title but two venue runs: the first is the title ("Title. Site. Retrieved ...");
+    # a lone container without volume or pages is the title too
     if "title" not in labels:
         venues = sorted(_runs(labels, "container") + _runs(labels, "publisher"))
+        conts = _runs(labels, "container")
         if len(venues) >= 2:
             for k in range(venues[0][0], venues[0][1] + 1):
+                labels[k] = "title"
+        elif len(conts) == 1 and not any(l in ("volume", "issue", "pages") for l in labels):
+            for k in range(conts[0][0], conts[0][1] + 1):
                 labels[k] = "title"
     runs = _runs(labels, "author")
     if not runs:
@@ -163,8 +168,10 @@ def fix_labels(toks, labels: list[str], text: str) -> list[str]:
                 labels[k] = "author"
             a1 = close
     # names, then an unquoted 'title', then a quoted title: the first stretch is names
+    open_q = next((k for k in range(first_title, n) if q[k] == 3), None) if first_title is not None else None
     if quoted_title is False and first_title is not None and first_title > a1 and \
-            all(not _is_word(toks[k]) for k in range(a1 + 1, first_title)):
+            all(not _is_word(toks[k]) for k in range(a1 + 1, first_title)) and \
+            open_q is not None and words[open_q - 1] in (".", ",", ":"):
         later_quoted = any(labels[k] == "title" and q[k] in (1,) for k in range(first_title, n))
         if later_quoted:
             k = first_title
@@ -217,6 +224,26 @@ def fix_labels(toks, labels: list[str], text: str) -> list[str]:
         while k >= a0 and not _is_word(toks[k]):
             labels[k] = "other"
             k -= 1
+        # the title runs on over what the labeller took for names or a venue
+        k = a1 + 1
+        while k < n and (labels[k] in ("container", "publisher", "author") or
+                         (not _is_word(toks[k]) and words[k] not in ",." and k + 1 < n
+                          and labels[k + 1] in ("container", "publisher", "author"))):
+            labels[k] = "title"
+            k += 1
+    return _title_year_range(toks, labels)
+
+
+def _title_year_range(toks, labels):
+    """"Outline ... (2014-2020)": a year range right after a title is part of it."""
+    words = [t.text for t in toks]
+    n = len(toks)
+    for i in range(1, n - 4):
+        if words[i] == "(" and labels[i - 1] in ("title", "container") and re.fullmatch(r"\d{4}", words[i + 1]) \
+                and words[i + 2] in "-–" and re.fullmatch(r"\d{4}", words[i + 3]) and words[i + 4] == ")":
+            if any(l == "date" for l in labels[i + 5:]):
+                for k in range(i, i + 5):
+                    labels[k] = labels[i - 1]
     return labels
 
 
@@ -226,6 +253,8 @@ def parse(raw: str, kind: str | None = None) -> dict:
     text = normalize(raw if isinstance(raw, str) else str(raw or ""))
     if not text or not re.search(r"\w", text):
         return out
+    if kind == "inline" and not re.search(r"\b(1[5-9]|20)\d\d\b", text):
+        return parse_inline(text, out)
     order = numeric_order(text)
     ruled, spans = rules.extract(text, order)
     masked = rules.mask(text, spans)
@@ -238,6 +267,7 @@ def parse(raw: str, kind: str | None = None) -> dict:
     for k in ("url", "doi", "isbn", "accessed"):
         out[k] = ruled[k]
     split_question_title(out)
+    split_title_tail(out)
     if out["pinpoint"] and not out["pages"] and not ruled["pinpoint"]:
         out["pages"] = out["pinpoint"]  # "p. 118-125" closing a note: the pages cited
     if ruled["pinpoint"] and not out["pinpoint"]:
@@ -253,6 +283,24 @@ def parse(raw: str, kind: str | None = None) -> dict:
     venue_by_type(out)
     out["parse_ok"] = any(out[k] for k in ("title", "authors", "year", "url", "doi", "container_title"))
     return out
+
+
+def split_title_tail(out: dict) -> None:
+    """A title never holds ". In Editors ..." (the chapter's book) nor, after an
+    unbalanced closing quote, the venue ("Title" Taiwan News); a short
+    capitalised tail after a full stop is the venue when none was found."""
+    t = out.get("title") or ""
+    m = re.match(r"(.{8,}?)\.\s+In:?\s+[A-Z]", t)
+    if m:
+        out["title"] = m.group(1)
+        return
+    m = re.match(r"([^\"”]{8,})[\"”]\s+([A-Z][^\"”]{1,60})$", t)
+    if m and not out["container_title"]:
+        out["title"], out["container_title"] = m.group(1), m.group(2)
+        return
+    m = re.match(r"(.{8,}[a-z)])\.\s+((?:[A-Z][\w'’&-]*\s?){1,5})$", t)
+    if m and not out["container_title"] and not out["publisher"] and (out["url"] or out["accessed"]):
+        out["title"], out["container_title"] = m.group(1), m.group(2).strip()
 
 
 def split_question_title(out: dict) -> None:
@@ -279,6 +327,33 @@ def venue_by_type(out: dict) -> None:
     elif t in PUBLISHER_TYPES and out["container_title"] and not out["publisher"] and not (
             out["volume"] or out["issue"] or out["pages"]):
         out["publisher"], out["container_title"] = out["container_title"], None
+
+
+_CAPRUN = re.compile(r"(?<![\w’'])((?:[A-ZÀ-ÝĀ-Ž][\w’'-]+)(?:\s+[A-ZÀ-ÝĀ-Ž][\w’'-]+){1,2})")
+
+
+def parse_inline(text: str, out: dict) -> dict:
+    """A source named in running prose ("Martin Maurtvedt, som har skrevet
+    master om ...", "China's Constitution, Article 4"): cue words give the
+    type, a quoted name the title (a show's name for broadcasts), a run of
+    capitalised words the person or the law."""
+    from .parsing.types import inline_type
+    out["type"] = inline_type(text)
+    quoted = re.search(r"[\"“‘«]([^\"”’»]{1,200})[\"”’»]", text)
+    if quoted:
+        key = "container_title" if out["type"] == "broadcast" else "title"
+        out[key] = quoted.group(1).strip()
+    elif out["type"] == "legislation":
+        m = re.search(r"((?:[A-ZÀ-Ý][\w’']*\s+)*(?:Constitution|Act|Law|Grunnlov\w*|Verfassung|Gesetz)\w*)", text)
+        if m:
+            out["title"] = m.group(1).strip()
+    if out["type"] in ("thesis", "interview", "book", "article-journal", "speech"):
+        from .parsing.names import split_names
+        m = _CAPRUN.search(text)
+        if m:
+            out["authors"] = split_names(m.group(1))
+    out["parse_ok"] = any(out[k] for k in ("title", "authors", "container_title"))
+    return out
 
 
 def parse_many(raws: list[str], kind: str | None = None) -> list[dict]:

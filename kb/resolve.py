@@ -81,6 +81,10 @@ GIVEN_NAME = 85
 #: (1 for a short form in its own document) and this ratio.
 MAIN_TITLE = 95
 MIN_SIG_TOKENS_MAIN = 2
+#: a whole title found verbatim in another ref's raw text, with no author
+#: evidence, needs this many significant words (domain phrases such as
+#: "China's social credit system" have 4 and occur in many titles).
+MIN_SIG_TOKENS_IN_RAW = 6
 #: blocks up to this size are compared all-pairs; bigger blocks by a window
 #: of WINDOW neighbours after sorting by title.
 BLOCK_ALL_PAIRS = 40
@@ -417,7 +421,7 @@ class Item:
     __slots__ = ("idx", "id", "doc", "kind", "type", "year", "suffix", "title",
                  "norm", "main", "sig", "nums", "fams", "orgs", "others",
                  "has_authors", "container", "doi", "isbn", "url", "raw_core",
-                 "bare", "short", "orig_text")
+                 "bare", "short", "orig_text", "raw_head")
 
     def __init__(self, idx: int, ref: dict):
         self.idx = idx
@@ -449,12 +453,62 @@ class Item:
         self.isbn = norm_isbn(ref.get("isbn"))
         self.url = norm_url(ref.get("url"))
         self.raw_core = "" if self.norm else untitled_core(ref.get("raw"))
+        self.raw_head = raw_head(raw)
 
 
 _ORIGINAL = re.compile(
     r"\b(?:orig(?:inal(?:ly)?)?\.?(?:\s+(?:title|published|publ\.?|ed\.?))?|"
     r"translat(?:ed|ion) (?:from|of)|first published (?:as|in)|"
     r"originaltitel|übersetzt|aus dem \w+ von|traduit|titre original)\b", re.I)
+
+
+_IN_CONTAINER = re.compile(r"[.,]\s+(?:in|In|IN)[:\s]")
+_YEAR = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)\b")
+
+
+def raw_head(raw: str | None) -> str:
+    """Normalised raw text before a container ("..., In: Book") with years
+    dropped, to look other refs' titles up in ("George Orwell, Nineteen
+    Eighty-Four, London 1990." -> "george orwell nineteen eighty four london")."""
+    text = (raw or "")[:MAX_TEXT]
+    m = _IN_CONTAINER.search(text)
+    if m:
+        text = text[:m.start()]
+    return norm_title(_YEAR.sub(" ", text))
+
+
+def title_in_raw(x: Item, y: Item) -> float:
+    """Score for ``y``'s title printed in ``x``'s raw text (a ref the parser
+    split badly: no title, a title swallowing the author, a cut title).
+
+    With author evidence (authors agree, or ``x`` has none parsed but prints
+    ``y``'s first family name) the title (or main title) needs 2 significant
+    words; without, the whole title needs MIN_SIG_TOKENS_IN_RAW.
+    A title equal to ``x``'s container (the book holding a chapter) never counts.
+    """
+    if not y.norm or not x.raw_head:
+        return 0.0
+    hay = f" {x.raw_head} "
+    for cand in dict.fromkeys((y.norm, y.main)):
+        if not cand or cand in GENERIC_TITLES or f" {cand} " not in hay:
+            continue
+        whole = cand == y.norm
+        if x.container and fuzz.ratio(cand, x.container) >= 90:
+            return 0.0
+        if x.has_authors and y.has_authors:
+            if authors_agree(x, y) < AUTHOR_FAMILY:
+                return 0.0
+            evidence = True
+        elif y.has_authors:
+            evidence = f" {y.fams[0]} " in hay
+        else:
+            evidence = False
+        if not evidence and not whole:
+            continue   # a bare main title ("China's Social Credit System") is too common
+        need = MIN_SIG_TOKENS_MAIN if evidence else MIN_SIG_TOKENS_IN_RAW
+        if len(significant_tokens(cand)) >= need and years_ok(x, y, strong=evidence):
+            return 91.0 if evidence else 90.0
+    return 0.0
 
 
 def names_original(a: Item, b: Item) -> bool:
@@ -574,6 +628,16 @@ def pair_score(a: Item, b: Item) -> float:
     """Match score 0..100 of two full refs, 0 when they are not one work."""
     if vetoed(a, b):
         return 0.0
+    score = _fields_score(a, b)
+    if score <= 0 and (a.norm or b.norm) and not (
+            a.norm and b.norm and a.has_authors and b.has_authors):
+        # a parse gap on one side (no title or no authors): look in the raw text
+        score = max(title_in_raw(a, b), title_in_raw(b, a))
+    return score
+
+
+def _fields_score(a: Item, b: Item) -> float:
+    """Score from the parsed fields (title, authors, year)."""
     if not a.norm and not b.norm:
         # untitled refs: same text but the locator in one document
         # ("appendix 1, quote 1" / "appendix 1, quote 2")
@@ -694,6 +758,13 @@ def blocking_keys(it: Item) -> list[str]:
             keys.append("t:" + " ".join(main_sig[:2]))
     if not it.norm and it.raw_core:
         keys.append("r:" + it.raw_core)
+    if not it.has_authors or not it.norm:
+        # parse gaps: the raw text's first words may be the author or title
+        head = significant_tokens(it.raw_head)[:8]
+        if not it.has_authors:
+            keys += ["a:" + t for t in head[:3]]
+        if not it.norm:
+            keys += ["t:" + " ".join(head[i:i + 2]) for i in range(max(0, len(head) - 1))]
     return keys
 
 
@@ -982,12 +1053,25 @@ def cluster_authors(occ: list[dict], work_of_ref: dict[int, int]) -> list[int]:
             return 0.0
         return fuzz.ratio(a["key"][2:], b["key"][2:])
 
+    def bare(o: dict) -> bool:
+        """A family name alone (a one-word "literal" is often just that)."""
+        if o["key"].startswith("p:"):
+            return not o["given"]
+        return " " not in o["key"][2:]
+
     # 1. bare family names follow a fuller name of the same work
     attached: set[int] = set()
     for members in slots.values():
         full = [m for m in members if occ[m]["given"]]
         for m in members:
-            if occ[m]["given"] or occ[m]["key"].startswith("o:") or not full:
+            if not bare(occ[m]) or not full:
+                continue
+            if occ[m]["key"].startswith("o:"):
+                as_person = dict(occ[m], key="p:" + occ[m]["key"][2:])
+                best = max(full, key=lambda f: (near(as_person, occ[f]), -f))
+                if near(as_person, occ[best]) >= AUTHOR_FAMILY:
+                    parent[m] = best
+                    attached.add(m)
                 continue
             best = max(full, key=lambda f: (near(occ[m], occ[f]), -f))
             if near(occ[m], occ[best]) >= AUTHOR_FAMILY:

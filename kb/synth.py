@@ -956,8 +956,10 @@ def token_labels(text: str, clabs: list, toks, rec: dict) -> list[str]:
             labels[i] = "date"
     # page ranges: dash between two page tokens
     for i in range(1, n - 1):
-        if labels[i] == "other" and words[i] in "-–—" and labels[i - 1] == "pages" == labels[i + 1]:
-            labels[i] = "pages"
+        if labels[i] == "other" and words[i] in "-–—" and labels[i - 1] == "pages" and words[i + 1].isdigit():
+            end = (page or "").partition("-")[2]
+            if labels[i + 1] == "pages" or (end and end.endswith(words[i + 1])):
+                labels[i] = labels[i + 1] = "pages"
     # month/day next to a date token
     if date and len(date) > 1:
         for _ in range(2):

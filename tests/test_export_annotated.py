@@ -33,7 +33,7 @@ def test_markdown_has_entries_notes_and_uses(hard):
     assert md.count("\n## ") == len(HARD_WORKS) + 1
     section = md.split("## nguyen2019")[1].split("\n## ")[0]
     assert "> Key source on \\<names\\> & reforms. (kim)" in section
-    assert "- doc1, p. 2, line 10 [p. 5]: “Claim \\<b\\>0\\</b\\> & more about nguyen2019.”" \
+    assert "- `doc1`, p. 2, line 10 [p. 5]: “Claim \\<b\\>0\\</b\\> & more about nguyen2019.”" \
         in section
     assert "*Journal of Asian\\_Studies \\#5*" in section
     assert "Cited 1 time:" in section and "Ibid" not in section

@@ -21,7 +21,7 @@ from pybtex.database import parse_string
 from kb.publish.bibtex import (bib_entry, bib_pages, bibliography, bibtex_from_db,
                                bibtex_from_items, entry_type, latex_text,
                                non_ascii_keys, protect_title, safe_url)
-from kb.publish.select import load_items, select_work_ids
+from kb.publish.select import SelectionError, load_items, select_work_ids
 from test_export_store import HARD_WORKS, gold_store, hard_store
 
 BIBTEX = shutil.which("bibtex")
@@ -219,6 +219,7 @@ def test_pages_use_double_dash():
     ("anon2018", "misc"),      # an article without author: plain.bst requires one
     ("orwell1949", "misc"),    # a book without publisher
     ("edited2010", "book"),    # editor instead of author
+    ("faubion2002", "misc"),   # a chapter without author or title
 ])
 def test_entry_types(hard, key, bibtype):
     [item] = load_items(hard, select_work_ids(hard, keys=[key]))
@@ -243,6 +244,19 @@ def test_entry_fields_and_names(hard):
     assert e.fields["key"].startswith("China's")
 
 
+def test_sort_key_when_plain_has_no_name_to_sort_by(hard):
+    items = {i["key"]: i for i in load_items(hard, select_work_ids(hard))}
+    e = bib_entry(items["faubion2002"])          # misc sorts by author only
+    assert e.type == "misc" and e.fields["key"] == "Faubion"
+    assert "vol. 3" in e.fields["howpublished"] and "ed. Second" in e.fields["howpublished"]
+    assert "key" not in bib_entry(items["edited2010"]).fields   # book sorts by editor
+
+
+def test_junk_names_are_dropped(hard):
+    [item] = load_items(hard, select_work_ids(hard, keys=["web2019"]))
+    assert "editor" not in bib_entry(item).persons
+
+
 def test_organisation_with_and_stays_one_name(hard):
     text = bibtex_from_db(hard, keys=["chengxin", "resolved2020"])
     data = parse_string(text, "bibtex")
@@ -258,6 +272,16 @@ def test_ascii_output_is_ascii_but_for_what_latex_cannot_spell(hard):
                                          "chengxin"}
     assert r'Fra{\"\i}sse' in text
     assert "Gödel" not in text and r'G{\"o}del' in text
+
+
+def test_bibtex_from_db_key_contract(hard):
+    """The Datasette plugin's contract: None = all, [] = none, unknown skipped."""
+    assert bibtex_from_db(hard, keys=[]) == ""
+    assert list(parse_string(bibtex_from_db(hard, keys=["nope", "lee2015"]),
+                             "bibtex").entries) == ["lee2015"]
+    assert len(parse_string(bibtex_from_db(hard), "bibtex").entries) == hard["works"].count
+    with pytest.raises(SelectionError):
+        bibtex_from_db(hard, keys=["nope"], strict=True)
 
 
 def test_bibtex_from_db_accepts_a_sqlite3_connection(hard):

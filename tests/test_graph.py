@@ -192,6 +192,17 @@ def test_update_store_is_idempotent_and_keeps_annotations(tmp_path):
     assert list(db.query("SELECT * FROM annotations ORDER BY id")) == notes
 
 
+def test_update_store_on_empty_and_uncited_stores(tmp_path):
+    db = open_db(tmp_path / "empty.db")
+    summary = graph.update_store(db)
+    assert (summary["works"], summary["cocitations"], summary["coupling"]) == (0, 0, 0)
+    db = make_store(tmp_path / "kb.db", {"d": dict(refs=[(B, None, None, None)])}, ["w1"])
+    graph.update_store(db)
+    row = next(db.query("SELECT * FROM works"))
+    assert (row["cited_by_documents"], row["claim_count"]) == (0, 0)
+    assert "No citations" in graph.render_html(db)
+
+
 def test_update_store_is_one_transaction(three, monkeypatch):
     def broken(links, top=None):
         return [("d1", "d2", 1, 0.5), ("d1", "d2", 1, 0.5)], "all pairs"  # duplicate pk

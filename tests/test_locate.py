@@ -378,3 +378,43 @@ def test_pathological_long_lines_are_bounded():
         ("Smith, " * 3000 + "(2019)\n") * 3
     app = locate(make_doc(text))
     assert isinstance(app, Apparatus)
+
+
+# --- other note forms ------------------------------------------------------------------
+
+def test_markdown_footnotes():
+    text = ("Trust is scarce.[^1] Surveys agree.[^2] A remark.[^note]\n\n"
+            "[^1]: Kostka, G. (2019). China's social credit systems and public opinion.\n"
+            "    New Media & Society, 21(7), 1565-1593.\n"
+            "[^2]: See Lee, “Surveys of trust”, 12; see also Smith, Credit and Control, 4.\n"
+            "[^note]: Only a remark, nothing cited.\n")
+    app = locate(make_doc(text))
+    assert sorted(app.notes) == [1, 2, 3]
+    assert app.notes[1].text.endswith("21(7), 1565-1593.")
+    assert [(e.note, e.raw) for e in app.entries] == [
+        (1, "Kostka, G. (2019). China's social credit systems and public opinion. "
+            "New Media & Society, 21(7), 1565-1593."),
+        (2, "Lee, “Surveys of trust”, 12"), (2, "Smith, Credit and Control, 4.")]
+    assert [(m.number, m.text) for m in app.markers] == [(1, "[^1]"), (2, "[^2]"), (3, "[^note]")]
+    assert app.body == {1}
+
+
+def test_superscript_footnote_numbers():
+    text = ("Trust is scarce.¹ Surveys agree.²\n\n"
+            "¹ Kostka, “Public opinion”, 3.\n"
+            "² Lee, “Surveys of trust”, 12.\n")
+    app = locate(make_doc(text))
+    assert [(e.note, e.raw) for e in app.entries] == [(1, "Kostka, “Public opinion”, 3."),
+                                                      (2, "Lee, “Surveys of trust”, 12.")]
+
+
+def test_endnote_section_with_numbers_alone_and_letter_dividers():
+    text = (ENDNOTE_BODY + "Endnotes\n\n1\nUlrich Menzel, Tribut für China, Berlin 2018.\n"
+            "2\nIbid., 12.\n3\nA remark only, with nothing cited in it at all.\n"
+            "4\nGary King, ‘How Censorship Works’, 2013.\n\nBibliography\n\nA\n\n"
+            "Ahmed, S. (2017). Consumer Protection. Report.\n\nB\n\n"
+            "Botsman, R. (2017). Who can you trust? London: Portfolio.\n")
+    app = locate(make_doc(text))
+    assert [(e.kind, e.note, e.raw[:10]) for e in app.entries] == [
+        ("bibliography", None, "Ahmed, S. "), ("bibliography", None, "Botsman, R"),
+        ("endnote", 1, "Ulrich Men"), ("endnote", 2, "Ibid., 12."), ("endnote", 4, "Gary King,")]

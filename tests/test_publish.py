@@ -21,7 +21,7 @@ from pybtex.database import parse_string
 from kb import store
 from kb.commands.serve import command as serve_command, make_datasette
 from kb.publish import plugin
-from kbfixtures import SCRIPT_TITLE, build_store
+from kbfixtures import build_store
 
 ROOT = Path(__file__).resolve().parents[1]
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -439,7 +439,7 @@ def test_bib_matches_the_cli_exporter(ds, store_path):
     assert one.text == bibtex_from_db(store.connect(store_path), keys=["reviewer2020script"])
     entry = parse_string(one.text, "bibtex").entries["reviewer2020script"]
     assert "<script>alert(1)</script>" in entry.fields["title"]
-    assert SCRIPT_TITLE.split("</script> ")[1].split()[0] in entry.fields["title"]
+    assert "Hacking" in entry.fields["title"]
 
 
 def test_bib_link_only_where_rows_are_works(ds):

@@ -480,7 +480,7 @@ def test_split_cluster_keeps_key_on_majority():
     first = resolve(a + b + c, {})
     key = first.works[0]["key"]
     # later, doc c's ref turns out to be another work (new title)
-    c2 = [dict(c[0], title="The Transparent Society", raw=c[0]["raw"])]
+    c2 = [dict(c[0], title="The Transparent Society", raw="Chen. The Transparent Society. 2017.")]
     res = resolve(a + b + c2, first.work_keys)
     keys = {res.ref_work[r["id"]]: w for r in a + b + c2 for w in res.works
             if w["id"] == res.ref_work[r["id"]]}
@@ -579,3 +579,81 @@ def test_key_survives_a_slightly_changed_raw_text():
     doc_a2 = [dict(doc_a[0], raw=doc_a[0]["raw"] + " Print.")]
     again = resolve(doc_a2, first.work_keys)
     assert again.works[0]["key"] == "chen2017transparent"
+
+
+# ------------------------------------------------------ parse gaps (real pipeline)
+
+def test_ref_without_parsed_title_matches_by_title_in_raw():
+    refs = [ref(1, doc="a", kind="bibliography", type="report", year=2017,
+                title="Central planning, local experiments: The complex implementation of "
+                      "China's social credit system",
+                authors=[person("Ohlberg", "M."), person("Ahmed", "S.")]),
+            ref(2, doc="b", type="webpage", title=None,
+                raw="Mareike Ohlberg, Shazeda Ahmed, Bertram Lang, CENTRAL PLANNING, LOCAL "
+                    "EXPERIMENTS (12 December 2017). Pag 5.",
+                authors=[person("Ohlberg", "Mareike"), person("Ahmed", "Shazeda")])]
+    assert same_work(resolve(refs, {}), 1, 2)
+
+
+def test_title_swallowing_the_author_matches_by_family_and_title_in_raw():
+    refs = [ref(1, doc="a", type="book", title="Discipline and Punish: the Birth of the Prison",
+                authors=[person("Foucault", "Michel")], year=1975),
+            ref(2, doc="b", type="document", title="Foucault, Discipline and Punish, Translate",
+                raw="Foucault, Discipline and Punish, Translate. Sheridan.")]
+    assert same_work(resolve(refs, {}), 1, 2)
+
+
+def test_cut_title_matches_the_whole_title_printed_in_its_raw():
+    refs = [ref(1, doc="a", kind="bibliography", type="chapter", year=2018,
+                title="Inside China's Dystopian", authors=[person("Mozur", "P.")],
+                raw="Mozur, P. (2018, July 8). Inside China's Dystopian Dreams: A.I., Shame and "
+                    "Lots of Cameras. The New York Times."),
+            ref(2, doc="b", type="webpage",
+                title="Inside China's Dystopian Dreams: A.I., Shame and Lots of Cameras",
+                raw='"Inside China\'s Dystopian Dreams: A.I., Shame and Lots of Cameras". '
+                    'Retrieved 8 September 2019')]
+    assert same_work(resolve(refs, {}), 1, 2)
+
+
+def test_numeric_title_found_spelled_in_raw_but_not_as_a_year():
+    orwell = ref(1, doc="a", type="book", title="1984", authors=[person("Orwell", "George")],
+                 year=1949)
+    spelled = ref(2, doc="b", type="book", title=None,
+                  raw="George Orwell, Nineteen Eighty-Four, London 1990.",
+                  authors=[person("Orwell", "George"), person("Eighty-Four", "Nineteen")])
+    essay = ref(3, doc="c", type="book", title=None,
+                raw="George Orwell, (1984). Collected essays. London.",
+                authors=[person("Orwell", "George")])
+    res = resolve([orwell, spelled, essay], {})
+    assert same_work(res, 1, 2)
+    assert not same_work(res, 1, 3)
+
+
+def test_common_phrase_in_raw_does_not_join_unrelated_refs():
+    refs = [ref(1, doc="a", type="article-magazine", year=2017, authors=[person("Borak", "Masha")],
+                title="China's Social Credit System: AI-driven panopticon or fragmented foundation"),
+            ref(2, doc="b", type="broadcast", year=2017,
+                title='China\'s "Social Credit System" Has Caused More Than Just Public Shaming',
+                raw='China\'s "Social Credit System" Has Caused More Than Just Public Shaming. HBO.'),
+            ref(3, doc="c", type="article-newspaper", year=2017,
+                title="China's social credit system coming towards America",
+                raw="China's social credit system coming towards America. Fox.")]
+    res = resolve(refs, {})
+    assert len({res.ref_work[i] for i in (1, 2, 3)}) == 3
+
+
+def test_one_word_literal_in_a_short_form_is_the_family_of_its_work():
+    refs = [ref(1, kind="bibliography", title="From Family to Market", year=1998,
+                authors=[person("Wang", "Fei Ling")]),
+            ref(2, kind="bibliography", title="Court Orders Phone Shaming", year=2017,
+                authors=[person("Wang", "Lianzhang")]),
+            ref(3, title="From Family to Market", authors=[org("Wang")], short_form=1, same_as=1),
+            ref(4, title="Court Orders Phone Shaming", authors=[org("Wang")], short_form=1,
+                same_as=2),
+            ref(5, doc="z", title="Annual results", authors=[org("Tencent")], type="report")]
+    res = resolve(refs, {})
+    assert _author_ids(res, 3) == _author_ids(res, 1)
+    assert _author_ids(res, 4) == _author_ids(res, 2)
+    assert _author_ids(res, 1) != _author_ids(res, 2)
+    tencent = next(a for a in res.authors if a["id"] == _author_ids(res, 5)[0])
+    assert tencent["literal"] == 1

@@ -39,6 +39,7 @@ def _selection(func):
         from kb.store import connect
         if not Path(db_path).is_file():
             raise click.ClickException(f"{db_path}: no such store (run `kb build` first)")
+        kwargs["keys"] = list(kwargs["keys"]) or None    # no --work: not a filter
         try:
             db = connect(db_path)
             text = func(db=db, **kwargs)
@@ -72,7 +73,8 @@ def command():
 def bibtex(db, document, keys, query, ascii_):
     """BibTeX for bibtex (plain.bst) and biber; keys are works.key."""
     from kb.publish.bibtex import bibtex_from_db, non_ascii_keys
-    text = bibtex_from_db(db, keys=keys, document=document, query=query, ascii=ascii_)
+    text = bibtex_from_db(db, keys=keys, document=document, query=query, ascii=ascii_,
+                          strict=True)
     if ascii_:
         left = non_ascii_keys(text)
         if left:

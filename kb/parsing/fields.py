@@ -109,9 +109,11 @@ def to_fields(text: str, toks: list[Token], labels: list[str], order: str | None
     if aut and not seg.get("editor"):
         after = text[toks[aut[-1]].end:toks[aut[-1]].end + 14]
         if re.match(r"\s*[,.]?\s*\(?(?:eds?|hrsg|hg|dir|coord)\.?\)", after, re.I) or \
-                re.match(r"\s*,\s*(?:eds?|hrsg|hg)\.?(?:\s|$)", after, re.I):
+                re.match(r"\s*,\s*(?:eds?|editors?|hrsg|hg)\.?(?:\s|$)", after, re.I):
             f["editors"], f["authors"] = f["authors"], []
-    date_txt = " ".join(seg.get("date", []))
+    dates = seg.get("date", [])
+    plain = [d for d in dates if not re.fullmatch(r"\W*\d{4}\s*[-–—/]\s*\d{2,4}\W*", d)]
+    date_txt = " ".join(plain or dates)
     iso = parse_date(date_txt, order) if date_txt else None
     yr = find_year(date_txt) if date_txt else None
     f["year"] = int(iso[:4]) if iso else (yr[0] if yr else None)
@@ -120,6 +122,11 @@ def to_fields(text: str, toks: list[Token], labels: list[str], order: str | None
     f["volume"] = _num(first("volume"), r"vol|vols|volume|bd|band|jg|tome|t")
     f["issue"] = _num(first("issue"), r"no|nos|nr|number|issue|heft|h|n°|num")
     pages = _num(first("pages"), r"pp|p|pages|page|s|seiten|pag")
+    if pages and re.fullmatch(r"\d+", pages):
+        # "1110–33": a range whose end the labeller left out
+        m = re.search(re.escape(pages) + r"\s*([-–—])\s*(\d+)", text)
+        if m:
+            pages = pages + m.group(1) + m.group(2)
     f["pages"] = re.sub(r"\s*([-–—])\s*", r"\1", pages) if pages else None
     f["edition"] = clean_text(first("edition"))
     f["publisher"] = clean_text(joined("publisher"))
@@ -140,6 +147,8 @@ def clean_container(c: str, f: dict) -> str | None:
         c = _MEDIUM_TAIL.sub("", c)
         c = c.rstrip(" ,(:;")
         m = re.search(r"\s(\d{1,4}|[IVXL]{1,6})$", c)
+        if m and re.fullmatch(r"1[5-9]\d\d|20\d\d", m.group(1)):
+            m = None  # a year, not a volume
         if m and len(c) > len(m.group(0)) + 3:
             if not f.get("volume"):
                 f["volume"] = m.group(1)

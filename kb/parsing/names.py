@@ -95,10 +95,12 @@ def _natural(piece: str) -> dict:
         return {}
     if len(words) == 1:
         return {"family": words[0].strip("."), "given": None}
-    # Vancouver: "Perry EJ", "Smith J"
+    # Vancouver: "Perry EJ", "Smith J", "van den Bosch F."
     last = words[-1]
-    if len(words) >= 2 and re.fullmatch(r"[A-Z]{1,3}", last) and not words[0].isupper():
-        return {"family": " ".join(words[:-1]), "given": last}
+    if len(words) >= 2 and re.fullmatch(r"[A-Z](?:-?[A-Z]){0,3}\.?", last) and not words[0].isupper():
+        return {"family": " ".join(words[:-1]), "given": last.rstrip(".")}
+    if words[0].lower() in PARTICLES and words[0][:1].islower():
+        return {"family": " ".join(words), "given": None}
     if len(words) == 2:
         fam_first = chinese_family_first(words[0], words[1])
         if fam_first:

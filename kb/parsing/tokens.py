@@ -16,7 +16,8 @@ from .dates import MONTHS
 from .names import PARTICLES, ORG_WORDS, SURNAME_RANK
 from . import lexicon
 
-_TOKEN = re.compile(r"\d+[A-Za-z]{0,3}|[^\W\d_]+(?:['’][^\W\d_]+)*|[^\w\s]|_")
+_TOKEN = re.compile(r"[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)*\.(?:com|org|net|gov|edu|cn|de|uk|co|info|io|fr|nl|eu|int)(?!\w|\.\w)"
+                    r"|\d+[A-Za-z]{0,3}|[^\W\d_]+(?:['’][^\W\d_]+)*|[^\w\s]|_", re.I)
 _CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 QUOTES_OPEN = set("“‘«„‚\"'”’")
 QUOTES = set("“”‘’«»„‚\"'")
@@ -188,6 +189,8 @@ def features(toks: list[Token], text: str = "", kind: str | None = None) -> list
             f.append("mediaword")
         if _CJK.search(w):
             f.append("cjk")
+        if "." in w and len(w) > 3:
+            f.append("domain")
         if not w[0].isalnum():
             f.append("p=" + w)
             if w in QUOTES:

@@ -14,7 +14,7 @@ _NEWSPAPER = re.compile(
     r"observer|independent|corriere|monde|figaro|país|pais|repubblica|stampa|xinhua|reuters|"
     r"bloomberg|npr|bbc|cnn|abc|cbs|nbc|associated press|afp|wall street journal|"
     r"mail|express|mirror|sun|standard|inquirer|globe|star|courier|journal-constitution|"
-    r"handelsblatt|spiegel online|süddeutsche|faz|taz|welt|volkskrant|nrc|aftenposten|"
+    r"handelsblatt|spiegel online|süddeutsche|faz|taz|welt|\w*volkskrant|cgtn|nrc|aftenposten|"
     r"asahi|yomiuri|hindu|dawn|straits|morning post|voice of america|huffington|huffpost|"
     r"conversation|insider|axios|politico|sixth tone|caixin|people's daily|global times|"
     r"telegraaf|le soir|la nación|clarín|folha|haaretz|al jazeera|euronews|dw|deutsche welle)\b",
@@ -47,6 +47,7 @@ def guess_type(f: dict, raw: str) -> str:
     title = (f.get("title") or "")
     # cue words count outside the title (a title may say "database" or "speech")
     low = raw.lower().replace(title.lower(), " ") if title else raw.lower()
+    low = re.sub(r"[“”\"‘’']", " ", low)
     cont = (f.get("container_title") or "")
     pub = (f.get("publisher") or "")
     if not cont and pub and not f.get("place") and (f.get("url") or f.get("accessed") or len(f.get("date") or "") == 10):
@@ -89,12 +90,14 @@ def guess_type(f: dict, raw: str) -> str:
                       r"guowuyuan|commission|assembly|bundestag|zhengfu)\b", (authors + " " + title).lower())
             or re.search(r"\b(?:constitution|act of|statute)\b", title.lower())):
         return "legislation"
-    if re.search(r"\bdata ?set\b|\[data set\]|\bdatabase\b", low):
+    if re.search(r"\bdata ?set\b|\[data ?set\]", low):
         return "dataset"
     if f.get("editors") and (cont or re.search(r"\bin:? ", low)):
         return "chapter"
     if re.search(r"(?:^|[.,]\s)in:?\s", raw[:600], re.I) and cont and (f.get("publisher") or f.get("place")):
         return "chapter"
+    if cont and _NEWSPAPER.search(cont) and not pub and not (f.get("volume") or f.get("issue")):
+        return "article-newspaper"
     if f.get("place") and cont and not (f.get("volume") or f.get("issue") or f.get("pages")) \
             and not re.search(r"(?:^|[.,]\s)in:?\s", raw[:600], re.I):
         return "book"
@@ -103,7 +106,7 @@ def guess_type(f: dict, raw: str) -> str:
     if cont and f.get("pages") and not f.get("publisher") and _JOURNAL.search(cont):
         return "article-journal"
     if re.search(r"\[online (?:research )?(?:report|paper)\]|\breport\b|\bworking paper\b|"
-                 r"\bresearch paper\b|\bpaper no\b", low):
+                 r"\bresearch paper\b|\bpaper no\b|\bmonitor\b|\bpolicy brief\b", low):
         return "report"
     if cont and _BLOG.search(cont):
         return "post-weblog"
@@ -120,10 +123,42 @@ def guess_type(f: dict, raw: str) -> str:
         return "article-journal"
     if (pub and not cont) or (f.get("place") and not cont) or f.get("isbn") or f.get("edition"):
         return "book"
-    if cont and len(date) == 10:
+    persons = [a for a in f.get("authors") or [] if "literal" not in a]
+    if not persons and not cont and _LEGAL_TITLE.search(title):
+        return "legislation"
+    if not cont and re.search(r"\breport\b", title, re.I):
+        return "report"
+    if len(date) == 10 and not f.get("url") and not cont:
+        return "article-newspaper"  # news items are dated to the day
+    if cont and len(date) == 10 and not f.get("url") and not f.get("accessed"):
         return "article-newspaper"
     if f.get("url") or f.get("accessed") or cont:
         return "webpage"
     if f.get("title") and f.get("year") and f.get("authors"):
         return "book"
+    return "document"
+
+
+_LEGAL_TITLE = re.compile(r"\b(?:law|act|constitution|regulations?|decree|directive|ordinance|statute|"
+                          r"planning outline|outline for|provisions|measures for|guiding opinions?|"
+                          r"gesetz|verordnung|loi|ley)\b", re.I)
+
+
+_INLINE_CUES = (
+    (r"\bpodcast|\bepisode|\bradio\b|\bsendung", "broadcast"),
+    (r"\bintervju|\binterview", "interview"),
+    (r"\bmaster(?:oppgave|arbeit)?\b|\bthesis\b|\bavhandling|\bdissertation|\bdoktor", "thesis"),
+    (r"\bconstitution\b|\bgrunnlov|\bverfassung|\bact\b|\blaw\b|\blov\b|\bgesetz", "legislation"),
+    (r"\bfilm\b|\bdocumentary|\bdokumentar", "motion_picture"),
+    (r"\bbook\b|\bbok\b|\bbuch\b|\blivre\b", "book"),
+    (r"\barticle\b|\bartikkel|\bartikel", "article-journal"),
+)
+
+
+def inline_type(text: str) -> str:
+    """Type of a source named in running prose, from cue words (several languages)."""
+    low = text.lower()
+    for rx, t in _INLINE_CUES:
+        if re.search(rx, low):
+            return t
     return "document"

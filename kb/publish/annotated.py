@@ -136,8 +136,9 @@ def work_uses(db, work_id: int) -> list[dict]:
         "ORDER BY c.document_id, c.line, ci.id", [work_id]))
 
 
-def _where(use: dict) -> str:
-    parts = [use["document_id"] or "?"]
+def _where(use: dict, md: bool = False) -> str:
+    doc = use["document_id"] or "?"
+    parts = ["`" + doc.replace("`", "") + "`" if md else doc]
     if use.get("page") is not None:
         parts.append(f"p. {use['page']}")
     if use.get("line") is not None:
@@ -161,7 +162,7 @@ def _markdown(entries) -> str:
             lines.append("")
             for use in uses:
                 pin = f" [{md_escape(use['pinpoint'])}]" if use.get("pinpoint") else ""
-                lines.append(f"- {md_escape(_where(use))}{pin}: "
+                lines.append(f"- {_where(use, md=True)}{pin}: "
                              f"“{md_escape(' '.join((use['text'] or '').split()))}”")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -197,7 +198,7 @@ def annotated_from_db(db, document=None, keys=None, query=None,
     """The annotated bibliography of the chosen works as Markdown or HTML."""
     if fmt not in ("md", "html"):
         raise ValueError(f"unknown format {fmt!r} (md or html)")
-    items = select_items(db, document=document, keys=keys or (), query=query)
+    items = select_items(db, document=document, keys=keys, query=query)
     ids = {i["key"]: i["id"] for i in items}
     entries = [(key, text, work_notes(db, key), work_uses(db, ids[key]))
                for key, text in format_entries(items, style)]

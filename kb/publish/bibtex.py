@@ -6,7 +6,9 @@ r"""BibTeX export: one pybtex entry per work, accepted by bibtex and biber.
     >>> text = bibtex_from_db(db, keys=["ahmed2017"], ascii=True)  # pure LaTeX
 
 The Datasette plugin's ``.bib`` renderer calls ``bibtex_from_db(db, keys=...)``
-(``db`` a sqlite_utils.Database or a sqlite3 connection).  Lower level:
+(``db`` a sqlite_utils.Database or a sqlite3 connection; ``keys=None`` exports
+every work, unknown keys are skipped; ``strict=True`` raises
+``kb.publish.select.SelectionError`` for them instead, as ``kb export`` does).  Lower level:
 ``bibtex_from_items(items)`` on items from ``kb.publish.select.load_items``,
 ``bib_entry(item)`` for one ``pybtex.database.Entry``.
 
@@ -466,10 +468,11 @@ def bibtex_from_items(items: list[dict], ascii: bool = False) -> str:
 
 
 def bibtex_from_db(db, keys=None, ascii: bool = False, document=None,
-                   query=None) -> str:
-    """.bib text for the works chosen (every work when no option is given)."""
+                   query=None, strict: bool = False) -> str:
+    """.bib text for the works chosen (every work when no option is given;
+    ``keys=[]`` gives ""); unknown keys are skipped unless ``strict``."""
     db = _as_database(db)
-    ids = select_work_ids(db, document=document, keys=keys or (), query=query)
+    ids = select_work_ids(db, document=document, keys=keys, query=query, strict=strict)
     return bibtex_from_items(load_items(db, ids), ascii)
 
 

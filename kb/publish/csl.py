@@ -85,5 +85,5 @@ def csl_items(items: list[dict]) -> list[dict]:
 
 def csl_json_from_db(db, keys=None, document=None, query=None) -> str:
     """CSL-JSON text (an array) for the works chosen (every work by default)."""
-    items = select_items(db, document=document, keys=keys or (), query=query)
+    items = select_items(db, document=document, keys=keys, query=query)
     return json.dumps(csl_items(items), ensure_ascii=False, indent=2) + "\n"

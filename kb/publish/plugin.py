@@ -7,14 +7,16 @@ What it adds to any Datasette serving a kb store (``kb serve`` or
   (rows with a ``key``, ``work``, ``work_id``, ``ref_id`` or refs ``id`` column) downloads
   as BibTeX through the same exporter as the CLI;
 - ``render_cell``: DOIs and URLs become links, authors/editors/translators
-  JSON reads as names, work keys link to the work page, JSON lists of texts
-  (annotations, claims) show as bullet lists.  Everything else is left to
-  Datasette, which escapes it;
+  JSON reads as names, work keys link to the work page, document/ref ids in
+  query results link to their rows, a document's ref/claim counts open what it
+  cites, JSON lists of texts (annotations, claims) show as bullet lists.
+  Everything else is left to Datasette, which escapes it;
 - ``/-/work/KEY`` (one page per work) and ``/-/work/KEY.bib``;
 - ``/-/graph``: the citation graph view from ``kb.graph.render_html``;
 - the SQL function ``kb_fts(text)`` that turns what a reader types into a
   safe FTS5 query (used by the canned search queries);
-- a home page with a search box and the ready-made questions.
+- a home page with a search box and the ready-made questions (kb/templates/
+  index.html, shown only when a kb store is attached) and /-/kb.css.
 
     >>> from kb.publish.plugin import load_metadata
     >>> meta = load_metadata("kb")          # kb/metadata.yml keyed for kb.db

@@ -88,5 +88,5 @@ def ris_entry(item: dict) -> dict:
 
 def ris_from_db(db, keys=None, document=None, query=None) -> str:
     """RIS text for the works chosen (every work by default)."""
-    items = select_items(db, document=document, keys=keys or (), query=query)
+    items = select_items(db, document=document, keys=keys, query=query)
     return rispy.dumps([ris_entry(i) for i in items], implementation=PlainRisWriter)

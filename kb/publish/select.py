@@ -12,10 +12,11 @@ Every exporter (BibTeX, CSL-JSON, RIS, annotated bibliography) starts here:
     >>> items = load_items(db, ids)                           # list of dicts
 
 Selection (several options give the union of what each selects; none selects
-every work):
+every work; ``keys=[]`` selects none):
 
 - ``document``: the works that document references (its refs' ``work_id``).
-- ``keys``: works by ``works.key``; an unknown key is an error.
+- ``keys``: works by ``works.key``; an unknown key is an error
+  (``strict=False`` skips it instead, as the Datasette plugin wants).
 - ``query``: one read-only SQL ``SELECT`` (or ``WITH ... SELECT``) whose result
   has a column named ``key`` (works.key), ``work_id`` or ``ref_id`` (refs.id,
   mapped to its work); the first of those three present is used, in that
@@ -48,17 +49,20 @@ class SelectionError(ValueError):
     """A selection option names something the store does not hold."""
 
 
-def select_work_ids(db, document: str | None = None, keys=(),
-                    query: str | None = None) -> list[int]:
-    """Work ids chosen by the options (union), ordered by works.key."""
-    keys = list(keys or ())
-    if document is None and not keys and not query:
+def select_work_ids(db, document: str | None = None, keys=None,
+                    query: str | None = None, strict: bool = True) -> list[int]:
+    """Work ids chosen by the options (union), ordered by works.key.
+
+    ``keys=None`` means "not given"; an empty list selects no work.  With
+    ``strict=False`` unknown keys are skipped instead of raising.
+    """
+    if document is None and keys is None and not query:
         return [r["id"] for r in db.query("SELECT id FROM works ORDER BY key, id")]
     ids: set[int] = set()
     if document is not None:
         ids |= _document_work_ids(db, document)
     if keys:
-        ids |= _key_work_ids(db, keys)
+        ids |= _key_work_ids(db, list(keys), strict)
     if query:
         ids |= _query_work_ids(db, query)
     return _ordered(db, ids)
@@ -80,14 +84,15 @@ def _document_work_ids(db, document: str) -> set[int]:
         [document])}
 
 
-def _key_work_ids(db, keys: list[str]) -> set[int]:
-    found = {}
+def _key_work_ids(db, keys: list[str], strict: bool = True) -> set[int]:
+    found = set()
     for key in keys:
         rows = list(db.query("SELECT id FROM works WHERE key = ?", [key]))
-        if not rows:
+        if rows:
+            found.add(rows[0]["id"])
+        elif strict:
             raise SelectionError(f"no work with key {key!r} in the store")
-        found[key] = rows[0]["id"]
-    return set(found.values())
+    return found
 
 
 def _query_work_ids(db, query: str) -> set[int]:
@@ -213,7 +218,8 @@ def load_items(db, work_ids: list[int]) -> list[dict]:
     return items
 
 
-def select_items(db, document=None, keys=(), query=None) -> list[dict]:
+def select_items(db, document=None, keys=None, query=None,
+                 strict: bool = True) -> list[dict]:
     """``load_items(select_work_ids(...))`` in one call."""
     return load_items(db, select_work_ids(db, document=document, keys=keys,
-                                          query=query))
+                                          query=query, strict=strict))
