@@ -293,3 +293,25 @@ def open_store_readonly(db_path: str | Path) -> sqlite_utils.Database | None:
         return None
     conn = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True, timeout=60)
     return sqlite_utils.Database(conn)
+
+
+def current_notes(db_path: str | Path) -> list[dict]:
+    """The live notes of store ``db_path`` for exporters and reports.
+
+    Reads ``annotations.db`` beside the store (notes added since the last
+    build included); falls back to the mirror inside the store when that
+    file does not exist.  Read-only: never creates a file.
+
+    >>> [n["text"] for n in current_notes("data/kb.db") if n["key"] == "smith2003"]
+    """
+    path = annotations_path(db_path)
+    source = path if path.exists() else Path(db_path)
+    db = open_store_readonly(source)
+    if db is None:
+        return []
+    try:
+        if not db[TABLE].exists():
+            return []
+        return list(db.query(f"SELECT * FROM {TABLE} ORDER BY created, id"))
+    finally:
+        db.conn.close()

@@ -565,7 +565,7 @@ def note_candidates(st: Stream) -> list[Mark]:
     for i, start in enumerate(st.starts):
         end = st.starts[i + 1] if i + 1 < len(st.starts) else len(text)
         piece = text[start:end].strip()
-        if piece.isdigit() and len(piece) <= 3:
+        if piece.isascii() and piece.isdigit() and len(piece) <= 3:
             prev = text[max(0, start - 3):start].rstrip()
             out.append(Mark(start, start + len(piece), piece, "note", note=int(piece),
                             after_sentence=bool(re.search(r"[.!?:;”\"’')]$", prev)),
@@ -624,7 +624,8 @@ def choose_note_markers(cands: list[Mark], notes: dict[int, int], footnotes: boo
         if c.line >= nl:
             continue
         lo, hi = bounds.get(c.note, (0, nl))
-        if footnotes and (nl - c.line > window or not lo < c.line < hi):
+        located = known is None or c.note in known
+        if footnotes and ((located and nl - c.line > window) or not lo < c.line < hi):
             continue
         ok.append(c)
     if not ok:
@@ -880,7 +881,11 @@ def _name_score(marker_names: list[str], key_names: list[str]) -> float:
     score = 0.0
     for k, mn in enumerate(marker_names):
         best = 0.0
+        if not mn.split():
+            continue
         for kn in key_names:
+            if not kn.split():
+                continue
             if mn == kn or mn.split()[-1] == kn.split()[-1] or kn.endswith(" " + mn):
                 best = 1.0
                 break
@@ -1220,20 +1225,17 @@ def link_short_forms(refs: list[Ref]) -> None:
         names, twords = _short_parts(raw)
         if _OPCIT.search(raw):
             r.short_form = True
-            r.same_as = _latest_by_author(refs, names, seen_full, bib) \
-                or _previous_note_ref(refs, by_note, r.note, i)
+            j = _latest_by_author(refs, names, seen_full, bib)
+            r.same_as = j if j is not None else _previous_note_ref(refs, by_note, r.note, i)
             continue
         short = is_short_form(r)
         target = None
-        if bib:
+        if short and bib:
             target = _best_bib(names, twords, r, refs, bib)
         if target is None and short:
             target = _earlier_note(names, twords, r, refs, seen_full)
-        if target is not None:
-            r.same_as = target
-            r.short_form = short or refs[target].kind == "bibliography" and short
-        else:
-            r.short_form = False
+        r.same_as = target
+        r.short_form = target is not None
         if r.same_as is None:
             seen_full.append(i)
 
@@ -1290,16 +1292,6 @@ def _earlier_note(names, twords, ref, refs, seen_full) -> int | None:
         if not names and not twords:
             continue
         return j
-    return None
-
-
-def _identical_note(ref, refs, seen_full) -> int | None:
-    key = words(ref.raw)
-    if len(key) < 3:
-        return None
-    for j in seen_full:
-        if refs[j].kind in NOTE_KINDS and words(refs[j].raw) == key:
-            return j
     return None
 
 

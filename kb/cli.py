@@ -11,7 +11,7 @@ import click
 
 from . import __version__
 
-COMMANDS = ["build", "serve", "annotate", "graph", "export", "trace"]
+COMMANDS = ["build", "serve", "annotate", "graph", "export", "trace", "parse"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

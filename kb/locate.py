@@ -5,41 +5,80 @@
     >>> app.entries[0].kind, app.entries[0].note, app.entries[0].raw[:20]
     ('endnote', 1, 'Ulrich Menzel, ‘Trib')
 
-What is found (every rule is a general one, no document is special-cased):
+Every rule is a general one (what a style guide or a PDF extractor does);
+no document is special-cased.
 
-- Reference-list sections, by their heading in many languages (Bibliography,
-  References, Works Cited, Literaturverzeichnis, Bibliografia, Références,
-  参考文献 ...; see BIB_HEADINGS), with sub-headings (Primary sources, Books
-  ...) skipped.  Entries are cut by bullets/numbers, or by shape: a line that
-  starts like an entry ("Surname, Given", "Org.", a quoted title) after a
-  line that ended one.  Two author-date entries run together on one line are
-  split; a bullet that continues an entry ("In D. Lyon (Ed.)", "Retrieved
-  from", a URL tail) is joined to it.
-- Footnotes at page bottoms of PDF-extracted text: the note number alone on
-  a line or glued to the note's first word, after a separator line or at the
-  bottom of a page, numbered in sequence through the document.  A note ends
-  at the next note, a page-number line, a separator, or an indented line (the
-  next page starting).
-- Endnotes under a Notes/Endnotes heading (numbered or not), and an
-  unheaded run of note-like paragraphs at the end of the text aligned by
-  order to the text's note markers.
-- Notes are split into one entry per cited source (";", "See also",
-  "as well as", a new sentence "On X, see ..."), lead-ins ("See:", "For
-  more on this see") are dropped, and pieces that only comment are left
-  out; every note is kept in ``Apparatus.notes`` all the same.
+Reference lists
+    Found by their heading, any common form and language (Bibliography,
+    References, Reference List, Works Cited, Literature, Sources,
+    Literaturverzeichnis, Bibliografia, Bibliographie, Références,
+    Referencias, Fuentes, Litteratur, Kilder, 参考文献, 参考资料, 文献 ...; see
+    BIB_HEADINGS), with markdown/bold markup and numbering ("#### 8.", "IV.")
+    ignored.  The last such heading followed by reference-like lines wins (a
+    table of contents does not).  The section ends at an Appendix/Index/
+    Acknowledgements-style heading or another reference-section heading.
+    Sub-headings (Primary sources, Books, Articles, Web ...), letter
+    dividers ("A") and page-number lines inside the list are skipped.
+    Entries are cut at bullets/numbers ("-", "•", "1.", "[1]") - a bullet
+    that continues an entry ("In D. Lyon (Ed.)", lowercase, a URL tail) is
+    joined to it - or, in unbulleted lists, where a line that starts like an
+    entry ("Surname, Given", "Org. Title", a quoted title, a romanised name
+    with its characters) follows a line that ended one (final period, quote,
+    year or URL) and the entry so far already has a year or URL; "Place:
+    Publisher" lines continue.  Two author-date entries run together on one
+    line are split before "Surname, I. (Year".
+
+Footnotes at page bottoms (PDF-extracted text)
+    Numbered in sequence through the document.  A note starts with its
+    number alone on a line (after a separator line of spaces/underscores, or
+    right after another note) or glued to its first word ("12 Smith",
+    "3\"Title", "¹ Smith") at the expected number, after a blank line, when a
+    marker with that number was seen, the line before is a separator-like
+    blank, or the text itself reads as a citation.  It ends at the next note,
+    a page-number line, a separator, three blank lines, or an indented line
+    (the next page's running text).  A lost note number is recovered for a
+    whole line that is one short citation while a marker waits for its note.
+    Markdown footnotes ("[^1]: ...") are read too.
+
+Endnotes
+    Under a Notes/Endnotes heading (numbered "1.", "[1]", "1", or one per
+    paragraph), or, without a heading, the run of as many paragraphs as the
+    highest note marker after the last marker that looks most like notes
+    ("See:", citations); such notes are numbered by order (``numbered`` is
+    False) and what follows them (publication data, related links) is not
+    body text.
+
+Notes -> sources
+    A note is cut at top-level ";" (not between authors' names "Liu, Li;
+    Kuang, Lei"), before "see also", "also", "as well as" followed by
+    "Name, Title", at a new sentence starting "See"/"On X, see", and between
+    "Name, “Title”." citations.  Lead-ins ("See:", "See, for instance", "For
+    more on this see:") are dropped; comment sentences after a citation and
+    prose before one ("... by Thomas Allmer in Allmer, “Title”") are trimmed.
+    A piece is kept when it follows "see"/"cf.", or its citation score
+    (``ref_score``: URL, ibid, "Name, Title" start, quoted title, year,
+    publisher words, "Place: Publisher", final page, minus running-prose
+    function words) reaches 2 (1 after "according to").  Comment-only notes
+    give no entry but stay in ``Apparatus.notes``.
+
+Markers and body
+    Note markers in the running text (glued "word.12", "system”1,", alone on
+    a line, "[^1]") are collected in note order; ``body`` is every running-
+    text line (no notes, reference sections, page numbers, separators,
+    marker-only lines or headings).
 
 ``raw`` is the text as printed with its lines joined by single spaces (as
 the gold SCHEMA says); :func:`clean_raw` re-joins URLs and words broken over
-lines for the parser.
+lines when a caller wants that (kb.parse re-joins URLs itself).
 
-Not found: sources named only in running prose (kind ``inline``), author-date
-citations (that is kb/cite.py), entries run together in a Chicago-style list
-without any author-date shape.
+Not found here: sources named only in running prose (kind ``inline``; kb/cite
+adds them for documents without an apparatus), author-date citations (kb/cite),
+two Chicago-style entries run together on one line, footnote numbering that
+restarts in each chapter (later notes with a number already used are lost).
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from .models import Apparatus, Document, Entry, Marker, Note
@@ -181,10 +220,6 @@ def _clip(line: str) -> str:
     return line[:MAX_LINE]
 
 
-def is_blank(line: str) -> bool:
-    return not line.strip()
-
-
 def is_separator(line: str) -> bool:
     """A footnote rule: a long run of spaces or of underscores/dashes alone on a line."""
     return bool(SEPARATOR.match(_clip(line))) and len(line) >= 5
@@ -226,10 +261,6 @@ def clean_raw(raw: str) -> str:
         prev = raw
         raw = _URL_BREAK.sub(r"\1", raw, count=1)
     return _HYPHEN_BREAK.sub(r"\1", raw)
-
-
-def _fold(c: str) -> str:
-    return unicodedata.normalize("NFKD", c)[:1].casefold()
 
 
 # --- reference-likeness --------------------------------------------------------
@@ -430,9 +461,9 @@ GLUED_MARKER = re.compile(
     r"(?<=[A-Za-z\u00C0-\u024F.,;:!?”’\"')\]])(?<!\d[.,:])(\d{1,3})(?![.,:]\d)(?=[\s,.;:)\]]|$)")
 
 
-def _find_sections(lines: list[str]) -> tuple[tuple[int, int] | None, tuple[int, int] | None,
-                                                list[tuple[int, str]]]:
-    """(bibliography span, notes span, headings) from heading lines."""
+def _find_sections(lines: list[str]) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """(bibliography span, notes span) from heading lines: the last heading of
+    each kind that is followed by reference-like lines (a year or a URL)."""
     heads = []
     for i, line in enumerate(lines, 1):
         if 0 < len(line.strip()) <= 80:
@@ -453,25 +484,30 @@ def _find_sections(lines: list[str]) -> tuple[tuple[int, int] | None, tuple[int,
                 return j - 1
         return n
 
-    def refs_after(start: int, end: int) -> int:
-        count = 0
-        for j in range(start + 1, min(end, start + 200) + 1):
-            s = lines[j - 1].strip()
-            if s and (YEAR.search(s) or URL.search(s)):
-                count += 1
-        return count
-
     bib = notes = None
     for start, kind in reversed(heads):
         end = end_of(start)
-        if refs_after(start, end) < 1:
+        if not _reference_dense(lines, start + 1, end):
             continue
         if kind == "bibliography" and bib is None:
             bib = (start, end)
         elif kind == "notes" and notes is None:
             notes = (start, end)
-    headings = []
-    return bib, notes, headings
+    return bib, notes
+
+
+def _reference_dense(lines: list[str], start: int, end: int) -> bool:
+    """Do the lines of a section read as a reference/notes list, not running text?
+
+    Half of its first 100 lines carry a year, a URL or an entry-like start, and
+    at most 40% read as prose (six or more function words)."""
+    ls = [l for l in lines[start - 1:end] if l.strip() and not LONE_NUM.match(l)][:100]
+    if not ls:
+        return False
+    refs = sum(1 for l in ls if YEAR.search(l) or URL.search(l)
+               or _entry_start_shape(BULLET.sub("", l).strip()))
+    prose = sum(1 for l in ls if _prose_words(l) >= 6)
+    return refs >= 0.5 * len(ls) and prose <= 0.4 * len(ls)
 
 
 def _looks_heading(line: str) -> bool:
@@ -494,7 +530,8 @@ def locate(doc: Document) -> Apparatus:
     lines = [_clip(l) for l in doc.lines]
     n = len(lines)
     app = Apparatus()
-    bib, notes_span, _ = _find_sections(lines)
+    bib, notes_span = _find_sections(lines)
+    bib_headed = bib is not None
     app.bibliography_span = bib
     app.notes_span = notes_span
     skip = set()
@@ -502,7 +539,8 @@ def locate(doc: Document) -> Apparatus:
         if span:
             skip.update(range(span[0], span[1] + 1))
 
-    notes, markers, page_lines, body, note_line_set = _scan(lines, skip)
+    page_starts = frozenset(p.start_line for p in doc.pages if p.start_line > 1)
+    notes, markers, page_lines, body, note_line_set = _scan(lines, skip, page_starts)
     app.page_lines = page_lines
     app.markers = markers
     kind = "footnote"
@@ -512,7 +550,8 @@ def locate(doc: Document) -> Apparatus:
         nt.kind = kind
 
     if notes_span:
-        heads = _section_notes(lines, notes_span, page_lines)
+        heads = _section_notes(lines, notes_span, page_lines,
+                               max((m.number for m in markers), default=0))
         for nt in heads:
             notes.setdefault(nt.number, nt)
         kind = "endnote"
@@ -526,12 +565,22 @@ def locate(doc: Document) -> Apparatus:
             body -= set(range(tail[0].line, tail[-1].end_line + 1))
             # what follows the notes (publication info, related links) is not body
             body -= set(range(tail[-1].end_line + 1, n + 1))
+    if bib is None and notes_span is None and not (notes and kind == "endnote"):
+        bib = _unheaded_bibliography(lines)
+        if bib:
+            span = set(range(bib[0], bib[1] + 1))
+            body -= span
+            app.markers = [m for m in app.markers if m.line not in span]
+            for k in [k for k, nt in notes.items() if nt.line in span]:
+                del notes[k]
+            app.bibliography_span = bib
     app.notes = dict(sorted(notes.items()))
     app.note_kind = kind if notes else None
 
     entries: list[Entry] = []
     if bib:
-        entries.extend(_bibliography_entries(lines, bib, page_lines))
+        entries.extend(_bibliography_entries(lines, bib if bib_headed else (bib[0] - 1, bib[1]),
+                                             page_lines))
     for nt in app.notes.values():
         nt.page = doc.page_of(nt.line)
         entries.extend(_note_entries(nt, lines))
@@ -557,8 +606,16 @@ def _orphan_note_line(line: str) -> bool:
             and _prose_words(s) <= 3)
 
 
-def _scan(lines: list[str], skip: set[int]):
-    """Walk the lines once: footnotes, note markers, page-number lines, body."""
+def _lead(text: str) -> tuple[str, str | bool]:
+    """(first piece, its cue) of a note's first line, for is_reference."""
+    pieces = split_note(text)
+    return (pieces[0][1], pieces[0][2]) if pieces else ("", False)
+
+
+def _scan(lines: list[str], skip: set[int], page_starts: frozenset = frozenset()):
+    """Walk the lines once: footnotes, note markers, page-number lines, body.
+
+    A note never runs over a page start (``page_starts``, from Document.pages)."""
     n = len(lines)
     notes: dict[int, Note] = {}
     markers: list[Marker] = []
@@ -591,6 +648,9 @@ def _scan(lines: list[str], skip: set[int]):
     while i < n:
         i += 1
         line = lines[i - 1].translate(SUPERSCRIPTS)
+        if i in page_starts and cur and not cur.markdown:
+            close()
+            in_zone = False
         if i in skip:
             if cur:
                 close()
@@ -658,7 +718,8 @@ def _scan(lines: list[str], skip: set[int]):
                 and starts_like_note(m.group(2)) \
                 and (in_zone or cur or (prev_blank and (
                     int(m.group(1)) < next_marker or lines[i - 2][:1].isspace()
-                    or ref_score(m.group(2)) >= 2))):
+                    or ref_score(m.group(2)) >= 2))
+                    or (int(m.group(1)) < next_marker and is_reference(*_lead(m.group(2))))):
             close()
             num = int(m.group(1))
             text = re.sub(r"^%d\s+" % num, "", m.group(2))   # "26 26 Title": number doubled
@@ -726,9 +787,10 @@ def _paragraphs(lines: list[str], start: int, end: int, exclude: set[int]) -> li
     return paras
 
 
-def _section_notes(lines, span, page_lines) -> list[Note]:
+def _section_notes(lines, span, page_lines, expected: int = 0) -> list[Note]:
     """Notes under a Notes/Endnotes heading: numbered ("1.", "[1]", "1 ", "¹", the
-    number alone on its line, markdown "[^1]:") or, failing that, one per paragraph."""
+    number alone on its line, markdown "[^1]:") or, failing that, one per paragraph
+    (one per line when that is what makes ``expected`` notes, the highest marker)."""
     start, end = span
     out: list[Note] = []
     numbered = []
@@ -761,6 +823,9 @@ def _section_notes(lines, span, page_lines) -> list[Note]:
             out.append(Note(num, "endnote", ls[0], ls[-1], join_lines(texts), lines=ls))
         return out
     paras = _paragraphs(lines, start + 1, end, page_lines)
+    n_lines = sum(len(p) for p in paras)
+    if len(paras) < expected and n_lines <= expected:
+        paras = [[i] for p in paras for i in p]     # one note a line (HTML list items)
     for k, p in enumerate(paras, 1):
         out.append(Note(k, "endnote", p[0], p[-1], join_lines([lines[i - 1] for i in p]),
                         lines=p, numbered=False))
@@ -870,6 +935,41 @@ def _entry_start_shape(text: str) -> bool:
     return False
 
 
+def _unheaded_bibliography(lines: list[str]) -> tuple[int, int] | None:
+    """A reference list without a heading: the run of entry-like lines that ends
+    the document (at least three entries, in alphabetical order, no prose)."""
+    n = len(lines)
+    starts: list[int] = []
+    first = None
+    end = None
+    for i in range(n, max(0, n - 3000), -1):
+        raw = lines[i - 1]
+        s = raw.strip()
+        if not s or LONE_NUM.match(raw):
+            continue
+        b = BULLET.match(raw)
+        t = raw[b.end():].strip() if b else s
+        near = " ".join(x.strip() for x in lines[i - 1:i + 2])
+        if _entry_start_shape(t) and (YEAR.search(near) or URL.search(near)) and \
+                _prose_words(t) < 6:
+            starts.append(i)
+            first = i
+        elif _prose_words(t) >= 6 and len(t) > 80:
+            break
+        elif len(t) > 200:
+            break
+        if end is None:
+            end = i
+    if len(starts) < 3 or first is None or end is None:
+        return None
+    keys = [re.sub(r"^\W+", "", BULLET.sub("", lines[i - 1]).strip())[:1].casefold()
+            for i in reversed(starts)]
+    ordered = sum(1 for a, b in zip(keys, keys[1:]) if a <= b)
+    if ordered < 0.8 * (len(keys) - 1):
+        return None
+    return (first, end)
+
+
 def _ends_entry(text: str) -> bool:
     t = text.rstrip()
     return bool(re.search(r"(?:[.”\"’]|\d{4}[a-z]?|/)\s*$", t))
@@ -890,7 +990,7 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
     bullets = sum(1 for i in content if BULLET.match(lines[i - 1]))
     bulleted = bullets >= max(2, len(content) // 3)
     groups: list[list[tuple[int, str]]] = []
-    last_first = ""
+    dated: list[bool] = []
     for i in content:
         raw_line = lines[i - 1]
         b = BULLET.match(raw_line)
@@ -898,7 +998,7 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
         t = text.strip()
         if not groups:
             groups.append([(i, t)])
-            last_first = _fold(t[:1])
+            dated.append(bool(YEAR.search(t) or URL.search(t) or "n.d." in t))
             continue
         prev = groups[-1][-1][1]
         if bulleted and b:
@@ -906,15 +1006,15 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
             if re.match(r"^In[:\s]", t) or re.match(r"^[a-z]", t) or t.startswith(("http", "www.")):
                 new = False
         else:
-            so_far = " ".join(x for _, x in groups[-1])
-            new = _ends_entry(prev) and _entry_start_shape(t) and \
-                bool(YEAR.search(so_far) or URL.search(so_far) or "n.d." in so_far)
+            new = _ends_entry(prev) and _entry_start_shape(t) and dated[-1]
 
         if new:
             groups.append([(i, t)])
-            last_first = _fold(t[:1]) or last_first
+            dated.append(False)
         else:
             groups[-1].append((i, t))
+        # an entry may end only once it has a year or a URL
+        dated[-1] = dated[-1] or bool(YEAR.search(t) or URL.search(t) or "n.d." in t)
     out = []
     for g in groups:
         raw = join_lines([t for _, t in g])

@@ -106,6 +106,71 @@ def _is_word(t) -> bool:
 
 
 def fix_labels(toks, labels: list[str], text: str) -> list[str]:
+    """Post-CRF corrections (see _fix_labels), then title-span repairs."""
+    if not toks:
+        return labels
+    labels = _fix_labels(toks, labels, text)
+    labels = _whole_quoted_title(toks, labels, text)
+    labels = _title_runs_on(toks, labels, text)
+    return _title_year_range(toks, labels)
+
+
+_CUE = {"in", "edited", "ed", "eds", "by", "pp", "p", "vol", "no", "retrieved", "accessed", "available",
+        "online", "from", "at", "hrsg", "hg", "trans", "translated", "doi", "isbn", "url", "last", "here",
+        "pdf", "video", "archived", "original", "on", "the", "cited", "internet"}
+
+
+def _title_runs_on(toks, labels, text):
+    """Words the labeller left as 'other' right after an unquoted title continue
+    it ("The gameful / world: approaches, issues")."""
+    from .parsing.tokens import _quote_states
+    n = len(toks)
+    runs = _runs(labels, "title")
+    if not runs:
+        return labels
+    s0, e = runs[0]
+    q = _quote_states(toks, text)
+    if any(q[k] for k in range(max(0, s0 - 1), min(n, e + 2))):
+        return labels
+    k = e + 1
+    ext = []
+    while k < n:
+        w = toks[k].text
+        if labels[k] != "other" or w == "." or w in "([“‘\"'":
+            break
+        if _is_word(toks[k]):
+            if w.lower() in _CUE or w.isdigit() or "." in w:
+                break
+            ext.append(k)
+        elif ext or (k + 1 < n and labels[k + 1] == "other" and _is_word(toks[k + 1])
+                     and toks[k + 1].text.lower() not in _CUE):
+            ext.append(k)
+        k += 1
+    while ext and not _is_word(toks[ext[-1]]):
+        ext.pop()
+    for k in ext:
+        labels[k] = "title"
+    return labels
+
+
+def _whole_quoted_title(toks, labels, text):
+    """A quotation that starts a title is the whole title ("“Dreams: A.I., Shame”")."""
+    from .parsing.tokens import _quote_states
+    q = _quote_states(toks, text)
+    n = len(toks)
+    for i in range(n):
+        if q[i] == 3 and i + 1 < n and labels[i + 1] == "title":
+            j = i + 1
+            while j < n and q[j] == 1:
+                j += 1
+            if j < n and q[j] == 2:
+                for k in range(i + 1, j):
+                    labels[k] = "title"
+            break
+    return labels
+
+
+def _fix_labels(toks, labels: list[str], text: str) -> list[str]:
     """Corrections the style guides imply, applied to the CRF labels:
 
     * a quoted span is a title, even a number ("“1984”");
@@ -163,7 +228,9 @@ def fix_labels(toks, labels: list[str], text: str) -> list[str]:
     # "Org 组织 (English)." : the parenthesis belongs to the organisation
     if a1 + 1 < n and words[a1 + 1] == "(":
         close = next((k for k in range(a1 + 2, min(n, a1 + 12)) if words[k] == ")"), None)
-        if close and all(labels[k] != "date" and not words[k].isdigit() for k in range(a1 + 2, close)):
+        inner = " ".join(words[a1 + 2:close or a1 + 2]).lower()
+        if close and all(labels[k] != "date" and not words[k].isdigit() for k in range(a1 + 2, close)) \
+                and not re.fullmatch(r"(?:eds?|hrsg|hg|dir|coord|trans|comp|comps)\W*", inner):
             for k in range(a1 + 1, close + 1):
                 labels[k] = "author"
             a1 = close
@@ -201,9 +268,12 @@ def fix_labels(toks, labels: list[str], text: str) -> list[str]:
     mixed = any(words[k].isalpha() and not words[k].isupper() for k in pieces[0]) if pieces else True
     for pi, piece in enumerate(pieces):
         ws = [words[k] for k in piece if _is_word(toks[k])]
+        core = [w for w in ws if w.lower() not in ("and", "&", "und") and not (len(w) == 1 and w.isupper())]
         low = [w for w in ws if w[:1].islower() and w.lower() not in ("and", "et", "al", "und", "van", "von",
                                                                        "der", "de", "la", "da", "di", "du", "le")]
-        if pi > 0 and not seen_and and (len(ws) > 4 or low or any(words[k] == ":" for k in piece)
+        title_words = [w for w in core if w.lower() in ("for", "of", "the", "in", "on", "to", "a", "an", "with")]
+        if pi > 0 and not seen_and and (len(core) > 4 or low or any(words[k] == ":" for k in piece)
+                                         or (len(core) >= 3 and title_words)
                                          or (mixed and ws and all(w.isupper() and len(w) > 2 for w in ws))):
             cut = piece[0]
             break
@@ -217,7 +287,11 @@ def fix_labels(toks, labels: list[str], text: str) -> list[str]:
                 break
         if any(words[k].lower() in ("and", "&", "und") for k in piece):
             seen_and = True
-    if cut is not None and "title" not in labels[cut:]:
+    later_title = next((k for k in range(cut, n) if labels[k] == "title"), None) if cut is not None else None
+    adjacent = later_title is not None and all(
+        labels[k] in ("other", "container", "publisher", "author") for k in range(a1 + 1, later_title)) \
+        and later_title - a1 <= 3
+    if cut is not None and (later_title is None or adjacent):
         for k in range(cut, a1 + 1):
             labels[k] = "title"
         k = cut - 1
@@ -226,12 +300,12 @@ def fix_labels(toks, labels: list[str], text: str) -> list[str]:
             k -= 1
         # the title runs on over what the labeller took for names or a venue
         k = a1 + 1
-        while k < n and (labels[k] in ("container", "publisher", "author") or
-                         (not _is_word(toks[k]) and words[k] not in ",." and k + 1 < n
-                          and labels[k + 1] in ("container", "publisher", "author"))):
+        while k < n and (labels[k] in ("container", "publisher", "author", "title") or
+                         (not _is_word(toks[k]) and words[k] != "." and k + 1 < n
+                          and labels[k + 1] in ("container", "publisher", "author", "title"))):
             labels[k] = "title"
             k += 1
-    return _title_year_range(toks, labels)
+    return labels
 
 
 def _title_year_range(toks, labels):
@@ -268,7 +342,7 @@ def parse(raw: str, kind: str | None = None) -> dict:
         out[k] = ruled[k]
     split_question_title(out)
     split_title_tail(out)
-    if out["pinpoint"] and not out["pages"] and not ruled["pinpoint"]:
+    if out["pinpoint"] and not out["pages"] and not ruled["pinpoint"] and re.search(r"\d", out["pinpoint"]):
         out["pages"] = out["pinpoint"]  # "p. 118-125" closing a note: the pages cited
     if ruled["pinpoint"] and not out["pinpoint"]:
         out["pinpoint"] = ruled["pinpoint"]

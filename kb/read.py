@@ -20,6 +20,9 @@ from pathlib import Path
 from .models import Document, Page
 
 MAX_BYTES = 64 * 1024 * 1024       # larger files are refused, not half-read
+# text is processed at roughly 15 s/MB by the later stages: above this a text
+# file is refused with a clear error instead of holding the build for minutes
+MAX_TEXT_BYTES = 16 * 1024 * 1024
 MAX_PDF_PAGES = 5000
 MAX_PAGE_CHARS = 2_000_000          # a page holding more is a decompression bomb
 MAX_PAGE_STREAM = 16 * 1024 * 1024  # bytes of page content after inflating (bomb check)
@@ -46,6 +49,9 @@ def read(path: str | Path) -> Document:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise ReadError(path, f"file too large ({size:,} bytes; limit {MAX_BYTES:,})")
+        if fmt != "pdf" and size > MAX_TEXT_BYTES:
+            raise ReadError(path, f"text file too large ({size:,} bytes; "
+                                  f"limit {MAX_TEXT_BYTES:,})")
         data = path.read_bytes()
     except OSError as e:
         raise ReadError(path, f"cannot open: {e.strerror or e}") from None

@@ -22,17 +22,37 @@ How refs are joined (each join is recorded in ``merges`` with its reason):
    only when it has a path (a bare homepage names a site, not a work); an
    ISBN never joins a chapter (a chapter shares its book's ISBN).
 3. ``title+author+year``: candidate pairs come from blocking (normalised
-   first-author family name; first two significant title words); small blocks
-   are compared all-pairs, big blocks by a sorted-neighbourhood window, so the
-   work is near-linear in the number of refs.  Each pair is scored with
-   rapidfuzz (thresholds below), strongest pairs first.
+   first-author family name, translators/editors too; first two significant
+   title words; for refs the parser split badly, the first words of the raw
+   text); blocks up to BLOCK_ALL_PAIRS refs are compared all-pairs, bigger
+   ones by a sorted-neighbourhood window, so the work is near-linear in the
+   number of refs (never all-pairs).  Each pair is scored with rapidfuzz on
+   the normalised title (diacritics folded, numbers spelled out, subtitle or
+   truncation allowed), authors and year (thresholds below, with the
+   calibration figures); where one ref lacks a title or authors, the other's
+   title is looked up in its raw text.  Strongest pairs are joined first.
 
 Constraints that no join may break (checked on whole clusters, so a chain of
 joins cannot break them either): two bibliography entries of one document are
 two works (a bibliography lists a work once); refs with different year
 suffixes in one document (2003a, 2003b) are two works.  Vetoes on a pair:
 chapter vs book (a chapter and the book holding it), different part/volume
-numbers or years in the titles (part I vs part II), different DOIs.
+numbers or years in the titles (part I vs part II), different DOIs; a year
+gap over one only for types with editions (book, chapter, article, thesis).
+Editions and reprints are one work (refs keep their ``edition``); a
+translation under another title is its own work unless its raw text names
+the original ("Originaltitel: ...", "translated from ...").
+
+Authors (``cluster_authors``): one row per person or organisation; family
+names folded for matching only (display keeps diacritics), given names must
+be compatible ("R." ~ "Rogier", "Jin, Meng" != "Jin, Ming"), organisations
+kept whole, bare family names in short forms take the person of their work.
+
+Keys (``assign_keys``): ``chen2017transparent``, unique and stable through
+``work_keys`` (ref fingerprints -> key of the last build).
+
+Source categories (``source_category``): CSL type plus evidence (publisher,
+container, organisation authors, URL domain), one of ``SOURCE_TYPES``.
 """
 from __future__ import annotations
 
@@ -71,8 +91,11 @@ MIN_SIG_TOKENS_NO_AUTHOR = 3
 #: "Marwich" ~ "Marwick" 86); different surnames of one block score <= 71.
 AUTHOR_FAMILY = 85
 #: organisation names: token-set ratio ("Chinese State Council" ~ "State
-#: Council" 100).
+#: Council" 100), for matching works.
 AUTHOR_ORG = 90
+#: one organisation (authors table): long names this close are typos
+#: ("Zhonghua Renming Gongheguo ..." ~ "Zhonghua Renmin Gongheguo ..." 99).
+ORG_TYPO = 95
 #: two full given names agree at this ratio ("Marjorje" ~ "Marjorie" 87.5);
 #: "Meng" vs "Ming" (75) is a conflict.
 GIVEN_NAME = 85
@@ -87,10 +110,12 @@ MIN_SIG_TOKENS_MAIN = 2
 MIN_SIG_TOKENS_IN_RAW = 6
 #: blocks up to this size are compared all-pairs; bigger blocks by a window
 #: of WINDOW neighbours after sorting by title.
-BLOCK_ALL_PAIRS = 40
-WINDOW = 12
+BLOCK_ALL_PAIRS = 25
+WINDOW = 10
 #: year distance allowed beyond 1 only for types that have editions/reprints.
 EDITION_TYPES = {"book", "chapter", "article-journal", "thesis", None}
+#: types published again each year under one title: years must be equal.
+SERIAL_TYPES = {"report", "dataset"}
 #: longest raw text hashed for fingerprints / compared.
 MAX_TEXT = 2000
 
@@ -285,13 +310,27 @@ _ORG_WORDS = re.compile(
 _INITIALS_ONLY = re.compile(r"^[A-Z]{1,3}$")
 
 
+def name_list(value) -> list:
+    """A names column as a list (a JSON string or a single name accepted)."""
+    if not value:
+        return []
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return [{"literal": value}]
+    if isinstance(value, dict):
+        return [value]
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
 def clean_name(name: dict) -> dict | None:
     """A name dict with "et al."/"at al." stripped; None when nothing is left."""
     if not isinstance(name, dict):
         name = {"literal": str(name)}
-    family = (name.get("family") or "").strip()
-    given = (name.get("given") or "").strip()
-    literal = (name.get("literal") or name.get("name") or "").strip()
+    family = str(name.get("family") or "").strip()[:300]
+    given = str(name.get("given") or "").strip()[:300]
+    literal = str(name.get("literal") or name.get("name") or "").strip()[:300]
     family = _ETAL.sub("", family).strip(" ,.")
     literal = _ETAL.sub("", literal).strip(" ,.")
     if family:
@@ -299,6 +338,16 @@ def clean_name(name: dict) -> dict | None:
     if literal:
         return {"literal": literal}
     return None
+
+
+def org_gloss(name: dict) -> str:
+    """Key of an organisation's bracketed gloss ("Guowuyuan (The State Council)" -> "state council")."""
+    text = name.get("literal") or ""
+    m = re.search(r"\(([^()]{2,200})\)\s*$", text[:500])
+    if not m:
+        return ""
+    gloss = name_key({"literal": m.group(1)})
+    return gloss if gloss and gloss.isascii() else ""
 
 
 def name_key(name: dict) -> str:
@@ -477,13 +526,14 @@ def raw_head(raw: str | None) -> str:
     return norm_title(_YEAR.sub(" ", text))
 
 
-def title_in_raw(x: Item, y: Item) -> float:
+def title_in_raw(x: Item, y: Item, need: int = 0) -> float:
     """Score for ``y``'s title printed in ``x``'s raw text (a ref the parser
     split badly: no title, a title swallowing the author, a cut title).
 
     With author evidence (authors agree, or ``x`` has none parsed but prints
     ``y``'s first family name) the title (or main title) needs 2 significant
-    words; without, the whole title needs MIN_SIG_TOKENS_IN_RAW.
+    words; without, the whole title needs MIN_SIG_TOKENS_IN_RAW; ``need``
+    raises the minimum.
     A title equal to ``x``'s container (the book holding a chapter) never counts.
     """
     if not y.norm or not x.raw_head:
@@ -505,8 +555,8 @@ def title_in_raw(x: Item, y: Item) -> float:
             evidence = False
         if not evidence and not whole:
             continue   # a bare main title ("China's Social Credit System") is too common
-        need = MIN_SIG_TOKENS_MAIN if evidence else MIN_SIG_TOKENS_IN_RAW
-        if len(significant_tokens(cand)) >= need and years_ok(x, y, strong=evidence):
+        least = max(need, MIN_SIG_TOKENS_MAIN if evidence else MIN_SIG_TOKENS_IN_RAW)
+        if len(significant_tokens(cand)) >= least and years_ok(x, y, strong=evidence):
             return 91.0 if evidence else 90.0
     return 0.0
 
@@ -521,10 +571,13 @@ def names_original(a: Item, b: Item) -> bool:
 
 
 def _int(v) -> int | None:
-    try:
-        return int(v) if v not in (None, "") else None
-    except (TypeError, ValueError):
+    """An int year from 2017, "2017", "2017a", "(2017)"; else None."""
+    if v is None or isinstance(v, bool):
         return None
+    if isinstance(v, int):
+        return v
+    m = re.search(r"\d{1,4}", str(v)[:50])
+    return int(m.group(0)) if m else None
 
 
 _LOCATOR = re.compile(
@@ -609,6 +662,8 @@ def years_ok(a: Item, b: Item, strong: bool) -> bool:
     if a.year is None or b.year is None:
         return True
     gap = abs(a.year - b.year)
+    if gap and (a.type in SERIAL_TYPES or b.type in SERIAL_TYPES):
+        return False   # this year's report is not last year's
     if gap <= 1:
         return True
     return strong and a.type in EDITION_TYPES and b.type in EDITION_TYPES
@@ -629,10 +684,16 @@ def pair_score(a: Item, b: Item) -> float:
     if vetoed(a, b):
         return 0.0
     score = _fields_score(a, b)
-    if score <= 0 and (a.norm or b.norm) and not (
-            a.norm and b.norm and a.has_authors and b.has_authors):
-        # a parse gap on one side (no title or no authors): look in the raw text
-        score = max(title_in_raw(a, b), title_in_raw(b, a))
+    if score <= 0 and (a.norm or b.norm):
+        if a.norm and b.norm and a.has_authors and b.has_authors:
+            # both parsed: only a cut title of the same authors
+            # ("SenseTime Unveils AI Product" / "Unveils AI Product to ...")
+            if authors_agree(a, b) < AUTHOR_FAMILY:
+                return 0.0
+            need = MIN_SIG_TOKENS_NO_AUTHOR + 1
+        else:
+            need = 0   # a parse gap (no title or no authors) on one side
+        score = max(title_in_raw(a, b, need), title_in_raw(b, a, need))
     return score
 
 
@@ -1112,6 +1173,26 @@ def cluster_authors(occ: list[dict], work_of_ref: dict[int, int]) -> list[int]:
         for p in persons:
             for m in p.members[1:]:
                 parent[find(m)] = find(p.members[0])
+    # 2b. organisations: a bracketed gloss naming another organisation
+    # ("Guowuyuan (The State Council)" = "State Council"), and typos of long
+    # names ("Zhonghua Renming ..." = "Zhonghua Renmin ...")
+    orgs = {k: ms for k, ms in groups.items() if k.startswith("o:") and k[2:]}
+    for key, members in orgs.items():
+        for m in members:
+            gloss = org_gloss(occ[m]["name"])
+            if gloss and "o:" + gloss in orgs and "o:" + gloss != key:
+                parent[find(m)] = find(orgs["o:" + gloss][0])
+                break
+    by_first: dict[str, list[str]] = defaultdict(list)
+    for key in orgs:
+        by_first[key[2:].split()[0]].append(key)
+    for keys in by_first.values():
+        if len(keys) > BLOCK_ALL_PAIRS:
+            continue
+        for i, ka in enumerate(keys):
+            for kb in keys[i + 1:]:
+                if min(len(ka), len(kb)) >= 14 and fuzz.ratio(ka, kb) >= ORG_TYPO:
+                    parent[find(orgs[kb][0])] = find(orgs[ka][0])
     # 3. typo'd families at one position of one work
     forms: dict[int, set] = defaultdict(set)
     for i, o in enumerate(occ):
@@ -1165,6 +1246,24 @@ def is_pinyin(token: str) -> bool:
 # --------------------------------------------------------------------------
 # The core
 # --------------------------------------------------------------------------
+_TEXT_FIELDS = ("raw", "title", "container_title", "publisher", "url", "doi", "isbn",
+                "type", "kind", "year_suffix", "edition")
+
+
+def _clean_ref(ref: dict, index: int) -> dict:
+    """A copy of ``ref`` with the shapes resolve relies on (ids, name lists,
+    text fields as str, year as int or None)."""
+    r = dict(ref)
+    r["id"] = ref.get("id", index)
+    for col in ("authors", "editors", "translators"):
+        r[col] = name_list(ref.get(col))
+    for col in _TEXT_FIELDS:
+        v = r.get(col)
+        r[col] = None if v is None or v == "" else str(v)
+    r["year"] = _int(ref.get("year"))
+    return r
+
+
 def _fullness(ref: dict) -> tuple:
     filled = sum(1 for k in ("title", "year", "container_title", "publisher",
                              "url", "doi", "isbn", "place", "volume", "pages")
@@ -1189,7 +1288,7 @@ def resolve(refs: list[dict], previous_keys: dict[str, str] | None = None) -> Re
 
 
 def _resolve(refs: list[dict], previous_keys: dict[str, str]) -> Resolution:
-    refs = [dict(r, id=r.get("id", i)) for i, r in enumerate(refs)]
+    refs = [_clean_ref(r, i) for i, r in enumerate(refs)]
     by_id = {r["id"]: r for r in refs}
     root_of = follow_same_as(refs)
     roots = sorted({root_of[r["id"]] for r in refs},
@@ -1359,6 +1458,13 @@ def resolve_store(db) -> dict[str, int]:
     refs = load_refs(db)
     previous = ({row["fingerprint"]: row["key"] for row in db["work_keys"].rows}
                 if db["work_keys"].exists() else {})
+    # refs still linked to a keyed work count too (a store without work_keys)
+    key_of = {row["id"]: row["key"] for row in db.query("SELECT id, key FROM works")}
+    for r in refs:
+        key = key_of.get(r.get("work_id"))
+        if key and not r.get("short_form"):
+            for f in fingerprints(r):
+                previous.setdefault(f, key)
     res = resolve(refs, previous)
     conn = db.conn
     # a savepoint: atomic on its own, and nests inside a build's transaction

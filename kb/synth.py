@@ -1030,10 +1030,11 @@ def _marked_copy(rec: dict) -> dict:
 
 
 def render_citeproc(records: list[dict], style: str, notes: bool = False,
-                    pinpoints: list | None = None, chunk: int = 12) -> list[str]:
+                    pinpoints: list | None = None, chunk: int = 1) -> list[str]:
     """Sentinel-marked strings for ``records`` in a CSL style: bibliography
     entries, or (``notes=True``) first-citation notes with optional pinpoints.
-    Rendered in small chunks (citeproc-py's cost grows with the list)."""
+    Rendered one record at a time (citeproc-py is faster so, and a failing
+    record cannot shift the others)."""
     import warnings
     from citeproc import CitationStylesBibliography, Citation, CitationItem, formatter
     from citeproc.source import Locator
@@ -1076,3 +1077,275 @@ _TAG = re.compile(r"<(/?)(" + "|".join(sorted(_MARKUP, key=len, reverse=True)) +
 def from_markup(s: str) -> str:
     """Hand-labelled markup ("<a>Smith, J.</a> <t>Title</t>") -> sentinel string."""
     return _TAG.sub(lambda m: (CLOSE if m.group(1) else OPEN)[_MARKUP[m.group(2)]], s)
+
+
+# ---------------------------------------------------------------- documents
+def _norm(v) -> str:
+    s = str(v or "").lower()
+    s = re.sub(r"[“”„\"«»‘’‚'`´*]", "", s)
+    s = re.sub(r"[‐‑‒–—−]", "-", s)
+    return re.sub(r"\s+", " ", s).strip(" .,;:")
+
+
+def shown(field: str, value, text: str) -> bool:
+    """Does the rendered reference ``text`` print ``value`` (styles omit fields)?"""
+    if value in (None, "", []):
+        return False
+    t = _norm(text)
+    if field in ("authors", "editors", "translators"):
+        return all(_norm(n.get("family") or n.get("literal")) in t for n in value)
+    if field in ("pages", "volume", "issue", "year"):
+        return re.search(r"(?<!\d)" + re.escape(_norm(str(value).split("-")[0])) + r"(?!\d)", t) is not None
+    if field in ("title", "container_title"):
+        return _norm(value)[:25].replace(" ", "") in t.replace(" ", "")
+    if field in ("url", "doi", "isbn"):
+        return _norm(value)[:20] in t
+    return _norm(value) in t
+
+
+def record_fields(rec: dict, printed: str | None = None) -> dict:
+    """Gold fields (tests/gold layout) of a record; with ``printed`` text, only
+    the fields that the text shows (nothing is invented)."""
+    def iso(key):
+        parts = (rec.get(key) or {}).get("date-parts", [[None]])[0]
+        if not parts or parts[0] is None:
+            return None
+        return "-".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(parts))
+
+    d = iso("issued")
+    f = {
+        "type": rec["type"], "authors": rec.get("author", []), "editors": rec.get("editor", []),
+        "translators": rec.get("translator", []), "title": rec.get("title"),
+        "container_title": rec.get("container-title"),
+        "year": int(d[:4]) if d else None, "date": d if d and len(d) > 4 else None,
+        "volume": rec.get("volume"), "issue": rec.get("issue"), "pages": rec.get("page"),
+        "edition": rec.get("edition"), "publisher": rec.get("publisher"),
+        "place": rec.get("publisher-place"), "url": rec.get("URL"), "doi": rec.get("DOI"),
+        "isbn": rec.get("ISBN"), "accessed": iso("accessed"),
+    }
+    if printed is not None:
+        for k, v in list(f.items()):
+            if k in ("type", "date", "accessed", "edition"):
+                continue
+            if not shown(k, v, printed):
+                f[k] = [] if isinstance(v, list) else None
+        if f["date"] and not f["year"]:
+            f["date"] = None
+        if f["accessed"] and not re.search(r"(?i)accessed|retrieved|cited|viewed", printed):
+            f["accessed"] = None
+    return f
+
+
+STYLE_KIND = {
+    "chicago-notes-bibliography": "notes-bibliography", "mhra-notes": "endnotes",
+    "chicago-note": "footnotes", "wiki": "footnotes", "euro-endnote": "endnotes",
+    "chicago-bib": "notes-bibliography",
+    "ieee": "numeric", "elsevier-vancouver": "numeric", "vancouver-like": "numeric",
+}
+SENTENCES = [
+    "Recent work on {t} in {p} shows that {a} {t2} shapes everyday {t3}",
+    "Scholars of {t} have long argued that {a} {t2} matters for {t3}",
+    "The debate about {a} {t} is far from settled",
+    "Evidence from {p} suggests that {t} and {t2} are closely linked",
+    "This reading of {t} has been contested",
+    "Several studies document the rise of {a} {t} since the 1990s",
+    "The role of {t2} in {p} remains poorly understood",
+    "{P}'s experience with {t} offers a useful comparison",
+    "Critics point out that {a} {t} rarely delivers what it promises",
+    "Such arguments about {t} echo older concerns about {t2}",
+]
+
+
+def _first_family(rec: dict) -> str:
+    for role in ("author", "editor"):
+        if rec.get(role):
+            n = rec[role][0]
+            return n.get("family") or n.get("literal")
+    return " ".join(rec["title"].split()[:3])
+
+
+def _ad_marker(rec: dict, style: str, narrative: bool) -> str:
+    people = rec.get("author") or rec.get("editor") or []
+    fam = _first_family(rec)
+    amp = "&" if style in ("apa", "apa6") else "and"
+    if len(people) == 2:
+        fam = f"{fam} {amp} {people[1].get('family') or people[1].get('literal')}"
+    elif len(people) > 2:
+        fam += " et al."
+    y = (rec.get("issued") or {}).get("date-parts", [[""]])[0][0]
+    comma = "," if style in ("apa", "apa6", "harvard-cite-them-right", "harvard-like") else ""
+    return f"{fam} ({y})" if narrative else f"({fam}{comma} {y})"
+
+
+def _wrap(text: str, width: int = 92) -> list[str]:
+    import textwrap
+    return textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def render_records(records: list[dict], style: str, seed: int = 0, notes: bool = False) -> list[str]:
+    """Plain reference strings for ``records`` in ``style`` (template or CSL)."""
+    if style in TEMPLATES:
+        rng = random.Random(seed)
+        return [strip_marks(render_template(r, style, rng)) for r in records]
+    return [strip_marks(m) for m in render_citeproc(records, style, notes=notes)]
+
+
+def make_document(records: list[dict], style: str, seed: int = 0, doc_id: str = "synth",
+                  cites_per_ref: float = 1.5) -> tuple[str, dict]:
+    """A small paper citing ``records`` in ``style`` and its gold (tests/gold layout).
+
+    Author-date styles get parentheticals and narrative citations plus a
+    reference list; numeric styles [n] and a numbered list; note styles note
+    numbers after the sentence and full notes at the end (chicago-bib /
+    chicago-notes-bibliography: short-form notes plus a bibliography)."""
+    rng = random.Random(seed)
+    g = Gen(rng)
+    kind = STYLE_KIND.get(style, "author-date")
+    n = len(records)
+    full = render_records(records, style, seed, notes=kind in ("footnotes", "endnotes"))
+    # cite every record at least once, some twice, in random order
+    order = list(range(n)) + rng.sample(range(n), min(n, int(n * (cites_per_ref - 1))))
+    rng.shuffle(order)
+    lines = [f"{g.title()}", f"{g.person()['given']} {g.person()['family']}", ""]
+    refs, cits = [], []
+    num_of: dict[int, int] = {}
+    bib_id = {}
+    note_no = 0
+    paragraphs, cur = [], []
+    for k, ri in enumerate(order):
+        rec = records[ri]
+        sent = rng.choice(SENTENCES).format(t=g.pick(TITLE_WORDS), t2=g.pick(TITLE_WORDS),
+                                            t3=g.pick(TITLE_WORDS), a=g.pick(TITLE_ADJ),
+                                            p=g.pick(PLACE_NAMES), P=g.pick(PLACE_NAMES))
+        pin = str(rng.randint(2, 300)) if rng.random() < .3 else None
+        if kind == "author-date":
+            narrative = rng.random() < .3
+            marker = _ad_marker(rec, style, narrative)
+            if pin and not narrative:
+                marker = marker[:-1] + f", p. {pin})"
+            text = f"{marker} {sent[0].lower() + sent[1:]}." if narrative else f"{sent} {marker}."
+            cur.append((text, marker, [ri], pin if not narrative else None))
+        elif kind == "numeric":
+            num_of.setdefault(ri, len(num_of) + 1)
+            marker = f"[{num_of[ri]}]"
+            cur.append((f"{sent} {marker}.", marker, [ri], None))
+        else:
+            note_no += 1
+            marker = str(note_no)
+            cur.append((f"{sent}.{marker}", marker, [ri], pin, note_no))
+        if len(cur) >= rng.randint(3, 6):
+            paragraphs.append(cur)
+            cur = []
+    if cur:
+        paragraphs.append(cur)
+    # body
+    notes_text = []
+    seen_full: dict[int, str] = {}
+    for para in paragraphs:
+        body = " ".join(s[0] for s in para)
+        start = len(lines) + 1
+        wrapped = _wrap(body)
+        lines.extend(wrapped)
+        lines.append("")
+        # locate each marker's line
+        pos = 0
+        offsets = []
+        acc = 0
+        for w in wrapped:
+            offsets.append(acc)
+            acc += len(w) + 1
+        for s in para:
+            i = body.find(s[0], pos)
+            pos = i + len(s[0])
+            mpos = i + s[0].find(s[1])
+            line = start + max(j for j, o in enumerate(offsets) if o <= mpos)
+            cits.append({"line": line, "marker": s[1], "claim": s[0].rstrip(s[1]) if kind in ("footnotes", "endnotes", "notes-bibliography") else s[0],
+                         "ri": s[2][0], "pinpoint": (f"p. {s[3]}" if s[3] else None),
+                         "note": s[4] if len(s) > 4 else None})
+    # apparatus
+    if kind in ("footnotes", "endnotes", "notes-bibliography"):
+        lines.append("Notes")
+        lines.append("")
+        for c in cits:
+            ri = c["ri"]
+            if kind == "notes-bibliography" or ri in seen_full:
+                short = f"{_first_family(records[ri])}, {' '.join(records[ri]['title'].split()[:4])}"
+                raw = short + (f", {c['pinpoint'][3:]}." if c["pinpoint"] else ".")
+                is_short = True
+            else:
+                raw = full[ri]
+                is_short = False
+            nid = f"N{c['note']}a"
+            start = len(lines) + 1
+            lines.extend(_wrap(f"{c['note']}. {raw}"))
+            rec_fields = record_fields(records[ri], raw) if not is_short else {k: None for k in record_fields(records[ri])}
+            if is_short:
+                rec_fields.update(authors=[], editors=[], translators=[], type=records[ri]["type"])
+            refs.append(dict({"id": nid, "kind": "endnote" if kind == "endnotes" else "footnote",
+                              "note": c["note"], "line": start, "raw": raw}, **rec_fields,
+                             short_form=is_short, same_as=None, _ri=ri))
+            if not is_short:
+                seen_full[ri] = nid
+            c["targets"] = [nid]
+        lines.append("")
+    if kind in ("author-date", "numeric", "notes-bibliography"):
+        lines.append("References" if kind != "notes-bibliography" else "Bibliography")
+        lines.append("")
+        if kind == "numeric":
+            ordering = sorted(num_of, key=num_of.get)
+        else:
+            ordering = sorted(range(n), key=lambda i: (_first_family(records[i]).lower(), records[i]["title"]))
+        for bi, ri in enumerate(ordering, start=1):
+            raw = full[ri]
+            text = f"[{num_of[ri]}] {raw}" if kind == "numeric" else raw
+            start = len(lines) + 1
+            lines.extend(_wrap(text))
+            lines.append("")
+            bid = f"B{bi}"
+            bib_id[ri] = bid
+            refs.append(dict({"id": bid, "kind": "bibliography", "note": None, "line": start, "raw": raw},
+                             **record_fields(records[ri], raw), short_form=False, same_as=None, _ri=ri))
+        for c in cits:
+            if kind != "notes-bibliography":
+                c["targets"] = [bib_id[c["ri"]]]
+    # short forms point at the bibliography entry (or the earlier full note)
+    for r in refs:
+        if r["short_form"]:
+            r["same_as"] = bib_id.get(r["_ri"]) or seen_full.get(r["_ri"])
+    for r in refs:
+        r.pop("_ri", None)
+    citations = [{"id": f"C{i}", "line": c["line"], "marker": c["marker"], "claim": c["claim"],
+                  "targets": c["targets"], "pinpoint": c["pinpoint"] if kind == "author-date" else None}
+                 for i, c in enumerate(cits, start=1)]
+    text = "\n".join(lines) + "\n"
+    gold = {"document": {"file": f"{doc_id}.txt", "title": lines[0], "authors": [lines[1]],
+                         "year": None, "language": "en", "genre": "article",
+                         "citation_style": "author-date" if kind == "numeric" else kind,
+                         "style": style},
+            "references": refs, "citations": citations}
+    return text, gold
+
+
+CORPUS_STYLES = ("apa6", "harvard-like", "mla-like", "vancouver-like", "chicago-bib",
+                 "chicago-note", "wiki", "euro-endnote")
+
+
+def write_corpus(directory, n_docs: int, refs_per_doc: int = 40, seed: int = 0,
+                 styles=CORPUS_STYLES) -> list[Path]:
+    """Write ``n_docs`` synthetic documents (.txt) and their gold (.json).
+
+    Fast (built-in templates; pass CSL style names to use citeproc) and seeded:
+    the same arguments give the same files.  Returns the .txt paths."""
+    out_dir = Path(directory)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for d in range(n_docs):
+        style = styles[d % len(styles)]
+        recs = make_records(refs_per_doc, seed=seed * 1_000_003 + d + 5000)
+        doc_id = f"synth_{seed}_{d:05d}"
+        text, gold = make_document(recs, style, seed=seed * 7919 + d, doc_id=doc_id)
+        p = out_dir / f"{doc_id}.txt"
+        p.write_text(text, encoding="utf-8")
+        (out_dir / f"{doc_id}.json").write_text(json.dumps(gold, ensure_ascii=False, indent=1), encoding="utf-8")
+        paths.append(p)
+    return paths

@@ -3,8 +3,9 @@
 
     python scripts/bench_build.py --sizes 100 1000 10000 --jobs 2 [--keep DIR]
 
-For each size: generates a corpus with ``kb.synth.write_corpus`` (40
-references per document, mixed styles, notes and author-date), builds it
+For each size: generates a corpus with ``kb.synth`` (40 references per
+document drawn from a shared pool of works with Zipf-like popularity, as in a
+real field; mixed styles, notes and author-date), builds it
 from scratch, then changes one document and rebuilds.  Prints documents/s,
 refs/s, build time per document, peak memory (this process and its
 workers), store size, and the incremental rebuild time.
@@ -20,7 +21,28 @@ import time
 from pathlib import Path
 
 from kb.build import build
-from kb.synth import write_corpus
+from kb.synth import CORPUS_STYLES, make_document, make_records
+
+
+def write_corpus(directory: Path, n_docs: int, refs_per_doc: int, seed: int) -> list[Path]:
+    """Documents citing works from one shared pool (popular works cited often)."""
+    import random
+    directory.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    pool = make_records(max(200, n_docs * refs_per_doc // 4), seed=seed)
+    weights = [1 / (i + 1) ** 0.8 for i in range(len(pool))]
+    paths = []
+    for d in range(n_docs):
+        picked = {}
+        while len(picked) < refs_per_doc:
+            i = rng.choices(range(len(pool)), weights)[0]
+            picked[i] = pool[i]
+        style = CORPUS_STYLES[d % len(CORPUS_STYLES)]
+        text, _ = make_document(list(picked.values()), style, seed=seed + d, doc_id=f"doc{d:05d}")
+        p = directory / f"doc{d:05d}.txt"
+        p.write_text(text, encoding="utf-8")
+        paths.append(p)
+    return paths
 
 
 def peak_mb() -> tuple[float, float]:
@@ -33,12 +55,12 @@ def bench(size: int, jobs: int, workdir: Path, refs_per_doc: int) -> dict:
     corpus = workdir / f"corpus{size}"
     db = workdir / f"kb{size}.db"
     t = time.perf_counter()
-    write_corpus(corpus, size, refs_per_doc=refs_per_doc, seed=size)
+    write_corpus(corpus, size, refs_per_doc, seed=size)
     gen = time.perf_counter() - t
     t = time.perf_counter()
     s = build([corpus], db, jobs=jobs, progress=False, echo=lambda m: None)
     full = time.perf_counter() - t
-    victim = sorted(p for p in corpus.iterdir() if p.suffix in (".txt", ".md"))[0]
+    victim = sorted(corpus.iterdir())[0]
     victim.write_text(victim.read_text() + "\nOne more closing sentence.\n")
     t = time.perf_counter()
     s2 = build([corpus], db, jobs=jobs, progress=False, echo=lambda m: None)

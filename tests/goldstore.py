@@ -50,7 +50,7 @@ def gold_result(stem: str, gold: dict) -> DocResult:
 def build_gold_store(db_path, gold_dir: Path = GOLD, damage: float = 0.0, seed: int = 0):
     """Write the gold as a store; with ``damage`` drop that share of refs and citations."""
     rng = random.Random(seed)
-    db = store.open_db(db_path)
+    db = store.open_db(db_path, fast=True)
     for stem, gold in gold_docs(gold_dir).items():
         res = gold_result(stem, gold)
         if damage:

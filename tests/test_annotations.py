@@ -405,3 +405,17 @@ def test_web_store_stays_immutable(tmp_path, password_hash):
             "key": "smith2003", "text": "x", "csrftoken": _token(page.text)})
     asyncio.run(go())
     assert (tmp_path / "kb.db").read_bytes() == before
+
+
+def test_current_notes_prefers_the_live_file(tmp_path):
+    kb_path = make_store(tmp_path / "kb.db")
+    assert ann.current_notes(kb_path) == []
+    kb = store.connect(kb_path)
+    with kb.conn:
+        kb["annotations"].insert({"key": "smith2003", "text": "mirrored"})
+    kb.conn.close()
+    assert [n["text"] for n in ann.current_notes(kb_path)] == ["mirrored"]
+    assert not (tmp_path / "annotations.db").exists()      # read-only: nothing created
+    db = ann.open_annotations(tmp_path / "annotations.db")
+    ann.add(db, "smith2003", "live")
+    assert [n["text"] for n in ann.current_notes(kb_path)] == ["live"]

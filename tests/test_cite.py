@@ -254,3 +254,20 @@ def test_comment_only_note_keeps_its_claim_without_citation():
     claims, cits = cite(d, app, refs)
     assert [c.text for c in claims] == ["A remark.", "A source."]
     assert [(c.marker, c.ref) for c in cits] == [("2", 0)]
+
+
+def test_op_cit_points_to_the_earlier_note_by_that_author():
+    d, app, refs = _note_doc(["One.1 Two.2 Three.3"],
+                             ["Bakken, The Exemplary Society, Oxford 2000, 12.",
+                              "King, How Censorship Works, Princeton 2013.",
+                              "Bakken, op. cit., 45."])
+    _, cits = cite(d, app, refs)
+    assert refs[2].short_form and refs[2].same_as == 0
+    assert cits[-1].pinpoint == "45"
+
+
+def test_repeated_full_note_stays_a_full_reference():
+    full = "Barme, Geremie; Ye, Sang (1997). The Great Firewall of China. Wired."
+    d, app, refs = _note_doc(["One.1 Two.2"], [full, full])
+    cite(d, app, refs)
+    assert refs[1].same_as is None and not refs[1].short_form

@@ -18,7 +18,7 @@ from bibtexparser.bparser import BibTexParser
 from hypothesis import given, settings, strategies as st
 from pybtex.database import parse_string
 
-from kb.publish.bibtex import (bib_entry, bib_pages, bibliography, bibtex_from_db,
+from kb.publish.bibtex import (bib_entry, bib_pages, bibtex_from_db,
                                bibtex_from_items, entry_type, latex_text,
                                non_ascii_keys, protect_title, safe_url)
 from kb.publish.select import SelectionError, load_items, select_work_ids
@@ -105,10 +105,6 @@ def item_values(item: dict) -> list[str]:
     return values
 
 
-def url_norm(s: str) -> str:
-    return safe_url(s)
-
-
 # -- fixtures -------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -137,18 +133,17 @@ def bibtex_problems(result) -> list[str]:
 
 # -- round trips through pybtex and bibtexparser --------------------------------
 
-@pytest.mark.parametrize("ascii", [False, True])
-def test_pybtex_reads_back_every_entry_with_nothing_lost(hard, ascii):
+@pytest.mark.parametrize("ascii, biblatex", [(False, False), (True, False), (False, True)])
+def test_pybtex_reads_back_every_entry_with_nothing_lost(hard, ascii, biblatex):
     items = load_items(hard, select_work_ids(hard))
-    data = parse_string(bibtex_from_items(items, ascii=ascii), "bibtex")
+    data = parse_string(bibtex_from_items(items, ascii=ascii, biblatex=biblatex), "bibtex")
     assert list(data.entries) == [i["key"] for i in items]
     for item in items:
         text = entry_text(data.entries[item["key"]])
         for value in item_values(item):
-            value = norm(value)
-            if value.startswith("http") or "/" in value and item.get("doi") == value:
-                value = norm(url_norm(value))
-            assert value in text, (item["key"], value, text)
+            if value in (item.get("url"), item.get("doi")):
+                value = safe_url(value)         # the same URL, %-encoded where needed
+            assert norm(value) in text, (item["key"], value, text)
 
 
 def test_bibtexparser_reads_back_the_same_entries(hard):
@@ -226,6 +221,46 @@ def test_entry_types(hard, key, bibtype):
     assert entry_type(item) == bibtype
 
 
+@pytest.mark.parametrize("raw, masters", [
+    ("Lee, Ann. Credit. Master's thesis, Oslo, 2018.", True),
+    ("Lee, A. (2018). Credit (M.A. thesis). Oslo.", True),
+    ("Lee, A. Credit. MSc dissertation, LSE, 2018.", True),
+    ("Lee, Ann. Kreditt. Masteroppgave, UiO, 2018.", True),
+    ("Lee, Ann. Credit. PhD diss., MIT, 2015.", False),
+    ("Lee, Ann. Credit. Doctoral dissertation, MIT, 2015.", False),
+    ("Ann, MA. The Making of Things. Routledge, 2001.", False),
+])
+def test_thesis_level_from_the_printed_reference(raw, masters):
+    item = {"key": "k", "type": "thesis", "title": "Credit", "year": 2018,
+            "authors": [{"family": "Lee", "given": "Ann"}], "publisher": "Oslo",
+            "raws": [raw]}
+    assert entry_type(item) == ("mastersthesis" if masters else "phdthesis")
+
+
+@pytest.mark.parametrize("key, bibtype", [
+    ("nguyen2019", "article"), ("fraisse1954", "book"), ("greek2001", "incollection"),
+    ("smith2016", "inproceedings"), ("ahmed2017", "report"), ("maurtvedt2018", "thesis"),
+    ("daum2017", "online"), ("chengxin", "online"), ("statecouncil2014", "online"),
+    ("hbo2018", "misc"), ("anon2018", "article"), ("orwell1949", "book"),
+    ("edited2010", "collection"), ("xiao", "misc"),
+])
+def test_biblatex_entry_types(hard, key, bibtype):
+    [item] = load_items(hard, select_work_ids(hard, keys=[key]))
+    assert entry_type(item, biblatex=True) == bibtype
+
+
+def test_biblatex_fields(hard):
+    items = {i["key"]: i for i in load_items(hard, select_work_ids(hard))}
+    e = bib_entry(items["daum2017"], biblatex=True)
+    assert e.fields["organization"] == "China Law Translate" and "howpublished" not in e.fields
+    assert e.fields["url"] == "http://www.chinalawtranslate.com/giving-credit/?lang=en"
+    e = bib_entry(items["maurtvedt2018"], biblatex=True)
+    assert (e.fields["type"], e.fields["institution"]) == ("mathesis", "Universitetet i Oslo")
+    e = bib_entry(items["fraisse1954"], biblatex=True)
+    assert [str(p) for p in e.persons["editor"]] == ["Gödel, Kurt"]
+    assert all("key" not in bib_entry(i, biblatex=True).fields for i in items.values())
+
+
 def test_entry_fields_and_names(hard):
     items = {i["key"]: i for i in load_items(hard, select_work_ids(hard))}
     e = bib_entry(items["nguyen2019"])
@@ -295,7 +330,9 @@ def test_any_title_survives_the_round_trip(title):
             "authors": [{"family": title[:10] or "x", "given": "A"}], "raws": []}
     text = bibtex_from_items([item])
     entry = parse_string(text, "bibtex").entries["k"]
-    assert norm(latex_to_text(entry.fields["title"])) == norm(title.replace("--", "–"))
+    # LaTeX's own ligatures (-- '' ``) typeset as the dash and quotes they stand for
+    expected = title.replace("--", "–").replace("''", "”").replace("``", "“")
+    assert norm(latex_to_text(entry.fields["title"])) == norm(expected)
 
 
 # -- the real programs ------------------------------------------------------------------
@@ -346,16 +383,19 @@ def run_biber(tmp_path, text: str, validate: bool) -> list[str]:
 
 
 @needs_biber
-def test_biber_reads_everything_without_a_warning(hard, gold, tmp_path):
-    assert run_biber(tmp_path, bibtex_from_db(hard), validate=False) == []
-    assert run_biber(tmp_path, bibtex_from_db(gold), validate=False) == []
+@pytest.mark.parametrize("biblatex", [False, True])
+def test_biber_reads_everything_without_a_warning(hard, gold, tmp_path, biblatex):
+    assert run_biber(tmp_path, bibtex_from_db(hard, biblatex=biblatex), validate=False) == []
+    assert run_biber(tmp_path, bibtex_from_db(gold, biblatex=biblatex), validate=False) == []
 
 
 @needs_biber
-def test_biber_data_model_sees_only_missing_data(gold, tmp_path):
+@pytest.mark.parametrize("biblatex", [False, True])
+def test_biber_data_model_sees_only_missing_data(gold, hard, tmp_path, biblatex):
     """Every field is valid for its biblatex type; the only complaints are
     about data the sources never printed (no year, no title, roman volume)."""
-    problems = run_biber(tmp_path, bibtex_from_db(gold), validate=True)
+    problems = run_biber(tmp_path, bibtex_from_db(gold, biblatex=biblatex), validate=True)
+    problems += run_biber(tmp_path, bibtex_from_db(hard, biblatex=biblatex), validate=True)
     unexpected = [p for p in problems if "Missing mandatory field" not in p
                   and "must be datatype 'integer'" not in p]
     assert unexpected == []

@@ -34,6 +34,11 @@ def test_bibtex_to_stdout_and_file(store, tmp_path):
     assert "Nguy{\\~{\\^{e}}}n" in text
 
 
+def test_biblatex_flag(store):
+    result = run("bibtex", "--db", store, "--work", "daum2017", "--biblatex")
+    assert result.exit_code == 0 and result.output.startswith("@online{daum2017,")
+
+
 def test_query_selection(store):
     result = run("csl-json", "--db", store, "--query",
                  "SELECT key FROM works WHERE type = 'thesis'")

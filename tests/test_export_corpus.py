@@ -45,9 +45,11 @@ def test_bibtex_reads_the_corpus_without_a_warning(corpus_db, tmp_path, ascii):
 
 
 @needs_biber
-def test_biber_reads_the_corpus_without_a_warning(corpus_db, tmp_path):
-    assert run_biber(tmp_path, bibtex_from_db(corpus_db), validate=False) == []
-    problems = run_biber(tmp_path, bibtex_from_db(corpus_db), validate=True)
+@pytest.mark.parametrize("biblatex", [False, True])
+def test_biber_reads_the_corpus_without_a_warning(corpus_db, tmp_path, biblatex):
+    text = bibtex_from_db(corpus_db, biblatex=biblatex)
+    assert run_biber(tmp_path, text, validate=False) == []
+    problems = run_biber(tmp_path, text, validate=True)
     assert [p for p in problems if "Missing mandatory field" not in p
             and "must be datatype 'integer'" not in p] == []
 

@@ -34,11 +34,11 @@ def _has(file: str) -> bool:
 needs_latex = pytest.mark.skipif(
     not (PDFLATEX and BIBTEX and _has("url.sty") and _has("plain.bst")),
     reason="pdflatex/url.sty missing: apt-get install -y --no-install-recommends "
-           "texlive-binaries texlive-base texlive-latex-base texlive-latex-recommended")
+           "texlive-binaries texlive-base texlive-latex-base")
 needs_biblatex = pytest.mark.skipif(
-    not (PDFLATEX and BIBER and _has("biblatex.sty")),
+    not (PDFLATEX and BIBER and _has("biblatex.sty") and _has("etoolbox.sty")),
     reason="biber/biblatex missing: apt-get install -y --no-install-recommends biber "
-           "texlive-bibtex-extra texlive-latex-base")
+           "texlive-bibtex-extra texlive-latex-base texlive-latex-recommended")
 
 PREAMBLE = "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n"
 
@@ -91,9 +91,11 @@ def test_pdflatex_and_bibtex_typeset_every_entry(store, tmp_path):
 
 
 @needs_biblatex
-def test_pdflatex_and_biber_typeset_every_entry(store, tmp_path):
+@pytest.mark.parametrize("biblatex", [False, True])
+def test_pdflatex_and_biber_typeset_every_entry(store, tmp_path, biblatex):
     keys = latin_keys(store)
-    (tmp_path / "refs.bib").write_text(bibtex_from_db(store, keys=keys), encoding="utf-8")
+    (tmp_path / "refs.bib").write_text(bibtex_from_db(store, keys=keys, biblatex=biblatex),
+                                       encoding="utf-8")
     (tmp_path / "main.tex").write_text(
         PREAMBLE + "\\usepackage[backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n"
         "\\begin{document}\n\\nocite{*}\n\\printbibliography\n\\end{document}\n")
@@ -107,6 +109,8 @@ def test_pdflatex_and_biber_typeset_every_entry(store, tmp_path):
     assert latex_errors(log) == []
     bbl = (tmp_path / "main.bbl").read_text(encoding="utf-8")
     assert bbl.count("\\entry{") == len(keys)
+    if biblatex:      # each URL printed once, from the url field
+        assert "\\url" not in bbl
 
 
 @needs_latex

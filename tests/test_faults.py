@@ -191,8 +191,8 @@ def test_disk_full_while_writing_keeps_previous_store(tmp_path, monkeypatch):
         (corpus / f"more{i}.md").write_text(APA.format(n=i) * 20)
     real_open = store.open_db
 
-    def capped(path):
-        d = real_open(path)
+    def capped(path, *args, **kwargs):
+        d = real_open(path, *args, **kwargs)
         pages = d.execute("PRAGMA page_count").fetchone()[0]
         d.execute(f"PRAGMA max_page_count = {pages + 2}")
         return d
@@ -451,3 +451,32 @@ def test_same_document_under_two_names_is_stored_once(tmp_path):
     errors = rows(db, "SELECT path, error FROM build_errors")
     assert len(errors) == 1 and "duplicate of" in errors[0][1]
     assert [Path(p).name for p, _ in s.failures] == [Path(errors[0][0]).name]
+
+
+# --- memory stays flat: documents are streamed, not all held ------------------------------
+
+def test_build_holds_only_a_window_of_documents(tmp_path, monkeypatch):
+    import gc
+    import weakref
+    corpus = small_corpus(tmp_path / "corpus", n=16)
+    live: list = []
+    peak = [0]
+    real_work, real_write = buildmod.work, buildmod.store.write_result
+
+    def work(path):
+        status, value = real_work(path)
+        if status == "ok":
+            live.append(weakref.ref(value))
+        return status, value
+
+    def write_result(db, result):
+        out = real_write(db, result)
+        del result
+        gc.collect()
+        peak[0] = max(peak[0], sum(1 for r in live if r() is not None))
+        return out
+    monkeypatch.setattr(buildmod, "work", work)
+    monkeypatch.setattr(buildmod.store, "write_result", write_result)
+    s = quiet_build([corpus], tmp_path / "kb.db")
+    assert s.processed == 16 and len(live) == 16
+    assert peak[0] <= 5, f"{peak[0]} documents held at once"

@@ -13,6 +13,7 @@ Two kinds of check:
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import io
 import json
 import random
@@ -303,6 +304,32 @@ def test_adversarial_inputs_finish(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     done = json.loads(proc.stdout.strip().splitlines()[-1])
     assert "read.text_lines" in done and "read.html_to_text" in done
+    for mod, name in (("kb.parse", "parse.parse[bibliography] uncapped"),
+                      ("kb.locate", "locate.locate"), ("kb.pipeline", "pipeline.process")):
+        if importlib.util.find_spec(mod) is not None:
+            assert name in done
+
+
+HTML_CHILD = textwrap.dedent("""
+    from kb import read as r
+    n = 400_000
+    for s in ("<" * n, "<script>" * (n // 8), "<!--" * (n // 4), "<style x=" * (n // 9),
+              "<a " * (n // 3), "</p" * (n // 3)):
+        r.html_to_text(s)
+        r.html_title(("<title" + s).encode())
+    r.markdown_title(["# a" + " " * n + "b"])
+    print("ok")
+""")
+
+
+def test_html_reader_is_linear_on_unclosed_markup():
+    """Unclosed tags/comments/scripts once cost quadratic time (minutes at 400 kB)."""
+    try:
+        proc = subprocess.run([sys.executable, "-c", HTML_CHILD], capture_output=True,
+                              text=True, timeout=60, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        pytest.fail("html_to_text/html_title/markdown_title are not linear on unclosed markup")
+    assert proc.stdout.strip() == "ok", proc.stderr[-1000:]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

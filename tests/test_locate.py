@@ -418,3 +418,107 @@ def test_endnote_section_with_numbers_alone_and_letter_dividers():
     assert [(e.kind, e.note, e.raw[:10]) for e in app.entries] == [
         ("bibliography", None, "Ahmed, S. "), ("bibliography", None, "Botsman, R"),
         ("endnote", 1, "Ulrich Men"), ("endnote", 2, "Ibid., 12."), ("endnote", 4, "Gary King,")]
+
+
+def test_real_pdf_footnotes_without_blank_lines(tmp_path):
+    """pypdf text of a PDF with page-bottom notes: no blank lines, no separator."""
+    from fpdf import FPDF
+    from kb.read import read
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    body = ("The social credit system is discussed by many authors in many places and "
+            "forms a topic of wide interest in the literature on surveillance and trust")
+    for page in (1, 2):
+        pdf.add_page()
+        for k in range(5):
+            mark = {1: 2 * page - 1, 3: 2 * page}.get(k)
+            pdf.set_x(pdf.l_margin)
+            pdf.multi_cell(0, 6, body + (f".{mark}" if mark else "."))
+        pdf.set_y(-50)
+        pdf.set_font("Helvetica", size=8)
+        pdf.set_x(pdf.l_margin)
+        pdf.multi_cell(0, 4, f"{2 * page - 1} Smith, John. Credit and Control. London: Verso, 2019, 12.")
+        pdf.set_x(pdf.l_margin)
+        pdf.multi_cell(0, 4, f"{2 * page} See Lee, K., \"Surveys of trust\", Journal of Trust 3 "
+                             f"(2020): 1-20; see also Wang, Y., The Security State, Oxford 2015.")
+        pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.cell(0, 8, "References", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, "Smith, John. 2019. Credit and Control. London: Verso.")
+    path = tmp_path / "notes.pdf"
+    pdf.output(str(path))
+    app = locate(read(path))
+    got = [(e.kind, e.note, e.page, e.raw[:14]) for e in app.entries]
+    assert got == [("bibliography", None, 3, "Smith, John. 2"),
+                   ("footnote", 1, 1, "Smith, John. C"), ("footnote", 2, 1, "Lee, K., \"Surv"),
+                   ("footnote", 2, 1, "Wang, Y., The "), ("footnote", 3, 2, "Smith, John. C"),
+                   ("footnote", 4, 2, "Lee, K., \"Surv"), ("footnote", 4, 2, "Wang, Y., The ")]
+    assert [m.number for m in app.markers] == [1, 2, 3, 4]
+
+
+def test_html_notes_list_one_note_per_item(tmp_path):
+    from kb.read import read
+    path = tmp_path / "page.html"
+    path.write_text("<html><body>\n<p>Trust is scarce.<sup>1</sup> Many agree.<sup>2</sup></p>\n"
+                    "<h2>Notes</h2>\n<ol>\n"
+                    "<li>Lee, K., “Surveys of trust”, Journal of Trust 3 (2020), 1-20.</li>\n"
+                    "<li>Ibid., 4.</li>\n</ol>\n</body></html>\n", encoding="utf-8")
+    app = locate(read(path))
+    assert [(e.kind, e.note, e.line, e.raw) for e in app.entries] == [
+        ("endnote", 1, 5, "Lee, K., “Surveys of trust”, Journal of Trust 3 (2020), 1-20."),
+        ("endnote", 2, 6, "Ibid., 4.")]
+    assert [m.number for m in app.markers] == [1, 2] and app.body == {2}
+
+
+def test_reference_list_without_heading_found_by_shape():
+    text = ("Body text cites (Smith, 2019) and (Adams, 2018). It is a long paragraph of prose "
+            "that goes on and on about the topic at hand and the things in it.\n\n"
+            "Adams, Mary. \"An Essay on Stuff.\" Journal of Stuff, vol. 2, no. 1, 2018,\n"
+            "    pp. 10-30.\n"
+            "Brown, Tim. Another Book. Oxford UP, 2001.\n"
+            "Smith, John. The Book of Things. Penguin, 2019.")
+    app = locate(make_doc(text))
+    assert app.bibliography_span == (3, 6)
+    assert [(e.line, e.raw[:6]) for e in app.entries] == [(3, "Adams,"), (5, "Brown,"), (6, "Smith,")]
+    assert app.body == {1}
+
+
+def test_unsorted_tail_with_markers_is_endnotes_not_a_bibliography():
+    text = ("Body text says a thing.1 And another thing is said here.2 And a third.3\n\n"
+            "Smith, John, ‘The Book of Things’, Penguin, 2019.\n\n"
+            "Adams, Mary, ‘An Essay on Stuff’, Journal of Stuff, 2018.\n\n"
+            "Brown, Tim, ‘Another Book’, Oxford 2001.")
+    app = locate(make_doc(text))
+    assert app.bibliography_span is None and app.note_kind == "endnote"
+    assert [(e.kind, e.note) for e in app.entries] == [("endnote", 1), ("endnote", 2), ("endnote", 3)]
+
+
+def test_prose_ending_is_not_a_reference_list():
+    text = ("Conclusion\n\nIn 2014, the State Council released a plan. In 2019, many people "
+            "agreed with it, as the survey found, and the author thinks that this is so.\n\n"
+            "However, the future is open.\n")
+    app = locate(make_doc(text))
+    assert app.entries == [] and app.bibliography_span is None
+
+
+@pytest.mark.parametrize("text, n", [
+    ("Text.\n\nReferences\n\n[1] A. Author and B. Author, \"A title,\" IEEE Trans. Foo,\n"
+     "    vol. 3, no. 2, pp. 1-20, 2019.\n[2] C. Writer, Book Title. New York: Wiley, 2018.\n", 2),
+    ("Text.\n\nLiteraturverzeichnis\n\nMüller, Hans (2019): Titel des Buches. Berlin: Verlag.\n"
+     "Schmidt, Anna / Weber, Klaus (2017): Ein Aufsatz. In: Zeitschrift 12 (3), S. 45–67.\n"
+     "Zeh, Juli (2009): Angriff auf die Freiheit. München: Hanser.\n", 3),
+    ("参考文献\n\n[1] 王小明. 社会信用体系研究[J]. 中国社会科学, 2018(3): 45-60.\n"
+     "[2] 李华. 信用中国[M]. 北京: 人民出版社, 2017.\n", 2),
+])
+def test_other_reference_list_styles(text, n):
+    app = locate(make_doc(text))
+    assert len(app.entries) == n and all(e.kind == "bibliography" for e in app.entries)
+
+
+def test_section_heading_over_prose_is_not_a_reference_section():
+    prose = ("In 2019 the survey asked people what they think of the system, and most of them "
+             "said that it was a good thing for the country and for their town.\n\n") * 4
+    text = "Intro text.\n\n## Sources\n\n" + prose + "Notes\n\n" + prose
+    app = locate(make_doc(text))
+    assert app.bibliography_span is None and app.notes_span is None
+    assert app.entries == [] and len(app.body) == 9

@@ -247,8 +247,14 @@ def test_same_title_report_of_another_year_stays_apart():
     refs = [ref(1, doc="a", type="report", year=2017, authors=[org("CNNIC")],
                 title="Statistical Report on Internet Development in China"),
             ref(2, doc="b", type="report", year=2019, authors=[org("CNNIC")],
-                title="Statistical Report on Internet Development in China")]
-    assert not same_work(resolve(refs, {}), 1, 2)
+                title="Statistical Report on Internet Development in China"),
+            ref(3, doc="c", type="report", year=2018, authors=[org("CNNIC")],
+                title="Statistical Report on Internet Development in China"),
+            ref(4, doc="d", type="report", year=2018, authors=[org("CNNIC")],
+                title="Statistical report on internet development in China")]
+    res = resolve(refs, {})
+    assert len({res.ref_work[i] for i in (1, 2, 3)}) == 3
+    assert same_work(res, 3, 4)
 
 
 def test_parts_of_a_series_stay_apart():
@@ -657,3 +663,62 @@ def test_one_word_literal_in_a_short_form_is_the_family_of_its_work():
     assert _author_ids(res, 1) != _author_ids(res, 2)
     tencent = next(a for a in res.authors if a["id"] == _author_ids(res, 5)[0])
     assert tencent["literal"] == 1
+
+
+def test_badly_cut_title_of_the_same_author_found_in_raw():
+    refs = [ref(1, doc="a", type="article-newspaper", year=2018, authors=[person("Meng", "Jing")],
+                title="Unveils AI Product to Police Online Content",
+                raw="Meng Jing, ‘SenseTime Unveils AI Product to Police Online Content’, in "
+                    "South China Morning Post, 25.4.2018"),
+            ref(2, doc="a", type="book", year=2018, authors=[person("Meng", "Jing")],
+                title="SenseTime Unveils AI Product",
+                raw="Meng Jing, ‘SenseTime Unveils AI Product’, 2018."),
+            ref(3, doc="b", type="article-newspaper", year=2018, authors=[person("Meng", "Jing")],
+                title="Social Credit", raw="Meng Jing, 'Social Credit', 2018."),
+            ref(4, doc="b", type="article-newspaper", year=2018, authors=[person("Meng", "Jing")],
+                title="Tencent to use social credit ratings",
+                raw="Meng Jing, 'Tencent to use social credit ratings', 2018.")]
+    res = resolve(refs, {})
+    assert same_work(res, 1, 2)
+    assert not same_work(res, 3, 4)     # a two-word title is too weak
+
+
+_any_text = st.one_of(st.none(), st.text(max_size=60))
+_any_name = st.one_of(
+    st.fixed_dictionaries({"family": _any_text, "given": _any_text}),
+    st.fixed_dictionaries({"literal": _any_text}),
+    st.text(max_size=20))
+
+
+@given(st.lists(st.fixed_dictionaries({
+    "title": _any_text, "raw": _any_text, "type": st.sampled_from([None, "book", "chapter", "report"]),
+    "year": st.one_of(st.none(), st.integers(-5, 3000), st.text(max_size=6)),
+    "authors": st.one_of(st.none(), st.lists(_any_name, max_size=3), st.text(max_size=30)),
+    "url": _any_text, "doi": _any_text, "isbn": _any_text,
+    "kind": st.sampled_from(["bibliography", "footnote", "inline"]),
+    "document_id": st.sampled_from(["a", "b"]),
+    "same_as": st.one_of(st.none(), st.integers(0, 12)),
+    "short_form": st.booleans()}), max_size=12))
+@settings(max_examples=150, deadline=None)
+def test_resolve_never_crashes_on_odd_input(rows):
+    rows = [dict(r, id=i) for i, r in enumerate(rows)]
+    res = resolve(rows, {})
+    assert set(res.ref_work) == set(range(len(rows)))
+    assert len({w["key"] for w in res.works}) == len(res.works)
+
+
+def test_organisation_gloss_and_misspelling():
+    refs = [ref(1, doc="a", type="legislation", title="Planning outline", authors=[org("State Council")]),
+            ref(2, doc="b", type="legislation", title="Guanyu yinfa",
+                authors=[org("Guowuyuan 国务院 (The State Council)")]),
+            ref(3, doc="b", type="legislation", title="Dashuju",
+                authors=[org("Zhonghua Renmin Gongheguo Zhongyang Renmin Zhengfu")]),
+            ref(4, doc="b", type="legislation", title="Shehui xinyong",
+                authors=[org("Zhonghua Renming Gongheguo Zhongyang Renmin Zhengfu")]),
+            ref(5, doc="c", type="article-newspaper", title="Credit news", authors=[org("Xinhua")]),
+            ref(6, doc="c", type="article-newspaper", title="Other news",
+                authors=[org("Xinhua Wang 新华网 (Xinhua Net)")])]
+    res = resolve(refs, {})
+    assert _author_ids(res, 1) == _author_ids(res, 2)
+    assert _author_ids(res, 3) == _author_ids(res, 4)
+    assert _author_ids(res, 5) != _author_ids(res, 6)

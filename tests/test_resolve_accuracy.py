@@ -18,9 +18,10 @@ def eval_resolve():
     return module
 
 
-@pytest.mark.parametrize("unlinked", [False, True], ids=["linked", "short-forms-unlinked"])
-def test_works_and_authors_floors(eval_resolve, unlinked, capsys):
-    out = eval_resolve.evaluate(verbose=False, unlinked=unlinked)
+@pytest.mark.parametrize("unlinked, noisy", [(False, False), (True, False), (True, True)],
+                         ids=["linked", "short-forms-unlinked", "unlinked-and-noisy"])
+def test_works_and_authors_floors(eval_resolve, unlinked, noisy, capsys):
+    out = eval_resolve.evaluate(verbose=False, unlinked=unlinked, noisy=noisy)
     assert out["works_precision"] >= 0.97, out["errors"]["merges"]
     assert out["works_recall"] >= 0.95, out["errors"]["splits"]
     assert out["author_precision"] >= 0.98, out["author_errors"]["merges"]

@@ -117,3 +117,14 @@ def test_resolve_store_inside_an_outer_transaction_does_not_commit_it(db):
     db.conn.rollback()
     assert db["works"].count == 0
     assert db["annotations"].count == 1
+
+
+def test_resolve_store_keeps_keys_when_work_keys_was_lost(db):
+    R.resolve_store(db)
+    before = {r["title"]: r["key"] for r in db["works"].rows}
+    db.conn.execute("UPDATE works SET key = key || 'x'")   # keys of an older build
+    db.conn.execute("DELETE FROM work_keys")
+    db.conn.commit()
+    R.resolve_store(db)
+    assert {r["title"]: r["key"] for r in db["works"].rows} == {
+        t: k + "x" for t, k in before.items()}

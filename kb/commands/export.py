@@ -1,6 +1,7 @@
 """``kb export``: BibTeX, CSL-JSON, RIS and the annotated bibliography.
 
     kb export bibtex [--document ID] [--work KEY ...] [--query SQL] [-o FILE] [--ascii]
+                     [--biblatex]
     kb export csl-json [--document ID] [--work KEY ...] [--query SQL] [-o FILE]
     kb export ris [--document ID] [--work KEY ...] [--query SQL] [-o FILE]
     kb export annotated [--document ID] [--style chicago|apa] --format md|html [-o FILE]
@@ -70,11 +71,14 @@ def command():
 @_selection
 @click.option("--ascii", "ascii_", is_flag=True,
               help="Encode non-ASCII text as LaTeX (latexcodec); default keeps Unicode.")
-def bibtex(db, document, keys, query, ascii_):
+@click.option("--biblatex", is_flag=True,
+              help="biblatex types for biber (@online, @thesis, @report...); "
+                   "default: classic types that plain.bst accepts without a warning.")
+def bibtex(db, document, keys, query, ascii_, biblatex):
     """BibTeX for bibtex (plain.bst) and biber; keys are works.key."""
     from kb.publish.bibtex import bibtex_from_db, non_ascii_keys
     text = bibtex_from_db(db, keys=keys, document=document, query=query, ascii=ascii_,
-                          strict=True)
+                          strict=True, biblatex=biblatex)
     if ascii_:
         left = non_ascii_keys(text)
         if left:

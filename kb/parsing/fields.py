@@ -94,7 +94,12 @@ def to_fields(text: str, toks: list[Token], labels: list[str], order: str | None
                     (lab not in ("author", "editor", "translator") and "." in gap_words):
                 break
             end = k
-        return text[toks[idx[0]].start:toks[end].end]
+        # keep a parenthesis the run opened ("... (Xinhua Net)")
+        span = text[toks[idx[0]].start:toks[end].end]
+        while span.count("(") > span.count(")") and end + 1 < len(toks) and toks[end + 1].text == ")":
+            end += 1
+            span = text[toks[idx[0]].start:toks[end].end]
+        return span
 
     f["authors"] = split_names(joined("author") or "") if seg.get("author") else []
     f["editors"] = split_names(joined("editor") or "") if seg.get("editor") else []
@@ -108,6 +113,8 @@ def to_fields(text: str, toks: list[Token], labels: list[str], order: str | None
     aut = [k for k, l in enumerate(labels) if l == "author"]
     if aut and not seg.get("editor"):
         after = text[toks[aut[-1]].end:toks[aut[-1]].end + 14]
+        if re.search(r"\((?:eds?|hrsg|hg)\.?\)\W*$", text[toks[aut[0]].start:toks[aut[-1]].end], re.I):
+            after = "(Ed.)"
         if re.match(r"\s*[,.]?\s*\(?(?:eds?|hrsg|hg|dir|coord)\.?\)", after, re.I) or \
                 re.match(r"\s*,\s*(?:eds?|editors?|hrsg|hg)\.?(?:\s|$)", after, re.I):
             f["editors"], f["authors"] = f["authors"], []
@@ -129,6 +136,24 @@ def to_fields(text: str, toks: list[Token], labels: list[str], order: str | None
             pages = pages + m.group(1) + m.group(2)
     f["pages"] = re.sub(r"\s*([-–—])\s*", r"\1", pages) if pages else None
     f["edition"] = clean_text(first("edition"))
+    if not f["edition"]:
+        m = _EDITION.search(text)
+        if m:
+            f["edition"] = m.group(1)
+    # "(R. Creemers, Trans.)" / "translated by": the names are translators
+    ed = [k for k, l in enumerate(labels) if l == "editor"]
+    if ed and not f["translators"]:
+        after = text[toks[ed[-1]].end:toks[ed[-1]].end + 12]
+        before = text[max(0, toks[ed[0]].start - 16):toks[ed[0]].start]
+        if re.match(r"\W{0,3}(?:trans|transl|tr|übers|trad)\b", after, re.I) or \
+                re.search(r"(?:translated|übersetzt|traduit)\s+(?:by|von|par)\s*$", before, re.I):
+            f["translators"], f["editors"] = f["editors"], []
+    # a bare site name ("asiasociety.org") the labeller left unlabelled is the container
+    if not f["container_title"]:
+        for k, t in enumerate(toks):
+            if labels[k] == "other" and "." in t.text and len(t.text) > 4 and t.text[0].isalpha():
+                f["container_title"] = t.text
+                break
     f["publisher"] = clean_text(joined("publisher"))
     f["place"] = clean_text(joined("place"))
     pin = first("pinpoint")
@@ -136,7 +161,9 @@ def to_fields(text: str, toks: list[Token], labels: list[str], order: str | None
     return f
 
 
-_MEDIUM_TAIL = re.compile(r"[\s,]+(?:video|film|podcast|\[video\]|\[film\]|online)$", re.I)
+_MEDIUM_TAIL = re.compile(r"[\s,]+(?:video|film|podcast|\[video\]|\[film\])$", re.I)
+_EDITION = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|revised|"
+                      r"\d{1,2}(?:st|nd|rd|th|\.))\s+(?:ed\.|edn\b|edition\b|aufl|auflage\b|éd\.)", re.I)
 
 
 def clean_container(c: str, f: dict) -> str | None:

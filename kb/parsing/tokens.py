@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .dates import MONTHS
 from .names import PARTICLES, ORG_WORDS, SURNAME_RANK
@@ -41,12 +42,22 @@ def tokenize(text: str) -> list[Token]:
     return out
 
 
+_RUN3 = re.compile(r"(.)\1{2,}")
+_YEAR_RE = re.compile(r"(1[5-9]\d\d|20\d\d)[a-z]?")
+
+
+@lru_cache(maxsize=65536)
 def shape(w: str) -> str:
-    s = re.sub(r"[A-ZÀ-ÝĀ-Ž]", "X", w)
-    s = re.sub(r"[a-zß-ÿā-ž]", "x", s)
-    s = re.sub(r"\d", "d", s)
-    s = re.sub(r"(.)\1{2,}", r"\1\1", s)
-    return s
+    """Word shape: "Smith" -> "Xxx", "2017" -> "dd", "J." -> "X." (runs capped at 2)."""
+    out = []
+    for ch in w:
+        if ch.isdigit():
+            out.append("d")
+        elif ch.isalpha():
+            out.append("X" if ch.isupper() else "x")
+        else:
+            out.append(ch)
+    return _RUN3.sub(r"\1\1", "".join(out))
 
 
 DOUBLE_OPEN = set("“„«\"")
@@ -109,6 +120,77 @@ def _quote_states(toks: list[Token], text: str) -> list[int]:
     return out
 
 
+_CTX_TAGS = ("year", "month", "given", "initial", "edword", "inword", "quote", "pageword",
+             "volword", "pubword", "place", "cap")
+
+
+def _build_dict() -> dict[str, tuple[str, ...]]:
+    """word -> names of the dictionaries holding it (one lookup per word)."""
+    out: dict[str, list[str]] = {}
+    for name, vocab in (("given", lexicon.GIVEN), ("particle", PARTICLES), ("orgword", ORG_WORDS),
+                        ("pubword", lexicon.PUBLISHER_WORDS), ("place", lexicon.PLACES),
+                        ("journalword", lexicon.JOURNAL_WORDS), ("edword", lexicon.EDITOR_WORDS),
+                        ("transword", lexicon.TRANS_WORDS), ("volword", lexicon.VOL_WORDS),
+                        ("issueword", lexicon.ISSUE_WORDS), ("pageword", lexicon.PAGE_WORDS),
+                        ("editionword", lexicon.EDITION_WORDS), ("inword", lexicon.IN_WORDS),
+                        ("stop", lexicon.STOP), ("mediaword", lexicon.MEDIA_WORDS),
+                        ("surname", lexicon.SURNAMES | set(SURNAME_RANK))):
+        for w in vocab:
+            out.setdefault(w, []).append(name)
+    return {w: tuple(v) for w, v in out.items()}
+
+
+_DICT = _build_dict()
+
+
+@lru_cache(maxsize=65536)
+def word_features(w: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Position-free features of a word (cached) and the tags its neighbours see."""
+    lw = w.lower()
+    if w in QUOTES:
+        lw = "Q2" if w in "“”„«»\"" else "Q1"
+    sh = shape(w) if w not in QUOTES else "Q"
+    f = ["b", "w=" + lw[:20], "sh=" + sh[:8], "len=%d" % min(len(w), 8)]
+    tags = []
+    if w[:1].isupper():
+        f.append("cap"); tags.append("cap")
+    if w.isupper() and len(w) > 1:
+        f.append("allcap")
+    if w.isdigit():
+        f.append("num%d" % min(len(w), 5))
+    if _is_year(w):
+        f.append("year"); tags.append("year")
+        if len(w) > 4:
+            f.append("yearsuffix")
+    if lw in MONTHS and (w[:1].isupper() or len(lw) > 3):
+        f.append("month"); tags.append("month")
+    for name in _DICT.get(lw, ()):
+        f.append(name)
+        if name in _CTX_TAGS:
+            tags.append(name)
+    if _CJK.search(w):
+        f.append("cjk")
+    if "." in w and len(w) > 3:
+        f.append("domain")
+    if not w[0].isalnum():
+        if w in QUOTES:
+            f.append("quote"); f.append("p=Q"); tags.append("quote")
+        else:
+            f.append("p=" + w)
+    lw15, sh6 = f[1][2:17], f[2][3:9]
+    ctx = {}
+    for d in (-2, -1, 1, 2):
+        c = ["%+d:w=%s" % (d, lw15), "%+d:sh=%s" % (d, sh6)]
+        if d in (-1, 1):
+            c.extend("%+d:%s" % (d, t) for t in tags)
+        ctx[d] = tuple(c)
+    return tuple(f), ctx
+
+
+_EDGE = {d: ("%+d:BOS" % d,) if d < 0 else ("%+d:EOS" % d,) for d in (-2, -1, 1, 2)}
+_Q = {d: tuple("%+d:q=%d" % (d, k) for k in range(4)) for d in (-1, 1)}
+
+
 def features(toks: list[Token], text: str = "", kind: str | None = None) -> list[list[str]]:
     """One feature list per token (crfsuite string features)."""
     n = len(toks)
@@ -116,91 +198,27 @@ def features(toks: list[Token], text: str = "", kind: str | None = None) -> list
         return []
     quotes = _quote_states(toks, text)
     words = [t.text for t in toks]
-    lows = [w.lower() for w in words]
+    wf = [word_features(w) for w in words]
     first_year = next((i for i, w in enumerate(words) if _is_year(w)), None)
-    # paren depth and period-block index
+    initial = [len(w) == 1 and w.isalpha() and w.isupper() and i + 1 < n and words[i + 1] == "."
+               for i, w in enumerate(words)]
     depth, block, comma = 0, 0, 0
-    depths, blocks, commas = [], [], []
+    kindf = "k=" + kind[:4] if kind else None
+    out = []
     for i, w in enumerate(words):
         if w in "([":
             depth += 1
-        depths.append(min(depth, 2))
-        blocks.append(min(block, 6))
-        commas.append(min(comma, 8))
-        if w in ")]":
-            depth = max(0, depth - 1)
-        if w == "." and not (i > 0 and len(words[i - 1]) <= 2 and words[i - 1][:1].isupper()):
-            block += 1
-        if w == ",":
-            comma += 1
-    lows = ["Q2" if w in "“”„«»\"" else "Q1" if w in QUOTES else w for w in lows]
-    base = []
-    for i, w in enumerate(words):
-        lw = lows[i]
-        f = ["b", "w=" + lw[:20], "sh=" + shape(w)[:8], "len=%d" % min(len(w), 8)]
-        if w in QUOTES:
-            f[1] = "w=" + ("Q2" if w in "“”„«»\"" else "Q1")
-            f[2] = "sh=Q"
-        if w[:1].isupper():
-            f.append("cap")
-        if w.isupper() and len(w) > 1:
-            f.append("allcap")
-        if w.isdigit():
-            f.append("num%d" % min(len(w), 5))
-        if _is_year(w):
-            f.append("year")
-            if len(w) > 4:
-                f.append("yearsuffix")
-        if lw in MONTHS and (w[:1].isupper() or len(lw) > 3):
-            f.append("month")
-        if len(w) == 1 and w.isalpha() and w.isupper() and i + 1 < n and words[i + 1] == ".":
+        f = list(wf[i][0])
+        if initial[i]:
             f.append("initial")
-        if lw in lexicon.GIVEN:
-            f.append("given")
-        if lw in lexicon.SURNAMES or lw in SURNAME_RANK:
-            f.append("surname")
-        if lw in PARTICLES:
-            f.append("particle")
-        if lw in ORG_WORDS:
-            f.append("orgword")
-        if lw in lexicon.PUBLISHER_WORDS:
-            f.append("pubword")
-        if lw in lexicon.PLACES:
-            f.append("place")
-        if lw in lexicon.JOURNAL_WORDS:
-            f.append("journalword")
-        if lw in lexicon.EDITOR_WORDS:
-            f.append("edword")
-        if lw in lexicon.TRANS_WORDS:
-            f.append("transword")
-        if lw in lexicon.VOL_WORDS:
-            f.append("volword")
-        if lw in lexicon.ISSUE_WORDS:
-            f.append("issueword")
-        if lw in lexicon.PAGE_WORDS:
-            f.append("pageword")
-        if lw in lexicon.EDITION_WORDS:
-            f.append("editionword")
-        if lw in lexicon.IN_WORDS:
-            f.append("inword")
-        if lw in lexicon.STOP:
-            f.append("stop")
-        if lw in lexicon.MEDIA_WORDS:
-            f.append("mediaword")
-        if _CJK.search(w):
-            f.append("cjk")
-        if "." in w and len(w) > 3:
-            f.append("domain")
-        if not w[0].isalnum():
-            f.append("p=" + w)
-            if w in QUOTES:
-                f.append("quote")
-                f.remove("p=" + w)
-                f.append("p=Q")
+        if i > 0 and initial[i - 1]:
+            f.append("-1:initial")
+        if i + 1 < n and initial[i + 1]:
+            f.append("+1:initial")
         f.append("q=%d" % quotes[i])
-        f.append("par=%d" % depths[i])
-        f.append("blk=%d" % blocks[i])
-        f.append("cm=%d" % commas[i])
+        f.append("par=%d" % min(depth, 2))
+        f.append("blk=%d" % min(block, 6))
+        f.append("cm=%d" % min(comma, 8))
         f.append("pos=%d" % (10 * i // n))
         if i < 3:
             f.append("first%d" % i)
@@ -210,28 +228,25 @@ def features(toks: list[Token], text: str = "", kind: str | None = None) -> list
             f.append("yr=" + ("b" if i < first_year else "a" if i > first_year else "y"))
         if i > 0 and toks[i - 1].end == toks[i].start:
             f.append("glued")
-        if kind:
-            f.append("k=" + kind[:4])
-        base.append(f)
-    out = []
-    for i in range(n):
-        f = list(base[i])
+        if kindf:
+            f.append(kindf)
         for d in (-2, -1, 1, 2):
             j = i + d
             if 0 <= j < n:
-                f.append("%+d:w=%s" % (d, lows[j][:15]))
-                f.append("%+d:sh=%s" % (d, shape(words[j])[:6]))
-                if abs(d) == 1:
-                    for tag in ("year", "month", "given", "initial", "edword", "inword", "quote",
-                                "pageword", "volword", "pubword", "place", "cap"):
-                        if tag in base[j]:
-                            f.append("%+d:%s" % (d, tag))
-                    f.append("%+d:q=%d" % (d, quotes[j]))
+                f.extend(wf[j][1][d])
+                if d == -1 or d == 1:
+                    f.append(_Q[d][quotes[j]])
             else:
-                f.append("%+d:BOS" % d if j < 0 else "%+d:EOS" % d)
+                f.extend(_EDGE[d])
         out.append(f)
+        if w in ")]":
+            depth = max(0, depth - 1)
+        if w == "." and not (i > 0 and len(words[i - 1]) <= 2 and words[i - 1][:1].isupper()):
+            block += 1
+        if w == ",":
+            comma += 1
     return out
 
 
 def _is_year(w: str) -> bool:
-    return bool(re.fullmatch(r"(1[5-9]\d\d|20\d\d)[a-z]?", w))
+    return w[:1].isdigit() and _YEAR_RE.fullmatch(w) is not None

@@ -48,6 +48,7 @@ def guess_type(f: dict, raw: str) -> str:
     # cue words count outside the title (a title may say "database" or "speech")
     low = raw.lower().replace(title.lower(), " ") if title else raw.lower()
     low = re.sub(r"[“”\"‘’']", " ", low)
+    low = re.sub(r"(?:https?://|www\.)\S*(?:\s+[a-z0-9_./?=&%#-]+(?=[./]))*", " ", low)  # URLs say nothing
     cont = (f.get("container_title") or "")
     pub = (f.get("publisher") or "")
     if not cont and pub and not f.get("place") and (f.get("url") or f.get("accessed") or len(f.get("date") or "") == 10):
@@ -105,6 +106,8 @@ def guess_type(f: dict, raw: str) -> str:
         return "article-journal"
     if cont and f.get("pages") and not f.get("publisher") and _JOURNAL.search(cont):
         return "article-journal"
+    if f.get("place") and pub and not cont and not re.search(r"\breport\b|\bworking paper\b", low):
+        return "book"
     if re.search(r"\[online (?:research )?(?:report|paper)\]|\breport\b|\bworking paper\b|"
                  r"\bresearch paper\b|\bpaper no\b|\bmonitor\b|\bpolicy brief\b", low):
         return "report"

@@ -7,13 +7,15 @@ r"""BibTeX export: one pybtex entry per work, accepted by bibtex and biber.
 
 The Datasette plugin's ``.bib`` renderer calls ``bibtex_from_db(db, keys=...)``
 (``db`` a sqlite_utils.Database or a sqlite3 connection; ``keys=None`` exports
-every work, unknown keys are skipped; ``strict=True`` raises
-``kb.publish.select.SelectionError`` for them instead, as ``kb export`` does).  Lower level:
-``bibtex_from_items(items)`` on items from ``kb.publish.select.load_items``,
-``bib_entry(item)`` for one ``pybtex.database.Entry``.
+every work, ``keys=[]`` none, unknown keys are skipped; ``strict=True`` raises
+``kb.publish.select.SelectionError`` for them instead, as ``kb export`` does).
+Lower level: ``bibtex_from_items(items)`` on items from
+``kb.publish.select.load_items``, ``bib_entry(item)`` for one
+``pybtex.database.Entry``.
 
-Choices (each one checked by running real bibtex with plain.bst and biber's
-data-model validation in tests/test_export_bibtex.py):
+Choices (each one checked by running real bibtex with plain.bst, biber and its
+data-model validation in tests/test_export_bibtex.py, and by typesetting with
+pdflatex + bibtex and pdflatex + biber/biblatex in tests/test_export_latex.py):
 
 - Keys are ``works.key``.  Names are pybtex ``Person`` objects in the roles
   author, editor, translator; an organisation (``literal``) is braced whole so
@@ -35,10 +37,12 @@ data-model validation in tests/test_export_bibtex.py):
   cannot take those).
   A book with both author and editor keeps the editors in ``note``
   ("Edited by ...") because plain.bst refuses both.
-- Every entry without author or editor gets a ``key`` field (plain.bst sorts
-  by it); months are written as the bibtex macros jan..dec; ISO ``date`` is
-  kept when it is more precise than the year (biber uses it, bibtex ignores
-  it); ``urldate`` from ``accessed``; pages use ``--``.
+- An entry without the names plain.bst sorts by (the author; for books the
+  author or editor) gets a ``key`` field: the editors' family names, else the
+  title.  Names with no letter at all ("0", a parsing slip) are dropped.
+  Months are written as the bibtex macros jan..dec; ISO ``date`` is kept when
+  it is more precise than the year (biber uses it, bibtex ignores it);
+  ``urldate`` from ``accessed``; pages use ``--``.
 - Text is LaTeX-safe: & % $ # _ { } ~ ^ \ are escaped (braces as
   ``\textbraceleft{}``/``\textbraceright{}`` so bibtex's brace counting stays
   balanced).  In titles every word holding a capital is braced, so styles that
@@ -46,6 +50,13 @@ data-model validation in tests/test_export_bibtex.py):
 - ``url`` and ``doi`` stay verbatim (biblatex and url.sty read them raw); only
   characters that would break bibtex's parser (braces, backslash, spaces) are
   percent-encoded, which names the same URL.
+- ``biblatex=True`` (``kb export bibtex --biblatex``) writes biblatex's own
+  types for biber instead: webpage/post-weblog (and anything else with a URL
+  but no container) -> online (site in ``organization``), report -> report
+  (type techreport), thesis -> thesis (type mathesis/phdthesis), an edited
+  book -> collection; no ``key`` field and no URL in ``howpublished``, so
+  each URL is printed once (from ``url``).  Every field is valid for its type
+  in biber's data model.
 - Unicode is kept by default (biber, or bibtex with inputenc).  ``ascii=True``
   encodes non-ASCII text to LaTeX with latexcodec, bracing each accented
   character (``Fra{\"\i}sse``); stacked diacritics are nested
@@ -111,7 +122,8 @@ def _accented(char: str) -> str | None:
     base, *marks = unicodedata.normalize("NFD", char)
     if not marks or not all(m in ACCENTS for m in marks):
         return None
-    if base in "ij" and any(m in "\u0300\u0301\u0302\u0303\u0308\u0304\u0306\u030c" for m in marks):
+    above = "\u0300\u0301\u0302\u0303\u0308\u0304\u0306\u030c"
+    if base in "ij" and any(m in above for m in marks):
         base = "\\" + base   # dotless i/j under an accent above
     elif not base.isascii():
         return None
@@ -232,10 +244,10 @@ MISC_NOTES = {
     "dataset": "Dataset", "song": "Recording", "map": "Map", "patent": "Patent",
 }
 
-MASTERS = re.compile(r"(?i)\b(master'?s?|magister|M\.?\s?A\.?|M\.?\s?Sc\.?|M\.?\s?Phil\.?"
-                     r"|MBA|licentiate)\b(?=[^.]{0,40}\b(thesis|dissertation|degree)\b)"
-                     r"|\bmaster(?:'s)?\s+(thesis|dissertation)\b|\bmasteroppgave\b"
-                     r"|\bMasterarbeit\b|\bmémoire\b")
+MASTERS = re.compile(
+    r"(?i)\bmaster(?:'?s)?\b|\bmasteroppgave\b|\bmasterarbeit\b|\bmagister|\bm\u00e9moire\b"
+    r"|\b(?:M\.?\s?A|M\.?\s?Sc|M\.?\s?Phil|MBA|MRes)\.?(?!\w)"
+    r"(?=[^.]{0,40}?\b(?:thesis|dissertation|degree)\b)")
 
 # bibtex type -> fields plain.bst requires ("author|editor" = either)
 REQUIRED = {
@@ -273,8 +285,29 @@ def preferred_type(item: dict) -> str:
     return "misc"
 
 
-def entry_type(item: dict) -> str:
+def biblatex_type(item: dict) -> str:
+    """The biblatex type (biber): its own types, no fallback for missing
+    fields (biblatex prints what there is), but a container is still needed
+    for article/incollection/inproceedings."""
+    csl = (item.get("type") or "").lower()
+    container = bool(item.get("container_title"))
+    if csl in ("webpage", "post-weblog", "post"):
+        return "online" if item.get("url") else "misc"
+    if csl == "book":
+        return "collection" if item.get("editors") and not item.get("authors") else "book"
+    if csl in ("report", "thesis") and item.get("publisher"):
+        return csl            # institution = publisher
+    bib = preferred_type(item)
+    if bib in ("techreport", "phdthesis", "mastersthesis") or (
+            bib in ("article", "incollection", "inproceedings") and not container):
+        bib = "misc"
+    return "online" if bib == "misc" and item.get("url") else bib
+
+
+def entry_type(item: dict, biblatex: bool = False) -> str:
     """The BibTeX type: the preferred one when its required fields are there."""
+    if biblatex:
+        return biblatex_type(item)
     bib = preferred_type(item)
     have = {
         "author": bool(item.get("authors")),
@@ -317,10 +350,13 @@ def _sort_key(item: dict, bib: str, persons: dict) -> str | None:
     return text or item["key"]
 
 
-def bib_fields(item: dict, ascii: bool = False) -> tuple[str, dict, dict]:
+def bib_fields(item: dict, ascii: bool = False,
+               biblatex: bool = False) -> tuple[str, dict, dict]:
     """(bibtex type, fields, persons) for one item; values already LaTeX."""
     item = {**item, **{role: [n for n in item.get(role) or [] if is_name(n)]
                        for role in ("authors", "editors", "translators")}}
+    if biblatex:
+        return _biblatex_fields(item, ascii)
     bib = entry_type(item)
     tx = lambda s: latex_text(str(s), ascii)  # noqa: E731
     fields: dict[str, str] = {}
@@ -356,7 +392,7 @@ def bib_fields(item: dict, ascii: bool = False) -> tuple[str, dict, dict]:
         how = [tx(x) for x in (container, publisher) if x]
         how += [f"{label} {tx(value)}" for label, value in (
             ("vol.", item.get("volume")), ("no.", item.get("issue")),
-            ("pp.", bib_pages(item.get("pages") or "")), ("ed.", item.get("edition")))
+            ("pp.", bib_pages(str(item.get("pages") or ""))), ("ed.", item.get("edition")))
             if value]
         if url:
             how.append(url_text(url))
@@ -382,11 +418,11 @@ def bib_fields(item: dict, ascii: bool = False) -> tuple[str, dict, dict]:
             has_volume = bool(item.get("volume"))
             if (bib == "article" and not has_volume) or (
                     bib in ("book", "incollection", "inproceedings") and has_volume):
-                notes.append("No. " + item["issue"])
+                notes.append(f"No. {item['issue']}")
             else:
                 fields["number"] = tx(item["issue"])
         if item.get("pages"):
-            fields["pages"] = tx(bib_pages(item["pages"]))
+            fields["pages"] = tx(bib_pages(str(item["pages"])))
     if item.get("year") is not None:
         fields["year"] = str(item["year"])
         month, date = _date_parts(item)
@@ -406,10 +442,10 @@ def bib_fields(item: dict, ascii: bool = False) -> tuple[str, dict, dict]:
         if label:
             notes.insert(0, label)
         if item.get("accessed") and url:
-            notes.append("Accessed " + item["accessed"])
+            notes.append(f"Accessed {item['accessed']}")
     if bib == "misc" and not (persons.get("author") or fields.keys() & {
             "title", "howpublished", "year"} or notes) and item.get("raws"):
-        notes.append(item["raws"][0])   # nothing parsed: keep the text as printed
+        notes.append(item["raws"][0][:500])   # nothing parsed: the text as printed
     if notes:
         fields["note"] = ". ".join(tx(n) for n in notes)
     sort = _sort_key(item, bib, persons)
@@ -418,9 +454,84 @@ def bib_fields(item: dict, ascii: bool = False) -> tuple[str, dict, dict]:
     return bib, fields, persons
 
 
-def bib_entry(item: dict, ascii: bool = False) -> Entry:
+def _biblatex_fields(item: dict, ascii: bool) -> tuple[str, dict, dict]:
+    """bib_fields for biblatex/biber: native types, the URL only in ``url``."""
+    bib = biblatex_type(item)
+    tx = lambda s: latex_text(str(s), ascii)  # noqa: E731
+    fields: dict[str, str] = {}
+    persons: dict[str, list[Person]] = {}
+    notes: list[str] = []
+    container, publisher = item.get("container_title"), item.get("publisher")
+    for role, name in (("author", "authors"), ("editor", "editors"),
+                       ("translator", "translators")):
+        people = [p for p in (person(n, ascii) for n in item.get(name) or []) if p]
+        if people:
+            persons[role] = people
+    if bib in ("misc", "online") and "translator" in persons:
+        notes.append("Translated by " + names_text(item["translators"]))
+        del persons["translator"]
+    if item.get("title"):
+        fields["title"] = protect_title(item["title"], ascii)
+    if bib == "article":
+        fields["journal"] = tx(container)
+    elif bib in ("incollection", "inproceedings"):
+        fields["booktitle"] = tx(container)
+    elif bib in ("online", "misc"):
+        site = [tx(x) for x in (container, publisher) if x]
+        if bib == "misc":
+            site += [f"{label} {tx(value)}" for label, value in (
+                ("vol.", item.get("volume")), ("no.", item.get("issue")),
+                ("pp.", bib_pages(str(item.get("pages") or ""))),
+                ("ed.", item.get("edition"))) if value]
+        if site:
+            fields["organization" if bib == "online" else "howpublished"] = ", ".join(site)
+    if bib in ("report", "thesis"):
+        fields["institution"] = tx(publisher)
+        fields["type"] = ("techreport" if bib == "report" else
+                          "mathesis" if is_masters(item) else "phdthesis")
+    elif bib == "article":      # biblatex articles have no publisher or place
+        notes += [x for x in (publisher, item.get("place")) if x]
+    elif bib not in ("online", "misc") and publisher:
+        fields["publisher"] = tx(publisher)
+    if item.get("place") and bib not in ("online", "article"):
+        fields["address"] = tx(item["place"])
+    if bib not in ("online", "misc"):
+        for field, key in (("edition", "edition"), ("volume", "volume"),
+                           ("issue", "number")):
+            if item.get(field) and not (field == "volume" and bib == "report"):
+                fields[key] = tx(item[field])
+        if bib == "report" and item.get("volume"):
+            notes.append(f"Vol. {item['volume']}")
+        if item.get("pages"):
+            fields["pages"] = tx(bib_pages(str(item["pages"])))
+    if item.get("year") is not None:
+        fields["year"] = str(item["year"])
+        month, date = _date_parts(item)
+        if month:
+            fields["month"] = month
+            fields["date"] = date
+    if item.get("isbn") and bib not in ("online", "misc", "article"):
+        fields["isbn"] = tx(item["isbn"])
+    if item.get("doi"):
+        fields["doi"] = safe_url(item["doi"])
+    if item.get("url"):
+        fields["url"] = safe_url(item["url"])
+    if item.get("accessed"):
+        fields["urldate"] = tx(item["accessed"])
+    label = MISC_NOTES.get((item.get("type") or "").lower())
+    if label and bib in ("misc", "online"):
+        notes.insert(0, label)
+    if bib == "misc" and not (persons.get("author") or fields.keys() & {
+            "title", "howpublished", "year"} or notes) and item.get("raws"):
+        notes.append(item["raws"][0][:500])
+    if notes:
+        fields["note"] = ". ".join(tx(n) for n in notes)
+    return bib, fields, persons
+
+
+def bib_entry(item: dict, ascii: bool = False, biblatex: bool = False) -> Entry:
     """The pybtex Entry for one export item."""
-    bib, fields, persons = bib_fields(item, ascii)
+    bib, fields, persons = bib_fields(item, ascii, biblatex)
     return Entry(bib, fields=fields, persons=persons)
 
 
@@ -443,7 +554,8 @@ class LatexWriter(Writer):
             stream.write(f",\n    {type} = {{{value}}}")
 
 
-def bibliography(items: list[dict], ascii: bool = False) -> BibliographyData:
+def bibliography(items: list[dict], ascii: bool = False,
+                 biblatex: bool = False) -> BibliographyData:
     """pybtex BibliographyData for ``items`` (keys = works.key)."""
     data = BibliographyData()
     for item in items:
@@ -451,7 +563,7 @@ def bibliography(items: list[dict], ascii: bool = False) -> BibliographyData:
         while key in data.entries:          # two keys that differ only in bad chars
             n += 1
             key = f"{bib_key(item['key'])}-{n}"
-        data.add_entry(key, bib_entry(item, ascii))
+        data.add_entry(key, bib_entry(item, ascii, biblatex))
     return data
 
 
@@ -462,18 +574,19 @@ def write_bibtex(data: BibliographyData) -> str:
     return stream.getvalue()
 
 
-def bibtex_from_items(items: list[dict], ascii: bool = False) -> str:
+def bibtex_from_items(items: list[dict], ascii: bool = False,
+                      biblatex: bool = False) -> str:
     """.bib text for export items."""
-    return write_bibtex(bibliography(items, ascii))
+    return write_bibtex(bibliography(items, ascii, biblatex))
 
 
 def bibtex_from_db(db, keys=None, ascii: bool = False, document=None,
-                   query=None, strict: bool = False) -> str:
+                   query=None, strict: bool = False, biblatex: bool = False) -> str:
     """.bib text for the works chosen (every work when no option is given;
     ``keys=[]`` gives ""); unknown keys are skipped unless ``strict``."""
     db = _as_database(db)
     ids = select_work_ids(db, document=document, keys=keys, query=query, strict=strict)
-    return bibtex_from_items(load_items(db, ids), ascii)
+    return bibtex_from_items(load_items(db, ids), ascii, biblatex)
 
 
 def non_ascii_keys(text: str) -> list[str]:

@@ -8,7 +8,8 @@ Tags: TY from the CSL type (JOUR, MGZN, NEWS, BOOK, CHAP, ENCYC, CONF, RPRT,
 THES, ELEC, BLOG, STAT, CASE, MPCT, SOUND, PCOMM, DATA, GEN), ID = works.key,
 AU authors ("Family, Given" or the organisation's name), A2 editors,
 A4 translators, TI, T2 container (JO too for journals), PY year, DA date
-(YYYY/MM/DD), VL, IS, SP/EP pages, ET, PB, CY, UR, DO, SN (ISBN), Y2 accessed.
+(YYYY/MM/DD), VL, IS, SP/EP pages, ET, PB, CY, UR, DO, SN (ISBN), Y2 accessed,
+M3 the kind of thesis.
 """
 from __future__ import annotations
 
@@ -79,6 +80,9 @@ def ris_entry(item: dict) -> dict:
         out["start_page"] = first
         if last:
             out["end_page"] = last
+    if csl == "thesis":
+        from .bibtex import is_masters
+        out["type_of_work"] = "Master's thesis" if is_masters(item) else "PhD thesis"
     if item.get("url"):
         out["urls"] = [item["url"]]
     if ris_date(item.get("accessed")):

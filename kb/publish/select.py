@@ -181,7 +181,7 @@ def build_item(work: dict, refs: list[dict], names: dict[str, list[dict]]) -> di
     """One export item from a works row, its refs and its names (pure)."""
     full = [r for r in refs if not r.get("short_form")] or list(refs)
     ranked = sorted(full, key=lambda r: (-ref_score(r), r.get("id") or 0))
-    item: dict = {"key": work["key"], "id": work["id"]}
+    item: dict = {"key": work.get("key") or f"work{work['id']}", "id": work["id"]}
     for k in REF_FIELDS:
         if k in NAME_ROLES:
             continue

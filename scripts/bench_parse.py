@@ -1,0 +1,47 @@
+"""References parsed per second on one core (target >= 500/s).
+
+    python scripts/bench_parse.py            # 4,000 synthetic references, 8 styles
+    python scripts/bench_parse.py -n 20000
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kb import synth  # noqa: E402
+from kb.parse import parse  # noqa: E402
+
+
+def corpus(n: int, seed: int = 2000) -> list[str]:
+    """``n`` reference strings in the built-in styles (fast to make)."""
+    rng = random.Random(seed)
+    recs = synth.make_records(n, seed=seed)
+    styles = list(synth.TEMPLATES)
+    return [synth.strip_marks(synth.render_template(r, styles[i % len(styles)], rng))
+            for i, r in enumerate(recs)]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="parse throughput on one core")
+    ap.add_argument("-n", type=int, default=4000)
+    args = ap.parse_args(argv)
+    refs = corpus(args.n)
+    parse(refs[0])  # load the model
+    t0, c0 = time.perf_counter(), time.process_time()
+    for r in refs:
+        parse(r)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    # CPU time is what one core spends; wall time also counts other processes' turns
+    print(f"{len(refs)} references: {len(refs) / cpu:.0f} refs/s of one core's CPU time "
+          f"({len(refs) / wall:.0f}/s wall clock on this machine now); target >= 500")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
