@@ -7,9 +7,10 @@ The source of truth is a small writable SQLite file *beside* the store:
 
 * ``kb serve`` opens ``kb.db`` immutable, so notes written through the web go
   to ``annotations.db`` (mounted as a second, mutable Datasette database).
-* The build never writes ``annotations.db``; it only *mirrors* its rows into the
-  ``annotations`` table of the new ``kb.db`` before the atomic swap
-  (:func:`carry_over`), so exports and SQL joins over ``kb.db`` see them.
+* The build *mirrors* the notes into the ``annotations`` table of the new
+  ``kb.db`` before the atomic swap (:func:`carry_over`), so exports and SQL
+  joins over ``kb.db`` see them, and re-anchors claim ids in
+  ``annotations.db`` after the swap (:func:`reanchor`).
 * A deleted/corrupt ``kb.db`` loses no note (they are in ``annotations.db``);
   a deleted ``annotations.db`` is re-seeded from the mirror in ``kb.db``
   (:func:`open_annotations` with ``recover_from``).  Only losing both loses notes.
@@ -18,8 +19,8 @@ Identity: ``key`` is ``works.key`` (kept stable across rebuilds by the resolver'
 ``work_keys`` table).  An annotation whose work is gone stays and is listed by
 :func:`orphaned`; it re-attaches by itself when a work with that key returns.
 Claim ids change on every re-ingest, so an annotation on a claim also stores an
-anchor (``claim_document_id``, ``claim_text``) and :func:`anchor_claims` maps it
-to the current claim id after each build.
+anchor (``claim_document_id``, ``claim_text``) and :func:`reanchor` maps it
+to the current claim id after each build (``kb annotate`` does too).
 
     >>> db = open_annotations(annotations_path("data/kb.db"))
     >>> row = add(db, "smith2003", "Good survey.", author="ana")
@@ -216,8 +217,18 @@ def claim_row(kb_db: sqlite_utils.Database | None, claim_id: int) -> dict | None
     return rows[0] if rows else None
 
 
+def claim_for(kb_db: sqlite_utils.Database, note: dict) -> int | None:
+    """The current id, in store ``kb_db``, of the claim a note is anchored to."""
+    if not note.get("claim_text") or not kb_db["claims"].exists():
+        return note.get("claim_id")
+    hit = list(kb_db.query(
+        "SELECT id FROM claims WHERE document_id = ? AND text = ? ORDER BY id LIMIT 1",
+        [note.get("claim_document_id"), note["claim_text"]]))
+    return hit[0]["id"] if hit else None
+
+
 def anchor_claims(db: sqlite_utils.Database, kb_db: sqlite_utils.Database) -> int:
-    """Point each claim note at the current id of its anchored claim.
+    """Point each claim note at the current id of its anchored claim in ``kb_db``.
 
     A claim that is gone leaves ``claim_id`` NULL (the anchor stays, so it
     re-attaches when the claim returns).  Returns how many ids changed.
@@ -226,12 +237,8 @@ def anchor_claims(db: sqlite_utils.Database, kb_db: sqlite_utils.Database) -> in
         return 0
     changed = 0
     with db.atomic():
-        for a in db.query(f"SELECT id, claim_id, claim_document_id, claim_text FROM {TABLE}"
-                          " WHERE claim_text IS NOT NULL"):
-            hit = list(kb_db.query(
-                "SELECT id FROM claims WHERE document_id = ? AND text = ? ORDER BY id LIMIT 1",
-                [a["claim_document_id"], a["claim_text"]]))
-            new_id = hit[0]["id"] if hit else None
+        for a in list(db.query(f"SELECT * FROM {TABLE} WHERE claim_text IS NOT NULL")):
+            new_id = claim_for(kb_db, a)
             if new_id != a["claim_id"]:
                 db[TABLE].update(a["id"], {"claim_id": new_id})
                 changed += 1
@@ -239,8 +246,9 @@ def anchor_claims(db: sqlite_utils.Database, kb_db: sqlite_utils.Database) -> in
 
 
 def mirror(db: sqlite_utils.Database, kb_db: sqlite_utils.Database) -> int:
-    """Replace the ``annotations`` table of store ``kb_db`` with ``db``'s rows."""
-    rows = list_annotations(db)
+    """Replace the ``annotations`` table of store ``kb_db`` with ``db``'s rows,
+    their claim ids anchored to ``kb_db``'s claims (``db`` is not changed)."""
+    rows = [dict(r, claim_id=claim_for(kb_db, r)) for r in list_annotations(db)]
     ensure_table(kb_db)
     with kb_db.atomic():
         kb_db.execute(f"DELETE FROM {TABLE}")
@@ -251,15 +259,17 @@ def mirror(db: sqlite_utils.Database, kb_db: sqlite_utils.Database) -> int:
 
 def carry_over(db_path: str | Path, new_store: sqlite_utils.Database,
                echo=None) -> dict:
-    """Build hook: keep every note across a rebuild of store ``db_path``.
+    """Build hook, before the swap: keep every note across a rebuild of ``db_path``.
 
     Opens ``annotations.db`` beside ``db_path``; when that file is missing it is
     re-seeded from the mirror in the old store (``db_path``) and in
-    ``new_store`` (the build's copy of it).  Then re-anchors claim notes on the
-    freshly built ``new_store`` and mirrors the notes into it.  Call before the
-    new store is swapped in.  Never deletes a note and never fails the build:
-    an unreadable annotations file is reported through ``echo`` and the old
-    mirror in ``new_store`` is left as it was.
+    ``new_store`` (the build's copy of it).  Then mirrors the notes, anchored
+    to the new claims, into ``new_store``.  The notes file itself is only
+    changed by that recovery, so a build that fails later leaves it
+    consistent with the old store; :func:`reanchor` updates its claim ids
+    once the new store is in place.  Never deletes a note and never fails
+    the build: an unreadable notes file is reported through ``echo`` and the
+    old mirror in ``new_store`` is kept.
     """
     old = Path(db_path)
     path = annotations_path(old)
@@ -267,24 +277,46 @@ def carry_over(db_path: str | Path, new_store: sqlite_utils.Database,
         lost = not path.exists() or path.stat().st_size == 0
         db = open_annotations(path, recover_from=old if old.exists() else None)
     except (sqlite3.Error, OSError) as e:
-        if echo:
-            echo(f"warning: {path}: cannot open annotations ({e}); "
-                 "kept the annotations already in the store")
+        _warn(echo, f"warning: {path}: cannot open annotations ({e}); "
+                    "kept the annotations already in the store")
         return {"annotations": None, "error": str(e)}
     try:
         if lost:
             recover_from_db(db, new_store)
-        anchored = anchor_claims(db, new_store)
         mirrored = mirror(db, new_store)
-        return {"annotations": mirrored, "reanchored": anchored,
+        return {"annotations": mirrored,
                 "orphaned": len(orphaned(db, work_keys(new_store)))}
     except sqlite3.DatabaseError as e:
-        if echo:
-            echo(f"warning: {path}: cannot read annotations ({e}); "
-                 "kept the annotations already in the store")
+        _warn(echo, f"warning: {path}: cannot read annotations ({e}); "
+                    "kept the annotations already in the store")
         return {"annotations": None, "error": str(e)}
     finally:
         db.conn.close()
+
+
+def reanchor(db_path: str | Path, echo=None) -> int:
+    """Build hook, after the swap: claim ids in ``annotations.db`` follow the
+    store now at ``db_path``.  Returns how many changed; never raises."""
+    path = annotations_path(db_path)
+    if not path.exists() or not Path(db_path).exists():
+        return 0
+    try:
+        db = open_annotations(path)
+        kb_db = open_store_readonly(db_path)
+        try:
+            return anchor_claims(db, kb_db)
+        finally:
+            db.conn.close()
+            kb_db.conn.close()
+    except sqlite3.Error as e:
+        _warn(echo, f"warning: {path}: claim ids not updated ({e}); "
+                    "the next build or `kb annotate` retries")
+        return 0
+
+
+def _warn(echo, message: str) -> None:
+    if echo:
+        echo(message)
 
 
 def open_store_readonly(db_path: str | Path) -> sqlite_utils.Database | None:

@@ -209,6 +209,7 @@ def _build_locked(paths, db_path: Path, jobs, scheduler, full, progress, echo) -
     except BaseException:
         _drop_tmp(tmp)
         raise
+    annotate.reanchor(db_path, echo)  # claim notes follow the new claim ids
     summary.seconds = time.perf_counter() - t0
     return summary
 

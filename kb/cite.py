@@ -616,6 +616,7 @@ def choose_note_markers(cands: list[Mark], notes: dict[int, int], footnotes: boo
     before its note, and for footnotes within ``window`` lines of it.
     """
     bounds = _block_bounds(known if known is not None else notes, ends) if footnotes else {}
+    max_known = max(known or notes) if (known or notes) else 0
     ok = []
     for c in cands:
         nl = notes.get(c.note)
@@ -625,6 +626,8 @@ def choose_note_markers(cands: list[Mark], notes: dict[int, int], footnotes: boo
             continue
         lo, hi = bounds.get(c.note, (0, nl))
         located = known is None or c.note in known
+        if c.note > max_known and c.weak:
+            continue                # past the last located note: clear forms only
         if footnotes and ((located and nl - c.line > window) or not lo < c.line < hi):
             continue
         ok.append(c)
@@ -633,7 +636,8 @@ def choose_note_markers(cands: list[Mark], notes: dict[int, int], footnotes: boo
     order = sorted(notes)
     rank = {n: i for i, n in enumerate(order)}
     w = [(0.6 if c.weak else 1.0) + (0.05 if c.after_sentence else 0.0)
-         - (0.003 * (notes[c.note] - c.line) if footnotes else 0.0) for c in ok]
+         - (0.003 * (notes[c.note] - c.line)
+            if footnotes and (known is None or c.note in known) else 0.0) for c in ok]
     # best[j] = w[j] - 0.3*(r_j - 1) + max over earlier i with r_i < r_j of
     # (best[i] + 0.3*r_i): a prefix maximum over ranks (Fenwick tree), so
     # O(n log n) however many numbers a table throws in
@@ -672,7 +676,9 @@ def choose_note_markers(cands: list[Mark], notes: dict[int, int], footnotes: boo
         for j in range(j0, j1):
             update(rank[ok[j].note], best[j] + 0.3 * rank[ok[j].note], j)
         j0 = j1
-    j = max(range(len(ok)), key=lambda k: best[k] - 0.3 * (len(order) - 1 - rank[ok[k].note]))
+    # notes left unused at the end cost too, up to the last located note
+    last = max(rank[n] for n in (known or notes) if n in rank)
+    j = max(range(len(ok)), key=lambda k: best[k] - 0.3 * max(0, last - rank[ok[k].note]))
     chain = []
     while j >= 0:
         chain.append(ok[j])
@@ -781,6 +787,8 @@ def _block_bounds(notes: dict[int, int],
         prev_end = b[-1][1]
     if items:
         nums = sorted(out)
+        for num in range(items[-1][0] + 1, items[-1][0] + EXTRA_NOTES + 1):
+            out[num] = (out[items[-1][0]][0], 10 ** 9)
         for num in range(items[0][0], items[-1][0] + 1):
             if num not in out:
                 k = bisect.bisect_left(nums, num)
@@ -1425,7 +1433,10 @@ def _known_notes(apparatus, refs: list[Ref]) -> dict[int, int]:
     return out
 
 
-def _notes_map(apparatus, refs: list[Ref]) -> dict[int, int]:
+EXTRA_NOTES = 300
+
+
+def _notes_map(apparatus, refs: list[Ref], n_lines: int = 10 ** 9) -> dict[int, int]:
     """note number -> line of the note text (apparatus notes, else note refs)."""
     out: dict[int, int] = {}
     for n in _notes_of(apparatus):
@@ -1436,11 +1447,16 @@ def _notes_map(apparatus, refs: list[Ref]) -> dict[int, int]:
         if r.kind in NOTE_KINDS and r.note is not None and r.note not in out:
             out[r.note] = r.line
     if out:
-        # numbers between known notes are notes too (comment-only ones)
+        # numbers between known notes are notes too (comment-only ones, or
+        # notes whose text the extraction lost), and so may be a run after
+        # the last one
         lines = sorted(out.items())
         for (a, la), (b, lb) in zip(lines, lines[1:]):
             for k in range(a + 1, b):
                 out.setdefault(k, lb)
+        top = lines[-1][0]
+        for k in range(top + 1, top + EXTRA_NOTES + 1):
+            out[k] = n_lines + 1
     return out
 
 
@@ -1472,7 +1488,7 @@ def cite(doc: Document, apparatus, refs: list[Ref]) -> tuple[list[Claim], list[C
         return [], []
     link_short_forms(refs)
     keys = bib_keys(refs)
-    notes = _notes_map(apparatus, refs)
+    notes = _notes_map(apparatus, refs, len(doc.lines))
     refs_by_note: dict[int, list[int]] = {}
     for i, r in enumerate(refs):
         if r.kind in NOTE_KINDS and r.note is not None:
@@ -1591,7 +1607,8 @@ def _resolve_continuations(marks: list[Mark], st: Stream) -> list[Mark]:
         if mk.kind == "author-date":
             ids = [i for i, _ in mk.targets if i is not None]
             if not ids:
-                continue            # names no entry: not a source we know
+                out.append(mk)      # keeps its claim; names no entry we know
+                continue
             last = ids if len(ids) == 1 else None
             last_para = para
             out.append(mk)

@@ -1393,11 +1393,16 @@ def _resolve(refs: list[dict], previous_keys: dict[str, str]) -> Resolution:
     for p in sorted(person_occ, key=lambda p: min(person_occ[p])):
         author_id[p] = len(author_id) + 1
         members = [occ[i] for i in person_occ[p]]
-        best = max(members, key=lambda o: (len(o["name"].get("given") or ""),
-                                           not display_name(o["name"]).isascii()))
+        people = [o for o in members if not o["name"].get("literal")]
+        if people:   # the fullest given name, diacritics kept
+            best = max(people, key=lambda o: (len(o["name"].get("given") or ""),
+                                              not display_name(o["name"]).isascii()))
+            name = display_name(best["name"])
+        else:        # an organisation: its most used form, then the shortest
+            forms = Counter(o["name"]["literal"] for o in members)
+            name = max(forms, key=lambda f: (forms[f], -len(f)))
+            best = next(o for o in members if o["name"]["literal"] == name)
         n = best["name"]
-        forms = Counter(display_name(o["name"]) for o in members)
-        name = display_name(n) if not n.get("literal") else forms.most_common(1)[0][0]
         given_init = (given_tokens(n.get("given")) or ("",))[0][:1]
         res.authors.append({
             "id": author_id[p], "name": name,

@@ -144,13 +144,21 @@ class Gen:
         return self.r.choice(xs)
 
     def fill(self, pattern: str) -> str:
-        r = self.r
-        return pattern.format(
-            A=_cap(self.pick(TITLE_ADJ)), T=_cap(self.pick(TITLE_WORDS)),
-            T2=_cap(self.pick(TITLE_WORDS)), P=self.pick(PLACE_NAMES),
-            C=self.pick(CITIES).split(",")[0].split(" and ")[0], N=_cap(self.pick(TITLE_WORDS)),
-            N2=_cap(self.pick(TITLE_WORDS)), D=self.pick(DE_TITLE), F=self.pick(FR_TITLE),
-            S=self.pick(lexicon.SURNAME_LIST), S2=self.pick(lexicon.SURNAME_LIST))
+        """Fill {A} adjective, {T}/{T2}/{N}/{N2} nouns, {P} place, {C} city,
+        {D}/{F} German/French words, {S}/{S2} surnames (drawn only when used)."""
+        gen = self
+
+        class Lazy(dict):
+            def __missing__(self, key):
+                v = {"A": lambda: _cap(gen.pick(TITLE_ADJ)), "P": lambda: gen.pick(PLACE_NAMES),
+                     "C": lambda: gen.pick(CITIES).split(",")[0].split(" and ")[0],
+                     "D": lambda: gen.pick(DE_TITLE), "F": lambda: gen.pick(FR_TITLE),
+                     "S": lambda: gen.pick(lexicon.SURNAME_LIST),
+                     "S2": lambda: gen.pick(lexicon.SURNAME_LIST)}.get(key, lambda: _cap(gen.pick(TITLE_WORDS)))()
+                self[key] = v
+                return v
+
+        return pattern.format_map(Lazy())
 
     def person(self) -> dict:
         r = self.r.random()
@@ -1087,11 +1095,11 @@ def _norm(v) -> str:
     return re.sub(r"\s+", " ", s).strip(" .,;:")
 
 
-def shown(field: str, value, text: str) -> bool:
+def shown(field: str, value, text: str, normalised: bool = False) -> bool:
     """Does the rendered reference ``text`` print ``value`` (styles omit fields)?"""
     if value in (None, "", []):
         return False
-    t = _norm(text)
+    t = text if normalised else _norm(text)
     if field in ("authors", "editors", "translators"):
         return all(_norm(n.get("family") or n.get("literal")) in t for n in value)
     if field in ("pages", "volume", "issue", "year"):
@@ -1124,10 +1132,11 @@ def record_fields(rec: dict, printed: str | None = None) -> dict:
         "isbn": rec.get("ISBN"), "accessed": iso("accessed"),
     }
     if printed is not None:
+        t = _norm(printed)
         for k, v in list(f.items()):
             if k in ("type", "date", "accessed", "edition"):
                 continue
-            if not shown(k, v, printed):
+            if not shown(k, v, t, normalised=True):
                 f[k] = [] if isinstance(v, list) else None
         if f["date"] and not f["year"]:
             f["date"] = None
@@ -1178,8 +1187,18 @@ def _ad_marker(rec: dict, style: str, narrative: bool) -> str:
 
 
 def _wrap(text: str, width: int = 92) -> list[str]:
-    import textwrap
-    return textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False) or [""]
+    """Greedy line wrapping at spaces (long words stay whole), like a PDF's lines."""
+    lines, cur, n = [], [], 0
+    for w in text.split():
+        if cur and n + 1 + len(w) > width:
+            lines.append(" ".join(cur))
+            cur, n = [w], len(w)
+        else:
+            n += len(w) + (1 if cur else 0)
+            cur.append(w)
+    if cur:
+        lines.append(" ".join(cur))
+    return lines or [""]
 
 
 def render_records(records: list[dict], style: str, seed: int = 0, notes: bool = False) -> list[str]:
@@ -1346,6 +1365,6 @@ def write_corpus(directory, n_docs: int, refs_per_doc: int = 40, seed: int = 0,
         text, gold = make_document(recs, style, seed=seed * 7919 + d, doc_id=doc_id)
         p = out_dir / f"{doc_id}.txt"
         p.write_text(text, encoding="utf-8")
-        (out_dir / f"{doc_id}.json").write_text(json.dumps(gold, ensure_ascii=False, indent=1), encoding="utf-8")
+        (out_dir / f"{doc_id}.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
         paths.append(p)
     return paths

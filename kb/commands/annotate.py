@@ -42,7 +42,19 @@ def _one_line(text: str, width: int = 100) -> str:
 @click.option("--force", is_flag=True, help="Annotate a key that is not in the store.")
 def command(key, text, db_path, author, claim_id, list_, orphaned, only_key, as_json,
             delete_id, edit_id, force):
-    """Add, edit, list or delete annotations on works (by work key)."""
+    """Add, edit, list or delete annotations on works (by work key).
+
+    \b
+      kb annotate smith2003 "Good survey" [--author NAME] [--claim ID]
+      kb annotate --edit 3 "Better text"
+      kb annotate --list [--orphaned] [--key KEY] [--json]
+      kb annotate --delete 3
+
+    Notes are kept in annotations.db beside the store (data/annotations.db for
+    data/kb.db), so no rebuild, crash or deleted kb.db loses them; every build
+    copies them into the store's annotations table.  A note whose work has
+    gone is kept and listed by --orphaned until a work with its key returns.
+    """
     modes = sum(bool(m) for m in (list_, delete_id is not None, edit_id is not None))
     if modes > 1:
         raise click.UsageError("use only one of --list, --delete, --edit")
@@ -50,6 +62,8 @@ def command(key, text, db_path, author, claim_id, list_, orphaned, only_key, as_
         raise click.UsageError("--orphaned goes with --list")
     db = ann.open_annotations(ann.annotations_path(db_path), recover_from=db_path)
     kb_db = ann.open_store_readonly(db_path)
+    if kb_db is not None:
+        ann.anchor_claims(db, kb_db)   # claim ids of the store as it is now
     try:
         if list_:
             _list(db, kb_db, orphaned, only_key, as_json)

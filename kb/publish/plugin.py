@@ -491,7 +491,8 @@ async def graph_page(datasette, request):
     if render_html is None or database is None:
         raise NotFound("The citation graph view is not available")
     db = datasette.get_database(database)
-    html = await db.execute_fn(lambda conn: render_html(sqlite_utils.Database(conn)))
+    html = await db.execute_fn(lambda conn: render_html(
+        sqlite_utils.Database(conn), work_url=datasette.urls.path("/-/work/{key}")))
     return Response.html(html)
 
 
