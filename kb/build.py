@@ -119,6 +119,22 @@ class InlineExecutor(Executor):
         return fut
 
 
+def exit_with_parent(parent_pid: int, every: float = 0.5) -> None:
+    """Worker initializer: leave when the build process dies (e.g. kill -9).
+
+    Without it the pool's workers outlive a killed build forever, blocked on
+    their queue and holding memory.
+    """
+    import threading
+
+    def watch():
+        while True:
+            time.sleep(every)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
+
+
 def make_executor(jobs: int = 1, scheduler: str | None = None):
     """(executor, closer): local processes, inline, or a Dask cluster."""
     if scheduler:
@@ -126,7 +142,8 @@ def make_executor(jobs: int = 1, scheduler: str | None = None):
         client = Client(scheduler)
         return client.get_executor(), client.close
     if jobs and jobs > 1:
-        ex = ProcessPoolExecutor(max_workers=jobs)
+        ex = ProcessPoolExecutor(max_workers=jobs, initializer=exit_with_parent,
+                                 initargs=(os.getpid(),))
         return ex, ex.shutdown
     ex = InlineExecutor()
     return ex, ex.shutdown

@@ -265,11 +265,32 @@ def body_lines(doc: Document, apparatus, refs: list[Ref]) -> list[int]:
         return guessed
     # add prose lines locate left out though no note or entry holds them
     skip = set(_attr(apparatus, "page_lines", None) or ())
-    skip |= {h[0] for h in _attr(apparatus, "headings", None) or []
-             if isinstance(h, (tuple, list))}
-    extra = [i for i in guessed if i not in skip and len(doc.line(i).strip()) >= 60
-             and re.search(r"[a-z]{3,}\s+[a-z]{2,}", doc.line(i))]
+    heads = [(h[0], h[1]) for h in _attr(apparatus, "headings", None) or []
+             if isinstance(h, (tuple, list))]
+    skip |= {ln for ln, txt in heads if good_heading(str(txt))}
+    extra = [i for i in guessed if i not in skip and (
+        len(doc.line(i).strip()) >= 60 and re.search(r"[a-z]{3,}\s+[a-z]{2,}", doc.line(i))
+        or i in {ln for ln, _ in heads})]
     return sorted(set(given) | set(extra))
+
+
+_HEAD_STOP = {"and", "or", "of", "the", "to", "in", "for", "with", "a", "an", "on", "by",
+              "from", "that", "which", "as", "at", "is", "are", "og", "und", "der", "die"}
+
+
+def good_heading(text: str) -> bool:
+    """Does a line locate calls a heading read like one (not a list item or a
+    sentence fragment such as "laws." or "…transformed into information and")?"""
+    t = re.sub(r"^#+\s*|\*+", "", text).strip()
+    if not t or len(t) > 100:
+        return False
+    first = re.search(r"[^\W\d_]", t)
+    if not first or not first.group(0).isupper():
+        return False
+    last = re.findall(r"[^\W\d_]+", t)
+    if t.endswith((",", ";")) or (last and last[-1].lower() in _HEAD_STOP):
+        return False
+    return not re.search(r",\s+[a-z]+\s+[a-z]+", t) or bool(re.match(r"[A-Z\d]", t))
 
 
 def _guess_body(doc: Document, apparatus, refs: list[Ref]) -> list[int]:
@@ -325,7 +346,7 @@ def build_stream(doc: Document, lines: list[int],
     headings: dict[int, str] = {}
     for h in given_headings or []:
         ln, txt = (h[0], h[1]) if isinstance(h, (tuple, list)) else (_attr(h, "line"), _attr(h, "text"))
-        if isinstance(ln, int) and txt:
+        if isinstance(ln, int) and txt and good_heading(str(txt)):
             headings[ln] = re.sub(r"^#+\s*|\*+", "", str(txt)).strip()
     guess = not headings
     texts = [(n, doc.line(n)[:MAX_LINE].rstrip()) for n in lines]
@@ -456,6 +477,12 @@ def sentence_spans(st: Stream, blank: list[tuple[int, int]] = ()) -> list[tuple[
         ch = nm.group(3)
         if ch.isupper() or ch.isdigit() or nm.group(2) or not ch.isalpha():
             cuts.add(end)
+    # a note marker followed by a capitalised word ends its sentence even
+    # when the extraction lost the period ("…big data 184 As he said")
+    for a, b in blank:
+        if re.match(r"\s*[A-Z\u00c0-\u00de][a-z\u00df-\u00ff]", text[b:b + 4]) and \
+                not re.search(r"\b(?:[A-Z][a-z]*\.|[,;:(\-–])\s*$", text[max(0, a - 12):a]):
+            cuts.add(b)
     quoted = _quoted_ranges(text)
     if quoted:
         qs = [a for a, _ in quoted]
@@ -1147,16 +1174,20 @@ _URLISH = re.compile(r"https?://|www\.|doi\.org|\bdoi:", re.I)
 
 def is_short_form(ref: Ref) -> bool:
     """A note ref printing author and title but no publication details."""
-    if _IBID.match(ref.raw or "") or _OPCIT.search(ref.raw or ""):
-        return True
-    if ref.year or ref.publisher or ref.url or ref.doi or ref.isbn or ref.volume \
-            or ref.date or ref.accessed or ref.place:
-        return False
     raw = ref.raw or ""
+    if _IBID.match(raw) or _OPCIT.search(raw):
+        return True
+    # judged on the printed text (parsed fields of a short note are noisy)
+    if ref.url or ref.doi or ref.isbn:
+        return False
     if re.search(r"\b(?:1[5-9]\d\d|20\d\d)\b", raw) or _URLISH.search(raw):
         return False
-    if re.search(r"\b(?:retrieved|accessed|press|verlag|publishers?)\b", raw, re.I):
+    if re.search(r"\b(?:retrieved|accessed|press|verlag|publishers?|edition|vol\.|"
+                 r"no\.|eds?\.)(?!\w)", raw, re.I):
         return False
+    if re.search(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)?:\s+[A-Z][\w&]+", raw) and \
+            re.search(r"[.)]\s+[A-Z][a-z]+(?: [A-Z][a-z]+)?:\s", raw):
+        return False            # "London: Routledge"
     return len(words(raw)) >= 2
 
 
@@ -1222,6 +1253,7 @@ def link_short_forms(refs: list[Ref]) -> None:
         if refs[i].note is not None:
             by_note.setdefault(refs[i].note, []).append(i)
     seen_full: list[int] = []
+    names_of = {k.index: k.names for k in bib_keys(refs)} if bib else {}
     for i in notes:
         r = refs[i]
         raw = (r.raw or "").strip()
@@ -1239,7 +1271,7 @@ def link_short_forms(refs: list[Ref]) -> None:
         short = is_short_form(r)
         target = None
         if short and bib:
-            target = _best_bib(names, twords, r, refs, bib)
+            target = _best_bib(names, twords, r, refs, bib, names_of)
         if target is None and short:
             target = _earlier_note(names, twords, r, refs, seen_full)
         r.same_as = target
@@ -1267,11 +1299,13 @@ def _latest_by_author(refs, names, seen_full, bib) -> int | None:
     return None
 
 
-def _best_bib(names, twords, ref, refs, bib) -> int | None:
+def _best_bib(names, twords, ref, refs, bib, names_of=None) -> int | None:
     best, best_s = None, 0.0
+    if names_of is None:
+        names_of = {k.index: k.names for k in bib_keys(refs)}
     for j in bib:
         b = refs[j]
-        bnames = _ref_names(b) or [" ".join(words(b.raw.split(",")[0]))]
+        bnames = names_of.get(j) or _ref_names(b) or [" ".join(words(b.raw.split(",")[0]))]
         ns = _name_score(names, bnames) if names else 0.0
         if names and ns <= 0:
             # literal names ("The Economist") may be folded into the title
@@ -1292,7 +1326,7 @@ def _earlier_note(names, twords, ref, refs, seen_full) -> int | None:
         o = refs[j]
         if o.kind not in NOTE_KINDS:
             continue
-        onames = _ref_names(o) or _short_parts(o.raw)[0]
+        onames = _ref_names(o) + _short_parts(o.raw)[0]
         if names and _name_score(names, onames) <= 0:
             continue
         if twords and _title_overlap(twords, o) < 0.7:
@@ -1317,7 +1351,7 @@ _PODCAST = re.compile(
     r"(?P<pre>(?:\w+\s+){0,3})\b(?:podcast(?:en|s)?|episode\s+of|episoden?\s+av|radio\s+show)"
     r"\s+[\"“«„](?P<title>[^\"”»“]{2,120})[\"”»“]", re.I)
 _THESIS = re.compile(
-    r"(?P<name>[A-Z][\w\u00c0-\u024f-]+(?:\s+[A-Z][\w\u00c0-\u024f-]+){1,3}),?\s+"
+    r"(?P<name>(?-i:[A-Z][\w\u00c0-\u024f-]+(?:\s+[A-Z][\w\u00c0-\u024f-]+){1,3})),?\s+"
     r"(?:[^.!?]{0,40}?\b)?(?:has written|wrote|who wrote|har skrevet|skrev|hat geschrieben)\s+"
     r"(?:a\s+|an\s+|his\s+|her\s+|en\s+|sin\s+|seine\s+|ihre\s+)?"
     r"(?P<what>master(?:'s)?(?:oppgave|arbeit)?(?:\s+thesis)?|(?:doctoral\s+|phd\s+)?thesis|"
@@ -1328,7 +1362,7 @@ _NAMED = re.compile(
     r"(?:titled|entitled|called|kalt|med tittelen|namens)\s+[\"“«„](?P<title>[^\"”»“]{2,160})[\"”»“]",
     re.I)
 _TYPES = {"report": "report", "rapport": "report", "article": "article-journal",
-          "artikkel": "article-journal", "book": "book", "boka": "book", "boken": "book",
+          "artikkel": "article-journal", "book": "book", "bok": "book",
           "study": "report", "paper": "article-journal"}
 
 
@@ -1372,7 +1406,8 @@ def inline_sources(st: Stream) -> list[tuple[Mark, Ref]]:
         out.append((Mark(m.start(), m.end(), m.group(0).strip(), "inline",
                          targets=[(None, None)]), ref))
     for m in _NAMED.finditer(text):
-        kind = _TYPES.get(re.match(r"\w+", m.group(0)).group(0).lower().rstrip("en"), "report")
+        word = re.match(r"\w+", m.group(0)).group(0).lower()
+        kind = next((v for k, v in _TYPES.items() if word.startswith(k)), "report")
         ref = Ref(kind="inline", raw=m.group(0), line=st.line_at(m.start()),
                   type=kind, title=m.group("title").strip())
         out.append((Mark(m.start(), m.end(), m.group(0), "inline",

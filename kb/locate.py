@@ -196,9 +196,11 @@ PUBLISH = re.compile(r"\b(?:retrieved|accessed|available|press|publish\w*|verlag
                      r"eds?\.|pp?\.|vol\.|no\.|isbn|university|journal|review)\b|"
                      r"\b[A-Z][a-z]{2,20}(?:,? [A-Z][A-Za-z]{1,10})?\s?:\s?[A-Z]", re.IGNORECASE)
 # "Surname, Given" / "Org (Note), " / "The Economist, " at the start of a piece
+# a surname may open with a particle ("du Bois", "von Weizsäcker", "ter Haar")
+PARTICLE = r"(?:van|von|de|du|der|den|ter|ten|da|di|dos|das|del|della|la|le|zu|al|el)"
 NAME_START = re.compile(
-    r"^[A-Z\u00C0-\u024F][\w'’\-\.]{0,30}(?:\s{1,2}(?:and|&|et|und|y|e|van|von|de|der|da|di|"
-    r"le|la|al\.?|[A-Z\u00C0-\u024F][\w'’\-\.]{0,30})){0,6}(?:\s{0,2}\([^()]{1,60}\))?"
+    r"^(?:" + PARTICLE + r"\s){0,2}[A-Z\u00C0-\u024F][\w'’\-\.]{0,30}(?:\s{1,2}(?:and|&|et|und|y|e|van|von|de|der|da|di|"
+    r"le|la|al\.?|for|of|on|the|des|du|für|ibn|bin|[A-Z\u00C0-\u024F\u3400-\u9fff][\w'’\-\.]{0,30})){0,6}(?:\s{0,2}\([^()]{1,60}\))?"
     r"\s{0,2},\s{0,3}[‘“\"'”A-Z\u00C0-\u024F\u3400-\u9fff]")
 CUE = re.compile(r"\b(?:see|cf\.|compare|according(?:\s+to)?|quoted\s+in|cited\s+in|"
                  r"source|vgl\.|siehe|voir|véase|ver)\b", re.IGNORECASE)
@@ -265,6 +267,14 @@ def clean_raw(raw: str) -> str:
 
 # --- reference-likeness --------------------------------------------------------
 
+# a book's publication facts at the end of a citation: "(Göttingen: Verso, 1977)",
+# "(Éditions du Seuil, 1993)", or the continental ", Edinburgh 1960."
+_PUB_FACTS = re.compile(
+    r"\((?:[A-Z][^():;]{1,60}:\s)?[A-Z\u00C0-\u024F][^():;]{1,80},\s(?:1[5-9]\d\d|20\d\d)\)[.,]?"
+    r"(?:,\s\d{1,4}(?:[-–]\d{1,4})?)?\.?\s*$|"
+    r",\s[A-Z\u00C0-\u024F][\w.\-]{1,30}(?:\s[A-Z\u00C0-\u024F][\w.\-]{1,30}){0,2}\s(?:1[5-9]\d\d|20\d\d)\.?\s*$")
+
+
 def ref_score(piece: str) -> float:
     """How much a piece of note text looks like a citation (>= 2: it is one).
 
@@ -294,6 +304,8 @@ def ref_score(piece: str) -> float:
         s += 1
     if re.search(r",\s(?:pp?\.\s?)?\d{1,4}(?:\s?[-–]\s?\d{1,4})?\.?\s*$", p):
         s += 1
+    if _PUB_FACTS.search(p[-200:]):
+        s += 1      # "(Place: Publisher, 1990)" / ", Berlin 1990." closing a book citation
     words = re.findall(r"\b[a-z]+\b", QUOTED.sub(" ", outside))
     fw = sum(1 for w in words if w in FUNCTION_WORDS)
     s -= max(0, fw - 4) * 0.5
@@ -316,12 +328,23 @@ def is_reference(piece: str, cued: str | bool = False) -> bool:
 
 # --- splitting notes into sources ----------------------------------------------
 
-BARE_NAME = re.compile(r"^[A-Z\u00C0-\u024F][\w'’\-]{0,30},\s(?:[A-Z\u00C0-\u024F][\w'’\-]{0,30}\.?\s?){1,3}$")
+NAME_PART = r"(?:" + PARTICLE + r"\s){0,2}[A-Z\u00C0-\u024F][\w'’\-]{0,30}(?:\s[A-Z\u00C0-\u024F][\w'’\-]{0,30}){0,2}"
+GIVEN_PART = r"(?:[A-Z\u00C0-\u024F\u3400-\u9fff][\w'’\-]{0,30}\.?\s?){1,3}"
+# "Surname, Given" alone ("Van Dyke, Daniel", "Du, Jiayi 报据科")
+BARE_NAME = re.compile(r"^" + NAME_PART + r",\s" + GIVEN_PART + r"$")
 _SENT_CUE = re.compile(
     r"(?<=[.!?”’\"])\s+(?=(?:See|Cf\.|Compare|Vgl\.|Siehe|Voir|Véase|Ver)\b|"
     r"(?:On|For|About|Regarding|Concerning|In)\b[^.;]{0,160}?\b(?:see|cf\.)\b)")
 _CONNECTOR = re.compile(r"\s+(?:as\s+well\s+as|see\s+also|and\s+also|also|and\s+see)\s*:?\s+(?=" +
                         REF_START.pattern + ")")
+
+
+# after a ";": one more "Surname, Given" that closes a list of editors
+_EDITOR_NEXT = re.compile(
+    r"\s{0,2}(?:" + NAME_PART + r",\s" + GIVEN_PART + r";\s){0,6}" + NAME_PART + r",\s" + GIVEN_PART +
+    r"\s?\((?:eds?|hrsg|dir|trans|comp)\.?\)")
+# a sentence that ends an editor statement: the book's title follows it
+_EDITOR_END = re.compile(r"\((?:eds?|hrsg|dir|comp)\.?\)\.?\s*$|\b(?:eds?|edited by)\.?\s*$", re.IGNORECASE)
 
 
 def _top_level_semicolons(text: str) -> list[int]:
@@ -343,6 +366,21 @@ def _top_level_semicolons(text: str) -> list[int]:
     return out
 
 
+def _curly_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each outermost “...” span (curly quotes nest unambiguously)."""
+    out, depth, start = [], 0, 0
+    for i, c in enumerate(text):
+        if c == "“":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif c == "”" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append((start, i))
+    return out
+
+
 def split_note(text: str) -> list[tuple[int, str, str | bool]]:
     """Split note text into (offset, piece, cue) candidates, one per source;
     cue is "see" (after see/cf.), "according" (according to / quoted in) or False.
@@ -355,7 +393,9 @@ def split_note(text: str) -> list[tuple[int, str, str | bool]]:
     last = 0
     for i in _top_level_semicolons(text):
         # "Liu, Li; Kuang, Lei (2012)": semicolons between authors' names
-        if not BARE_NAME.match(text[last:i].strip(" ;")):
+        # "In Costa, Hassan; Kowalczyk, Juliette (ed.)": a list of editors
+        if not BARE_NAME.match(text[last:i].strip(" ;")) and \
+                not _EDITOR_NEXT.match(text[i + 1:i + 400]):
             cuts.add(i)
         last = i
     for m in _SENT_CUE.finditer(text):
@@ -364,7 +404,8 @@ def split_note(text: str) -> list[tuple[int, str, str | bool]]:
         cuts.add(m.start())
     for m in _NEXT_REF.finditer(text):      # "Name, “Title”. Other, “Title”, 12."
         cuts.add(m.start())
-    cuts = sorted(cuts) + [len(text)]
+    titles = _curly_spans(text)             # never cut inside “a quoted title”
+    cuts = sorted(c for c in cuts if not any(a < c < b for a, b in titles)) + [len(text)]
     pieces = []
     for a, b in zip(cuts, cuts[1:]):
         seg = text[a:b]
@@ -421,7 +462,8 @@ def _trailing_prose(seg: str) -> str:
     while len(parts) > 1:
         last = parts[-1]
         if _prose_words(last) >= 3 and not URL.search(last) and not YEAR.search(last) \
-                and not QUOTED.search(last) and not NAME_START.match(last):
+                and not QUOTED.search(last) and not NAME_START.match(last) \
+                and not _EDITOR_END.search(parts[-2]):
             parts.pop()
         else:
             break
@@ -581,9 +623,15 @@ def locate(doc: Document) -> Apparatus:
     if bib:
         entries.extend(_bibliography_entries(lines, bib if bib_headed else (bib[0] - 1, bib[1]),
                                              page_lines))
+    known = [_fold(e.raw) for e in entries]       # bibliography entries, then full notes
     for nt in app.notes.values():
         nt.page = doc.page_of(nt.line)
-        entries.extend(_note_entries(nt, lines))
+        found = _note_entries(nt, lines)
+        if not found and _short_form_of(nt.text, known):
+            # "Author, Short Title, 12." whose words all stand in one earlier reference
+            found = [Entry(kind=nt.kind, raw=nt.text.strip(), line=nt.line, note=nt.number)]
+        known.extend(_fold(e.raw) for e in found)
+        entries.extend(found)
     for e in entries:
         e.page = doc.page_of(e.line)
     app.entries = entries
@@ -596,6 +644,43 @@ def locate(doc: Document) -> Apparatus:
     app.headings = headings
     app.body = body - {h for h, _ in headings}
     return app
+
+
+def _fold(text: str) -> str:
+    """Text reduced for comparison: case, quotes, markup and spacing dropped."""
+    t = re.sub(r"[“”„«»\"‘’*_]", "", text[:2000].casefold())
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def _short_form_of(text: str, known: list[str]) -> bool:
+    """Is a note a short form of a reference already given ("Baker, The politics
+    of food, 12.")?  Without its pinpoint, it is at most four comma-separated
+    parts, each found word for word in one earlier reference (a bibliography
+    entry or a full note): the way a reader matches a short citation."""
+    t = _fold(text)
+    t = re.sub(r"(?:,\s(?:pp?\.\s?)?\d{1,4}(?:\s?[-–]\s?\d{1,4})?)?\.?$", "", t).strip(" ,.")
+    if not 8 <= len(t) <= 160:
+        return False
+    parts = t.split(", ")
+    if len(parts) > 8:
+        return False
+    for ref in known:
+        if _covers(parts, ref):
+            return True
+    return False
+
+
+def _covers(parts: list[str], ref: str, most: int = 3) -> bool:
+    """Can ``parts`` be joined back (", ") into at most ``most`` runs that each
+    stand word for word in ``ref``?  (A title may hold commas itself.)"""
+    best = [0] + [most + 1] * len(parts)        # fewest runs covering parts[:i]
+    for i in range(1, len(parts) + 1):
+        for j in range(i):
+            run = ", ".join(parts[j:i]).strip(" .")
+            if best[j] < best[i] - 1 and len(run) >= 3 and \
+                    re.search(r"(?<!\w)" + re.escape(run) + r"(?!\w)", ref):
+                best[i] = best[j] + 1
+    return best[-1] <= most
 
 
 def _orphan_note_line(line: str) -> bool:
@@ -796,6 +881,7 @@ def _section_notes(lines, span, page_lines, expected: int = 0) -> list[Note]:
     numbered = []
     cur = None
     expect = 1
+    style = None        # "." | ")" | "" | "[" of the first numbered note
     for i in range(start + 1, end + 1):
         s = lines[i - 1].translate(SUPERSCRIPTS)
         if not s.strip() or i in page_lines:
@@ -808,10 +894,14 @@ def _section_notes(lines, span, page_lines, expected: int = 0) -> list[Note]:
                 numbered.append(cur)
                 expect = num + 1
             continue
-        m = re.match(r"^\s{0,6}(?:\[\^?(\d{1,3})\]:?|(\d{1,3})[.)]?)\s+(\S.*)$", s)
-        if m and int(m.group(1) or m.group(2)) in (expect, expect + 1, expect + 2):
+        m = re.match(r"^\s{0,6}(?:\[\^?(\d{1,3})\]:?|(\d{1,3})([.)]?))\s+(\S.*)$", s)
+        # the list keeps one numbering style: after "1." a line "14 July 2009" is no note
+        shape = m and ("[" if m.group(1) else m.group(3))
+        if m and int(m.group(1) or m.group(2)) in (expect, expect + 1, expect + 2) and \
+                (style is None or shape == style):
+            style = shape
             num = int(m.group(1) or m.group(2))
-            cur = [num, [i], [m.group(3)]]
+            cur = [num, [i], [m.group(4)]]
             numbered.append(cur)
             expect = num + 1
         elif cur:
@@ -921,6 +1011,8 @@ def _entry_start_shape(text: str) -> bool:
     t = text.strip()
     if not t:
         return False
+    if re.match(PARTICLE + r"\s", t) and NAME_START.match(t):
+        return True     # "van der Berg, P.", "de la Cruz, S."
     if _CONT.match(t) or _PLACE.match(t):
         return False
     if NAME_START.match(t):
@@ -975,6 +1067,60 @@ def _ends_entry(text: str) -> bool:
     return bool(re.search(r"(?:[.”\"’]|\d{4}[a-z]?|/)\s*$", t))
 
 
+def _bullet_number(line: str) -> int | None:
+    """The number of a numbered-list bullet ("12.", "12)", "[12]"), else None."""
+    m = re.match(r"^\s{0,8}(?:\[(\d{1,3})\]|(\d{1,3})[.)])\s", line)
+    return int(m.group(1) or m.group(2)) if m else None
+
+
+def _numbered_list(texts: list[str]) -> bool:
+    """Is the list numbered 1, 2, 3 ...?  Its number bullets mostly run in sequence."""
+    nums = [n for n in (_bullet_number(t) for t in texts) if n is not None]
+    if len(nums) < 2:
+        return False
+    steps = sum(1 for a, b in zip(nums, nums[1:]) if b == a + 1)
+    return steps >= 0.6 * (len(nums) - 1)
+
+
+def _blank_between(lines: list[str], a: int, b: int) -> bool:
+    """Is there a blank line between lines a and b (1-based, a < b)?"""
+    return any(not lines[j - 1].strip() for j in range(a + 1, b))
+
+
+def _ends_paragraph_entry(text: str) -> bool:
+    """Does the last line of a paragraph end the way a reference ends
+    (period, quote, bracket, a year or page number, a URL)?"""
+    t = text.rstrip()
+    return bool(re.search(r"[.”\"’)\]/]$|\d$", t) or re.search(r"(?:https?://|www\.)\S{1,500}$", t))
+
+
+def _paragraph_layout(lines: list[str], content: list[int]) -> bool:
+    """A reference list printed one entry per paragraph (blank lines between
+    entries): at least three paragraphs, some of more than one line, and
+    nearly every paragraph starts like an entry, carries a year or URL and
+    ends like one.  Double-spaced PDF text (a blank after every line, so
+    paragraphs that end mid-entry) is not such a list."""
+    paras: list[list[int]] = []
+    for k, i in enumerate(content):
+        if k == 0 or _blank_between(lines, content[k - 1], i):
+            paras.append([i])
+        else:
+            paras[-1].append(i)
+    if len(paras) < 3 or not any(len(p) > 1 for p in paras):
+        return False
+    if sorted(len(p) for p in paras)[len(paras) // 2] > 6:
+        return False
+    ok = 0
+    for p in paras:
+        text = join_lines([lines[i - 1] for i in p])
+        first = lines[p[0] - 1].strip()
+        if (YEAR.search(text) or URL.search(text) or "n.d." in text) and \
+                _ends_paragraph_entry(lines[p[-1] - 1]) and \
+                (not _CONT.match(first) or _entry_start_shape(first)):
+            ok += 1
+    return ok >= 0.9 * len(paras)
+
+
 def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
     """Cut a reference-list section into entries."""
     start, end = span
@@ -989,22 +1135,35 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
         content.append(i)
     bullets = sum(1 for i in content if BULLET.match(lines[i - 1]))
     bulleted = bullets >= max(2, len(content) // 3)
+    numbered = bulleted and _numbered_list([lines[i - 1] for i in content])
+    paragraphs = not bulleted and _paragraph_layout(lines, content)
+    expect = None                # the next number of a numbered list
     groups: list[list[tuple[int, str]]] = []
     dated: list[bool] = []
-    for i in content:
+    for k, i in enumerate(content):
         raw_line = lines[i - 1]
         b = BULLET.match(raw_line)
+        num = _bullet_number(raw_line) if b else None
+        if numbered and num is not None and expect is not None and \
+                not expect <= num <= expect + 1:
+            b = None             # "47. Paris: ..." inside an entry: not the next number
         text = raw_line[b.end():] if b else raw_line
         t = text.strip()
+        if b and num is not None:
+            expect = num + 1
         if not groups:
             groups.append([(i, t)])
             dated.append(bool(YEAR.search(t) or URL.search(t) or "n.d." in t))
             continue
         prev = groups[-1][-1][1]
-        if bulleted and b:
+        if numbered:
+            new = b is not None and num is not None
+        elif bulleted and b:
             new = not _CONT.match(t) or bool(re.match(r"^[A-Z]", t) and not re.match(r"^In[:\s]", t))
             if re.match(r"^In[:\s]", t) or re.match(r"^[a-z]", t) or t.startswith(("http", "www.")):
                 new = False
+        elif paragraphs:
+            new = _blank_between(lines, content[k - 1], i)
         else:
             new = _ends_entry(prev) and _entry_start_shape(t) and dated[-1]
 

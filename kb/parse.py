@@ -199,6 +199,27 @@ def _fix_labels(toks, labels: list[str], text: str) -> list[str]:
                         labels[k] = "title"
                     break
     first_title = next((i for i, l in enumerate(labels) if l == "title"), None)
+    # "Org 组织 (English). “Title”": an unquoted 'title' opening the reference and
+    # followed by a quotation is the author; the quotation is the title
+    if first_title == 0 and "author" not in labels and q[0] == 0:
+        e = 0
+        while e + 1 < n and labels[e + 1] == "title" and q[e + 1] == 0:
+            e += 1
+        k = e + 1
+        while k < n and not _is_word(toks[k]) and q[k] != 3:
+            k += 1
+        if k < n and q[k] == 3 and words[e] not in (":",):
+            j = k + 1
+            while j < n and q[j] == 1:
+                j += 1
+            if j < n and q[j] == 2 and j > k + 1:
+                for m in range(0, e + 1):
+                    labels[m] = "author"
+                for m in range(e + 1, k + 1):
+                    labels[m] = "other" if labels[m] == "title" else labels[m]
+                for m in range(k + 1, j):
+                    labels[m] = "title"
+                first_title = k + 1
     quoted_title = first_title is not None and q[first_title] in (1, 3)
     # words before the first (quoted) title, at the start, no author: the author
     if "author" not in labels and "editor" not in labels and first_title and quoted_title:
@@ -287,6 +308,11 @@ def _fix_labels(toks, labels: list[str], text: str) -> list[str]:
                 break
         if any(words[k].lower() in ("and", "&", "und") for k in piece):
             seen_and = True
+    # "George Orwell, Nineteen Eighty-Four, London 1990": no title found and a
+    # comma list of names without "and": its last piece is the title
+    if cut is None and "title" not in labels and len(pieces) >= 2 and not seen_and and \
+            all(labels[k] != "title" for k in range(n)):
+        cut = pieces[-1][0]
     later_title = next((k for k in range(cut, n) if labels[k] == "title"), None) if cut is not None else None
     adjacent = later_title is not None and all(
         labels[k] in ("other", "container", "publisher", "author") for k in range(a1 + 1, later_title)) \

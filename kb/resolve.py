@@ -63,7 +63,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Iterable
 
 from rapidfuzz import fuzz
 
@@ -300,13 +300,6 @@ def significant_tokens(norm: str) -> list[str]:
 _ETAL = re.compile(r"[\s,]*\b(?:et|at)\.?\s*al(?:ii|ia)?\b\.?\s*$", re.I)
 _PAREN = re.compile(r"\([^()]{0,200}\)")
 _NON_LATIN = re.compile(r"[^\x00-\x7f]+")
-_ORG_WORDS = re.compile(
-    r"\b(council|ministry|government|department|office|bureau|commission|"
-    r"committee|agency|administration|institute|institution|foundation|"
-    r"university|centre|center|association|society|group|company|corporation|"
-    r"inc|ltd|news|times|press|watch|lab|network|house|bank|party|congress|"
-    r"parliament|court|academy|organisation|organization|international|"
-    r"daily|post|agency|wang|media|pictures)\b")
 _INITIALS_ONLY = re.compile(r"^[A-Z]{1,3}$")
 
 
@@ -470,7 +463,7 @@ class Item:
     __slots__ = ("idx", "id", "doc", "kind", "type", "year", "suffix", "title",
                  "norm", "main", "sig", "nums", "fams", "orgs", "others",
                  "has_authors", "container", "doi", "isbn", "url", "raw_core",
-                 "bare", "short", "orig_text", "raw_head")
+                 "bare", "short", "orig_text", "raw_head", "noyear")
 
     def __init__(self, idx: int, ref: dict):
         self.idx = idx
@@ -503,6 +496,8 @@ class Item:
         self.url = norm_url(ref.get("url"))
         self.raw_core = "" if self.norm else untitled_core(ref.get("raw"))
         self.raw_head = raw_head(raw)
+        self.noyear = (norm_title(_YEAR.sub(" ", _PAREN.sub(" ", self.title)))
+                       if _YEAR.search(self.title) else self.bare)
 
 
 _ORIGINAL = re.compile(
@@ -529,6 +524,8 @@ def raw_head(raw: str | None) -> str:
 def title_in_raw(x: Item, y: Item, need: int = 0) -> float:
     """Score for ``y``'s title printed in ``x``'s raw text (a ref the parser
     split badly: no title, a title swallowing the author, a cut title).
+    The title is looked up whole, without bracketed parts or years (the raw
+    text is searched without years), or as its main title.
 
     With author evidence (authors agree, or ``x`` has none parsed but prints
     ``y``'s first family name) the title (or main title) needs 2 significant
@@ -539,10 +536,10 @@ def title_in_raw(x: Item, y: Item, need: int = 0) -> float:
     if not y.norm or not x.raw_head:
         return 0.0
     hay = f" {x.raw_head} "
-    for cand in dict.fromkeys((y.norm, y.main)):
+    for cand in dict.fromkeys((y.norm, y.bare, y.noyear, y.main)):
         if not cand or cand in GENERIC_TITLES or f" {cand} " not in hay:
             continue
-        whole = cand == y.norm
+        whole = cand != y.main or y.main == y.norm
         if x.container and fuzz.ratio(cand, x.container) >= 90:
             return 0.0
         if x.has_authors and y.has_authors:
@@ -588,8 +585,11 @@ _LOCATOR = re.compile(
 
 def untitled_core(raw: str | None) -> str:
     """Raw text of an untitled ref without a trailing locator ("appendix 1, quote 2" -> "appendix 1")."""
-    text = (raw or "")[:MAX_TEXT]
-    text = _LOCATOR.sub("", text)
+    text = " ".join((raw or "")[:MAX_TEXT].split())
+    # the locator pattern is anchored at the end: run it on the tail only,
+    # so it stays fast on any input
+    head, tail = text[:-120], text[-120:]
+    text = head + _LOCATOR.sub("", tail)
     core = " ".join(_NON_WORD.sub(" ", fold(text)).split())
     return "" if core in _IBID else core
 

@@ -8,10 +8,11 @@
 Scoring (the same rules as scripts/evaluate.py is asked to use):
 
 * a gold citation gives one (claim, target) pair per target;
-* the pair is found when one of our citation rows has a claim whose word set
-  overlaps the gold claim's by Jaccard >= 0.6, and a ref that, following
-  ``same_as`` to its end, is the ref matched to the gold target (also
-  followed to its end);
+* the pair is found when one of our citation rows has a claim holding at
+  least 60% of the gold claim's words (and at most twice as many words plus
+  15: scripts/evaluate.py's ``claim_matches``, used when importable), and a
+  ref that, following ``same_as`` to its end, is the ref matched to the gold
+  target (also followed to its end);
 * precision = our correct rows / our rows.  Rows on a note the gold leaves
   unannotated (a gold citation with no targets, or no gold ref for that
   note at all) cannot be judged and are left out (reported as ``unjudged``);
@@ -32,6 +33,7 @@ from rapidfuzz import fuzz
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 from kb.cite import cite, words  # noqa: E402
 from kb.models import Ref, REF_FIELDS  # noqa: E402
@@ -43,11 +45,26 @@ CLAIM_MIN = 0.6
 
 
 def claim_sim(a: str, b: str) -> float:
-    """Jaccard overlap of the two texts' word sets."""
+    """Jaccard overlap of the two texts' word sets (for diagnostics)."""
     x, y = set(words(a)), set(words(b))
     if not x or not y:
         return 0.0
     return len(x & y) / len(x | y)
+
+
+def _claim_matches(gold_claim: str, claim: str) -> bool:
+    """The official rule: the claim holds >= 60% of the gold claim's words
+    and is not much longer (scripts/evaluate.py's claim_matches)."""
+    gw, cw = set(words(gold_claim)), set(words(claim))
+    if not gw or not cw:
+        return False
+    return len(gw & cw) / len(gw) >= CLAIM_MIN and len(cw) <= 2 * len(gw) + 15
+
+
+try:  # use the official scorer's own rule when it is there
+    from evaluate import claim_matches  # noqa: E402
+except Exception:  # pragma: no cover - the scorer is another helper's file
+    claim_matches = _claim_matches
 
 
 def gold_refs(gold: dict) -> list[Ref]:
@@ -154,7 +171,7 @@ def score(gold, refs, claims, cits) -> dict:
     found = 0
     misses = []
     for gc, tend in pairs:
-        if any(e == tend and claim_sim(t, gc["claim"]) >= CLAIM_MIN for t, e, _ in rows):
+        if any(e == tend and claim_matches(gc["claim"], t) for t, e, _ in rows):
             found += 1
         else:
             misses.append((gc, tend))
@@ -166,7 +183,7 @@ def score(gold, refs, claims, cits) -> dict:
             continue
         judged += 1
         ok = end is not None and any(
-            claim_sim(text, gc["claim"]) >= CLAIM_MIN and
+            claim_matches(gc["claim"], text) and
             any(gold_end(t) == end for t in gc["targets"]) for gc in gold["citations"])
         if ok:
             correct += 1

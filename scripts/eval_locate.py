@@ -3,6 +3,8 @@
     python scripts/eval_locate.py            # per-document table
     python scripts/eval_locate.py -v         # also list misses and extras
     python scripts/eval_locate.py --locate   # kb.locate alone (no inline sources)
+    python scripts/eval_locate.py --locate -v --corpus /tmp/s/apa6 --gold /tmp/s/apa6
+                                             # any corpus dir + gold dir (e.g. kb.synth's)
 
 By default the found references are the pipeline's refs (kb.pipeline.process):
 locate()'s entries plus the sources named in prose that kb.cite adds for
@@ -69,11 +71,11 @@ def evaluate(corpus: Path = ROOT / "data/corpus", gold_dir: Path = ROOT / "tests
              locate_only: bool = False):
     """{doc stem: dict(gold, found, matched, recall, precision, line)}"""
     out = {}
-    for gp in sorted(gold_dir.glob("*.json")):
+    for gp in sorted(Path(gold_dir).glob("*.json")):
         if gp.name == "works.json":
             continue
         gold = json.loads(gp.read_text())
-        path = corpus / gold["document"]["file"]
+        path = Path(corpus) / gold["document"]["file"]
         refs = gold["references"]
         if locate_only:
             found = locate(read(path)).entries
@@ -97,7 +99,13 @@ def evaluate(corpus: Path = ROOT / "data/corpus", gold_dir: Path = ROOT / "tests
 def main(argv=None):
     argv = argv if argv is not None else sys.argv[1:]
     verbose = "-v" in argv
-    res = evaluate(locate_only="--locate" in argv)
+    kw = {}
+    for opt, key in (("--corpus", "corpus"), ("--gold", "gold_dir")):
+        if opt in argv:
+            kw[key] = Path(argv[argv.index(opt) + 1])
+    if "corpus" in kw and "gold_dir" not in kw:
+        kw["gold_dir"] = kw["corpus"]       # kb.synth writes .json next to the .txt
+    res = evaluate(locate_only="--locate" in argv, **kw)
     print(f"{'document':24} {'gold':>5} {'found':>5} {'match':>5} {'recall':>7} {'prec':>6} "
           f"{'line':>6} {'kind+note':>9}")
     for stem, r in res.items():

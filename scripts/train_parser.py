@@ -88,12 +88,13 @@ def hand_data():
     return out
 
 
-def build(small: bool = False, procs: int = 2, large: bool = False):
-    # default size: ~1,700 sequences, trains in well under a minute; --large
+def build(small: bool = False, procs: int = 2, large: bool = False, n_t: int | None = None,
+          n_c: int | None = None):
+    # default size: ~3,000 sequences, trains in about a minute; --large
     # (~11,000 sequences) fits the CSL styles a little better but the hand-made
     # corpus styles worse, so it is not the shipped model
-    n_t = 700 if large else (60 if small else 150)
-    n_c = 240 if large else (15 if small else 40)
+    n_t = n_t or (700 if large else (60 if small else 300))
+    n_c = n_c or (240 if large else (15 if small else 40))
     # hand-made styles the citation world is full of get a double share
     heavy = {"chicago-bib", "wiki", "euro-endnote", "apa6", "chicago-note"}
     jobs_t = [(s, n_t * (2 if s in heavy else 1), TRAIN_SEED * 100 + i) for i, s in enumerate(synth.TEMPLATES)]
@@ -124,10 +125,12 @@ def main(argv=None) -> int:
     ap.add_argument("--small", action="store_true", help="tiny model for smoke tests")
     ap.add_argument("--large", action="store_true", help="bigger training set (slower)")
     ap.add_argument("--iterations", type=int, default=120)
+    ap.add_argument("--templates", type=int, help="records per built-in template style")
+    ap.add_argument("--csl", type=int, help="records per CSL style")
     ap.add_argument("--out", default=str(MODEL))
     args = ap.parse_args(argv)
     t0 = time.time()
-    data = build(args.small, large=args.large)
+    data = build(args.small, large=args.large, n_t=args.templates, n_c=args.csl)
     t1 = time.time()
     print(f"{len(data)} sequences, {sum(len(x[1]) for x in data)} tokens in {t1 - t0:.1f}s")
     train(data, Path(args.out), args.iterations)

@@ -419,3 +419,54 @@ def test_current_notes_prefers_the_live_file(tmp_path):
     db = ann.open_annotations(tmp_path / "annotations.db")
     ann.add(db, "smith2003", "live")
     assert [n["text"] for n in ann.current_notes(kb_path)] == ["live"]
+
+
+def test_claim_note_follows_its_claim_through_a_reingest(built):
+    corpus, db_path = built
+    kb = store.connect(db_path)
+    claim = next(kb.query("SELECT id, text FROM claims WHERE document_id = 'a' ORDER BY id"))
+    kb.conn.close()
+    key = _key_of(db_path, "Trust")
+    assert run([key, "on a claim", "--claim", str(claim["id"])], db_path)[0] == 0
+    (corpus / "a.txt").write_text("New first line.\n" + DOC_A)   # re-ingest: new claim ids
+    _build(corpus, db_path)
+    kb = store.connect(db_path)
+    new_id = next(kb.query("SELECT id FROM claims WHERE document_id = 'a' AND text = ?",
+                           [claim["text"]]))["id"]
+    mirrored = next(kb.query("SELECT claim_id FROM annotations"))["claim_id"]
+    kb.conn.close()
+    assert new_id != claim["id"]
+    assert mirrored == new_id
+    notes = ann.open_annotations(db_path.parent / "annotations.db")
+    assert [n["claim_id"] for n in ann.list_annotations(notes)] == [new_id]
+
+
+def test_cli_survives_a_corrupt_store(tmp_path):
+    (tmp_path / "kb.db").write_bytes(b"not a database" * 100)
+    code, out = run(["--list"], tmp_path / "kb.db")
+    assert code == 0 and "unreadable store" in out
+
+
+def test_cli_reports_a_corrupt_notes_file(tmp_path):
+    kb_path = make_store(tmp_path / "kb.db")
+    (tmp_path / "annotations.db").write_bytes(b"garbage" * 500)
+    code, out = run(["smith2003", "x"], kb_path)
+    assert code == 1 and "annotations.db" in out and "no annotation was changed" in out
+    assert "Traceback" not in out
+
+
+def test_cli_full_disk_changes_nothing(tmp_path, monkeypatch):
+    kb_path = make_store(tmp_path / "kb.db")
+    run(["smith2003", "kept"], kb_path)
+    real = ann.open_annotations
+
+    def full(path, *a, **k):
+        db = real(path, *a, **k)
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        db.execute(f"PRAGMA max_page_count = {pages}")
+        return db
+    monkeypatch.setattr(ann, "open_annotations", full)
+    code, out = run(["smith2003", "y" * 19_000], kb_path)
+    assert code == 1 and "full" in out and "no annotation was changed" in out
+    monkeypatch.undo()
+    assert [n["text"] for n in ann.list_annotations(notes_db(tmp_path))] == ["kept"]

@@ -271,3 +271,15 @@ def test_repeated_full_note_stays_a_full_reference():
     d, app, refs = _note_doc(["One.1 Two.2"], [full, full])
     cite(d, app, refs)
     assert refs[1].same_as is None and not refs[1].short_form
+
+
+def test_prose_podcast_thesis_and_named_report():
+    d = doc_of('It is the topic of our latest episode of the podcast "Iterations".\n\n'
+               "Our guest is Martin Maurtvedt, who has written a master's thesis on the system.\n\n"
+               'The book titled "Who Can You Trust?" explains it.')
+    refs = []
+    claims, cits = cite(d, None, refs)
+    assert [r.type for r in refs] == ["broadcast", "thesis", "book"]
+    assert refs[0].container_title == "Iterations"
+    assert refs[1].authors[0]["family"] == "Maurtvedt"
+    assert len(cits) == 3 and len(claims) == 3

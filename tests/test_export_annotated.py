@@ -54,7 +54,7 @@ def test_html_escapes_everything(hard):
 
     Tags().feed(page)
     assert set(tags) <= {"html", "head", "meta", "title", "body", "h1", "section", "p",
-                         "i", "b", "span", "blockquote", "ul", "li", "q"}
+                         "i", "b", "span", "blockquote", "ul", "li", "q", "a"}
 
 
 def test_document_selection(hard):
@@ -67,6 +67,13 @@ def test_sentinels_become_markup():
     text = "A <&> " + f.Italic("T_i*t") + " " + f.Bold("b")
     assert to_html(text) == "A &lt;&amp;&gt; <i>T_i*t</i> <b>b</b>"
     assert to_markdown(text) == "A \\<&\\> *T\\_i\\*t* **b**"
+
+
+def test_html_links_urls_without_their_full_stop():
+    from kb.publish.annotated import to_html
+    assert to_html("At https://ex.org/a?b=1&c=2. Or <http://x.y/z>") == (
+        'At <a href="https://ex.org/a?b=1&amp;c=2">https://ex.org/a?b=1&amp;c=2</a>. '
+        'Or &lt;<a href="http://x.y/z">http://x.y/z</a>&gt;')
 
 
 def test_bad_style_and_format(hard):

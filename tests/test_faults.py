@@ -156,6 +156,49 @@ def test_kill_9_mid_build_keeps_store_and_notes(tmp_path, slow_corpus):
         n["text"] for n in notes)
 
 
+def children(pid: int) -> set[int]:
+    """Pids whose parent is ``pid`` (Linux /proc)."""
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.add(int(stat.parent.name))
+    return out
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_kill_9_parallel_build_leaves_no_workers(tmp_path, slow_corpus):
+    corpus, db, notes = annotated_store(tmp_path)
+    before = db.read_bytes()
+    proc = kb_popen("build", slow_corpus, "--db", db, "-q", "-j", "2")
+    try:
+        assert mid_build(proc, db)
+        assert wait_for(lambda: len(children(proc.pid)) >= 2, timeout=60)
+        workers = children(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=60)
+    gone = wait_for(lambda: not any(alive(w) for w in workers), timeout=30)
+    for w in workers:                      # never leave strays behind, even on failure
+        if alive(w):
+            os.kill(w, signal.SIGKILL)
+    assert gone, "pool workers outlived the killed build"
+    assert db.read_bytes() == before and notes_now(db) == notes
+    res = kb_cli("build", corpus, "--db", db, "-q", "-j", "2")
+    assert res.returncode == 0, res.stderr
+
+
 def test_two_builds_at_once(tmp_path, slow_corpus):
     corpus, db, notes = annotated_store(tmp_path)
     first = kb_popen("build", slow_corpus, "--db", db, "-q")

@@ -722,3 +722,17 @@ def test_organisation_gloss_and_misspelling():
     assert _author_ids(res, 1) == _author_ids(res, 2)
     assert _author_ids(res, 3) == _author_ids(res, 4)
     assert _author_ids(res, 5) != _author_ids(res, 6)
+
+
+@pytest.mark.parametrize("text", [" " * 2000 + "x", ",,,," * 500 + "x", ", p 1" * 400 + "x",
+                                  "et " * 600, "(" * 1000 + "x" + ")" * 1000],
+                         ids=["spaces", "commas", "locators", "etal", "brackets"])
+def test_text_helpers_stay_linear_on_pathological_input(text):
+    # no timing assertion: a quadratic regex would make this test hang, not fail
+    R.untitled_core(text)
+    R.raw_head(text)
+    R.clean_name({"family": text, "given": text, "literal": text})
+    R.org_gloss({"literal": text})
+    R.title_numbers(text)
+    R.norm_title(text)
+    R.main_title(text)

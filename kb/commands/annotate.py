@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 
 import click
 
@@ -60,10 +61,26 @@ def command(key, text, db_path, author, claim_id, list_, orphaned, only_key, as_
         raise click.UsageError("use only one of --list, --delete, --edit")
     if orphaned and not list_:
         raise click.UsageError("--orphaned goes with --list")
-    db = ann.open_annotations(ann.annotations_path(db_path), recover_from=db_path)
+    notes_path = ann.annotations_path(db_path)
+    try:
+        _run(notes_path, key, text, db_path, author, claim_id, list_, orphaned, only_key,
+             as_json, delete_id, edit_id, force)
+    except (sqlite3.Error, OSError) as e:   # corrupt file, disk full, locked too long
+        raise click.ClickException(f"{notes_path}: {e}; no annotation was changed")
+
+
+def _run(notes_path, key, text, db_path, author, claim_id, list_, orphaned, only_key,
+         as_json, delete_id, edit_id, force):
+    db = ann.open_annotations(notes_path, recover_from=db_path)
     kb_db = ann.open_store_readonly(db_path)
     if kb_db is not None:
-        ann.anchor_claims(db, kb_db)   # claim ids of the store as it is now
+        try:
+            ann.anchor_claims(db, kb_db)   # claim ids of the store as it is now
+        except sqlite3.DatabaseError as e:
+            click.echo(f"warning: {db_path}: unreadable store ({e}); "
+                       "work keys cannot be checked", err=True)
+            kb_db.conn.close()
+            kb_db = None
     try:
         if list_:
             _list(db, kb_db, orphaned, only_key, as_json)

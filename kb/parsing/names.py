@@ -141,6 +141,8 @@ def split_names(text: str) -> list[dict]:
     text = re.sub(r"^(?:by|par)\s+", "", text, flags=re.I) if len(text.split()) > 2 else text
     if not text:
         return []
+    if text.startswith("(") and ")" not in text[:-1]:
+        text = text.strip("()")
     if _CJK.search(text) and "," in text and "(" not in text:
         text = _CJK.sub("", text)
     cleaned = _clean(text)

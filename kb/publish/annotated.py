@@ -59,13 +59,28 @@ SENTINEL_FORMATTER = SimpleNamespace(
     Subscript=_wrapper("sub"), SmallCaps=_wrapper("sc"))
 
 
+URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+def _linked(text: str) -> str:
+    """Escape text for HTML, making its http(s) URLs links."""
+    out, last = [], 0
+    for m in URL.finditer(text):
+        raw = m.group(0).rstrip(".,;:)]")      # the sentence's punctuation
+        url = html.escape(raw, quote=True)
+        out += [html.escape(text[last:m.start()], quote=True), f'<a href="{url}">{url}</a>']
+        last = m.start() + len(raw)
+    out.append(html.escape(text[last:], quote=True))
+    return "".join(out)
+
+
 def to_html(marked: str) -> str:
-    """Sentinel-marked text -> escaped HTML."""
+    """Sentinel-marked text -> escaped HTML (URLs linked)."""
     out = []
     for piece in re.split(f"([{OPEN}{CLOSE}]\\w+{END})", marked):
         m = MARK.fullmatch(piece)
         if not m:
-            out.append(html.escape(piece, quote=True))
+            out.append(_linked(piece))
             continue
         tag = {"sc": "span", "l": "span"}.get(m.group(2), m.group(2))
         if m.group(1) == CLOSE:

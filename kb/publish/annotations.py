@@ -20,6 +20,7 @@ Plugin config (metadata ``plugins`` -> ``kb_annotations``), all optional:
 """
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -139,8 +140,8 @@ async def add_annotation(request, datasette):
 
     try:
         row = await db.execute_write_fn(write)
-    except ann.AnnotationError as e:
-        datasette.add_message(request, str(e), datasette.ERROR)
+    except (ann.AnnotationError, sqlite3.Error) as e:   # bad input, disk full, locked
+        datasette.add_message(request, f"not saved: {e}", datasette.ERROR)
         return Response.redirect(_back(datasette, key))
     datasette.add_message(request, f"added annotation {row['id']}")
     return Response.redirect(_back(datasette, key))
@@ -156,8 +157,8 @@ async def edit_annotation(request, datasette):
 
     try:
         row = await db.execute_write_fn(write)
-    except ann.AnnotationError as e:
-        datasette.add_message(request, str(e), datasette.ERROR)
+    except (ann.AnnotationError, sqlite3.Error) as e:
+        datasette.add_message(request, f"not saved: {e}", datasette.ERROR)
         return Response.redirect(_back(datasette, form.get("key")))
     datasette.add_message(request, f"updated annotation {note_id}")
     return Response.redirect(_back(datasette, row["key"]))
@@ -167,7 +168,12 @@ async def delete_annotation(request, datasette):
     db = await _require_write(datasette, request)
     form = await request.post_vars()
     note_id = int(request.url_vars["id"])
-    gone = await db.execute_write_fn(lambda conn: ann.delete(sqlite_utils.Database(conn), note_id))
+    try:
+        gone = await db.execute_write_fn(
+            lambda conn: ann.delete(sqlite_utils.Database(conn), note_id))
+    except sqlite3.Error as e:
+        datasette.add_message(request, f"not deleted: {e}", datasette.ERROR)
+        return Response.redirect(_back(datasette, form.get("key")))
     datasette.add_message(request, f"deleted annotation {note_id}" if gone
                           else f"no annotation {note_id}",
                           datasette.INFO if gone else datasette.WARNING)

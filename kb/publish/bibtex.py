@@ -413,11 +413,11 @@ def bib_fields(item: dict, ascii: bool = False,
         if item.get("volume"):
             fields["volume"] = tx(item["volume"])
         if item.get("issue"):
-            # plain.bst refuses a number without a volume in articles, and
-            # volume with number elsewhere: such a number goes to the note
-            has_volume = bool(item.get("volume"))
-            if (bib == "article" and not has_volume) or (
-                    bib in ("book", "incollection", "inproceedings") and has_volume):
+            # plain.bst refuses a number without a volume in articles, and a
+            # number without a series (which kb never has) in books and
+            # collections: such a number goes to the note
+            if (bib == "article" and not item.get("volume")) or (
+                    bib in ("book", "incollection", "inproceedings")):
                 notes.append(f"No. {item['issue']}")
             else:
                 fields["number"] = tx(item["issue"])
