@@ -197,7 +197,7 @@ PUBLISH = re.compile(r"\b(?:retrieved|accessed|available|press|publish\w*|verlag
                      r"\b[A-Z][a-z]{2,20}(?:,? [A-Z][A-Za-z]{1,10})?\s?:\s?[A-Z]", re.IGNORECASE)
 # "Surname, Given" / "Org (Note), " / "The Economist, " at the start of a piece
 # a surname may open with a particle ("du Bois", "von Weizsäcker", "ter Haar")
-PARTICLE = r"(?:van|von|de|du|der|den|ter|ten|da|di|dos|das|del|della|la|le|zu|al|el)"
+PARTICLE = r"(?:van|von|de|du|der|den|ter|ten|da|di|dos|das|del|della|la|le|zu|al|el|ibn|bin|ben|abu|bint)"
 NAME_START = re.compile(
     r"^(?:" + PARTICLE + r"\s){0,2}[A-Z\u00C0-\u024F][\w'’\-\.]{0,30}(?:\s{1,2}(?:and|&|et|und|y|e|van|von|de|der|da|di|"
     r"le|la|al\.?|for|of|on|the|des|du|für|ibn|bin|[A-Z\u00C0-\u024F\u3400-\u9fff][\w'’\-\.]{0,30})){0,6}(?:\s{0,2}\([^()]{1,60}\))?"
@@ -272,7 +272,8 @@ def clean_raw(raw: str) -> str:
 _PUB_FACTS = re.compile(
     r"\((?:[A-Z][^():;]{1,60}:\s)?[A-Z\u00C0-\u024F][^():;]{1,80},\s(?:1[5-9]\d\d|20\d\d)\)[.,]?"
     r"(?:,\s\d{1,4}(?:[-–]\d{1,4})?)?\.?\s*$|"
-    r",\s[A-Z\u00C0-\u024F][\w.\-]{1,30}(?:\s[A-Z\u00C0-\u024F][\w.\-]{1,30}){0,2}\s(?:1[5-9]\d\d|20\d\d)\.?\s*$")
+    r",\s[A-Z\u00C0-\u024F][\w.\-]{1,30}(?:\s(?:[A-Z\u00C0-\u024F][\w.\-]{1,30}|du|de|des|am|an|der|of|&)){0,3}"
+    r"\s(?:1[5-9]\d\d|20\d\d)\.?\s*$")
 
 
 def ref_score(piece: str) -> float:

@@ -4,6 +4,8 @@
     python scripts/eval_cite.py --pipeline      # the whole pipeline (read->locate->parse->cite)
     python scripts/eval_cite.py --json          # machine-readable
     python scripts/eval_cite.py -v 001          # list misses / wrong rows of one document
+    python scripts/eval_cite.py --corpus /tmp/synth/apa6   # another corpus (gold .json
+                                                # beside the .txt, or --gold DIR)
 
 Scoring (the same rules as scripts/evaluate.py is asked to use):
 
@@ -100,10 +102,10 @@ def stub_apparatus(doc, refs: list[Ref]):
 USE_LOCATE = True
 
 
-def run_doc(stem: str, pipeline: bool):
-    """(doc, refs, claims, citations) for one corpus document."""
-    path = CORPUS / f"{stem}.txt"
-    gold = json.loads((GOLD / f"{stem}.json").read_text())
+def run_doc(stem: str, pipeline: bool, corpus: Path | None = None, gold_dir: Path | None = None):
+    """(gold, doc, refs, claims, citations) for one corpus document."""
+    path = (corpus or CORPUS) / f"{stem}.txt"
+    gold = json.loads(((gold_dir or GOLD) / f"{stem}.json").read_text())
     if pipeline:
         from kb.pipeline import process  # noqa: F401  (name per the pipeline helper)
         res = process(path)
@@ -219,17 +221,24 @@ def main(argv=None) -> int:
     ap.add_argument("--pipeline", action="store_true", help="use kb.pipeline end to end")
     ap.add_argument("--stub", action="store_true",
                     help="ignore kb.locate: notes from the gold note refs, body guessed")
+    ap.add_argument("--corpus", type=Path, help="directory of .txt documents (default: data/corpus)")
+    ap.add_argument("--gold", type=Path,
+                    help="directory of gold .json (default: tests/gold, or --corpus when given)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("-v", "--verbose", action="store_true", help="list misses and wrong rows")
     args = ap.parse_args(argv)
-    stems = sorted(p.stem for p in GOLD.glob("*.json") if p.stem[0].isdigit())
+    gold_dir = args.gold or args.corpus or GOLD
+    stems = sorted(p.stem for p in gold_dir.glob("*.json")
+                   if p.stem[0].isdigit() or args.corpus or args.gold)
+    if args.corpus is not None:
+        stems = [s for s in stems if (args.corpus / f"{s}.txt").exists()]
     if args.docs:
         stems = [s for s in stems if any(s.startswith(d) for d in args.docs)]
     global USE_LOCATE
     USE_LOCATE = not args.stub
     results = {}
     for stem in stems:
-        gold, doc, refs, claims, cits = run_doc(stem, args.pipeline)
+        gold, doc, refs, claims, cits = run_doc(stem, args.pipeline, args.corpus, gold_dir)
         res = score(gold, refs, claims, cits)
         results[stem] = res
         if args.verbose and not args.json:
@@ -249,6 +258,12 @@ def main(argv=None) -> int:
         for s, r in public.items():
             print(f"{s:24} {r['recall']:7.3f} {r['precision']:7.3f} "
                   f"{r['same_as_accuracy']:8.3f}  {r['pairs']:5} {r['rows']:4} {r['unjudged']:8}")
+        if len(public) > 1:
+            tot = {k: sum(r[k] for r in public.values())
+                   for k in ("pairs", "found", "judged", "correct", "rows", "unjudged")}
+            print(f"{'all':24} {tot['found'] / max(tot['pairs'], 1):7.3f} "
+                  f"{tot['correct'] / max(tot['judged'], 1):7.3f} {'':8}  {tot['pairs']:5} "
+                  f"{tot['rows']:4} {tot['unjudged']:8}")
     return 0
 
 
