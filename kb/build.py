@@ -30,7 +30,7 @@ from typing import Callable, Iterable, Iterator
 
 from filelock import FileLock, Timeout
 
-from . import annotate, store
+from . import annotate, resolve, store
 from .read import FORMATS, ReadError
 
 DEFAULT_CORPUS = Path("data/corpus")
@@ -208,11 +208,14 @@ def _build_locked(paths, db_path: Path, jobs, scheduler, full, progress, echo) -
         todo, keep_ids = plan(db, files, full, summary, echo)
         stored = [r["id"] for r in db.query("SELECT id FROM documents")]  # (.pks = column names)
         removed = [d for d in stored if d not in keep_ids]
+        changes = None if full else resolve.note_changes(
+            db, removed + [Path(p).stem for p in todo])
         for doc_id in removed:
             store.delete_document(db, doc_id)
         summary.removed = len(removed)
         process_all(db, todo, jobs, scheduler, progress, summary, echo)
-        finish(db, echo)
+        if full or todo or removed or not stored:
+            finish(db, echo, changes)   # else nothing changed: works, graph stand
         annotate.carry_over(db_path, db, echo)  # notes survive every rebuild
         _fill_counts(db, summary)
         db.conn.commit()
@@ -303,11 +306,17 @@ def _fail(db, summary, echo, path, reason, doc_id=None) -> None:
     echo(f"error: {path}: {reason}")
 
 
-def finish(db, echo) -> None:
-    """Cross-document stages: works and authors, then the graph metrics."""
-    from . import graph, resolve
-    resolve.resolve_store(db)
-    graph.update_store(db)
+def finish(db, echo, changes=None) -> dict:
+    """Cross-document stages: works and authors, then the graph metrics.
+
+    ``changes`` (a ``resolve.Changes``: what this build replaced or removed)
+    lets both stages work incrementally when little changed; None (``--full``)
+    recomputes everything.  Returns the two stages' summaries.
+    """
+    from . import graph
+    res = resolve.resolve_store(db, changes)
+    return {"resolve": res, "graph": graph.update_store(
+        db, changed_documents=changes.documents if changes is not None else None)}
 
 
 def _fill_counts(db, summary: Summary) -> None:

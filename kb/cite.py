@@ -182,6 +182,7 @@ _FOOTNOTE_LINE = re.compile(
 _HEADING_NUM = re.compile(r"^(?:#{1,6}\s+|(?:chapter|part|section)\s+\w+\b|"
                           r"\d{1,2}(?:\.\d{1,2}){0,4}\.?\s+\S)", re.I)
 _TERMINAL = re.compile(r"[.!?:;,]['\"”’)\]]*\s*$")
+_NOTE_END = re.compile(r"[a-z\u00df-\u024f)][.!?;:,]['\"”’)\]]*\d{1,3}$")
 _PAGE_NUM = re.compile(r"^(?:page\s+)?\d{1,4}$|^[ivxlc]{1,7}$", re.I)
 _CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|graph|image|photo|map|"
                       r"illustration)\s*\d*[.:]?", re.I)
@@ -203,6 +204,8 @@ def is_heading(line: str, prev: str | None, nxt: str | None) -> bool:
         return bool(re.search(r"[A-Za-z]", s))
     if _TERMINAL.search(s) or s.endswith("-") or len(s) > 80:
         return False
+    if _NOTE_END.search(s):
+        return False            # a sentence ending in its note number ("…comparison.27")
     if not s[0].isupper() or len(s.split()) > 12:
         return False
     prev_ok = prev is None or bool(re.search(r"[.!?:\"”’)]\s*\d{0,3}\s*$", prev.strip())) \
@@ -440,6 +443,8 @@ _ABBREV = {
     "dec", "pag", "trans", "repr", "rev", "f", "ff", "bzw", "z.b", "bl.a",
     "mv", "osv", "ev",
 }
+# abbreviations that are also words: before a capitalised word they end a sentence
+_WORD_ABBREV = {"art", "no", "mar", "dec", "rev", "sept", "sec"}
 _SENT_END = re.compile(r"[.!?…]+[\"”’')\]]*(?:\d{1,3}(?=[\s\"”’]|$))?(?=\s|$)|:(?=\s*$)")
 
 
@@ -475,7 +480,8 @@ def sentence_spans(st: Stream, blank: list[tuple[int, int]] = ()) -> list[tuple[
             cuts.add(end)
             continue
         ch = nm.group(3)
-        if ch.isupper() or ch.isdigit() or nm.group(2) or not ch.isalpha():
+        if ch.isupper() or ch.isdigit() or nm.group(2) or not ch.isalpha() or \
+                _PARTICLE.match(rest[nm.start(3):nm.start(3) + 30]):
             cuts.add(end)
     # a note marker followed by a capitalised word ends its sentence even
     # when the extraction lost the period ("…big data 184 As he said")
@@ -532,7 +538,10 @@ def _real_period(text: str, i: int) -> bool:
     token = (m.group(1) if m else "").lower()
     if not token:
         return True
-    if token in _ABBREV or token.rstrip(".") in _ABBREV:
+    if token in _WORD_ABBREV and text[i - len(token):i] == token and \
+            re.match(r"\s+[A-Z][a-z]", text[i + 1:i + 4]):
+        pass                    # "…everyday art. Jung (2018)…": the word, then a sentence
+    elif token in _ABBREV or token.rstrip(".") in _ABBREV:
         return False
     if re.fullmatch(r"[a-z]", token, re.I) and text[i - 1].isupper():
         # an initial ("J. Smith", "Rachel J. Smith"), not "from AAA to D."
@@ -832,18 +841,31 @@ _PIN = (r"(?:pp?\.|paras?\.|ch\.|chap\.|sec\.|§|at|s\.|pag\.?|page|pages)\s*"
         r"[\divxlc]+(?:\s*[-–]\s*[\divxlc]+)?(?:\s*(?:,|and|&)\s*\d+(?:\s*[-–]\s*\d+)?)*"
         r"|para\.?")
 _PIN_RE = re.compile(_PIN, re.I)
+# a page printed bare after the year: "(Smith 2005, 45)", "(Smith 2005: 45-47)"
+_BARE_PAGE = r"(?!(?:1[5-9]|20)\d\d\b)\d{1,4}(?:\s*[-–]\s*\d{1,4})?(?![\d\w])"
 # a closed parenthetical, or one the PDF cut short: "(Hawkins, 2017, para. Thus"
-_PAREN = re.compile(r"\(([^()]{1,400})\)|\(([A-Z][^()]{0,80}?,\s*(?:" + _YEAR +
+_PAREN = re.compile(r"\(((?:[^()]|\([^()]{0,160}\)){1,400})\)|\(([A-Z][^()]{0,80}?,\s*(?:" + _YEAR +
                     r")(?:,\s*(?:pp?|paras?)\.)?)(?=\s+[A-Z][a-z]|\s*$)")
 _PART = re.compile(
     r"(?P<pre>(?:(?:see|see also|cf\.|e\.g\.,?|for example|for instance|"
     r"quoted in|cited in|as cited in|in)\s+|[^;]*?\b(?:see|cf\.)\s+)?)"
-    r"(?P<names>[A-Z\u00c0-\u024f][^;()]{0,120}?)"
+    r"(?P<names>(?:(?:de|van|von|der|den|la|le|du|da|di|ter|ten|del|dos|das)\s+){0,3}"
+    r"[A-Z\u00c0-\u024f\"“‘][^;()]{0,120}?)"
     r",?\s+(?:\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+)?"
     r"(?P<year>" + _YEAR + r")"
-    r"(?:\s*,\s*(?P<pin>" + _PIN + r"))?")
+    r"(?:\s*[,:]\s*(?P<pin>" + _PIN + r"|" + _BARE_PAGE + r"))?")
+# more years (or letters) of the same authors: "(Smith 2003, 2005a, b)"
+_MORE_YEARS = re.compile(r"\s*(?:,|&|and)\s*(?P<year>" + _YEAR + r"|[a-z](?![\w.]))"
+                         r"(?:\s*[,:]\s*(?P<pin>" + _PIN + r"|" + _BARE_PAGE + r"))?")
+# MLA: author and page, no year: "(Smith 45)", "(Smith and Jones 12-15)",
+# "(Smith, Short Title 45)"
+_MLA_PART = re.compile(
+    r"^\s*(?:(?:see also|see|cf\.|qtd\. in|quoted in)\s+)?"
+    r"(?P<names>(?:(?:de|van|von|der|den|la|le|du)\s+){0,3}[A-Z\u00c0-\u024f][^;()\d]{0,100}?)"
+    r"(?:,?\s+(?P<pin>(?:pp?\.\s*)?\d{1,4}(?:\s*[-–]\s*\d{1,4})?))?\s*$")
 _PIN_ONLY = re.compile(r"^\s*(?:" + _PIN + r")\s*$", re.I)
-_YEAR_PIN = re.compile(r"^\s*(?P<year>" + _YEAR + r")\s*(?:,\s*(?P<pin>" + _PIN + r"))?\s*$")
+_YEAR_PIN = re.compile(r"^\s*(?P<year>" + _YEAR + r")\s*(?:[,:]\s*(?P<pin>" + _PIN + r"|" +
+                       _BARE_PAGE + r"))?\s*$")
 _NARR = re.compile(r"(?:’s|'s)?\s*\((?P<year>" + _YEAR + r")(?:\s*,\s*(?P<pin>" + _PIN +
                    r"))?\)")
 _SOURCE_LINE = re.compile(r"^\s*(?:source|sources|kilde|quelle)s?\s*:\s*(?P<body>.{3,300})$", re.I)
@@ -871,9 +893,26 @@ class BibKey:
     year: int | None
     suffix: str | None
     label: int | None         # a printed number "[12]" / "12."
+    title: list[str] = field(default_factory=list)   # folded title words (no leading article)
+    printed: bool = False     # the label is printed before the entry ("[3]", "3.")
 
 
-def bib_keys(refs: list[Ref]) -> list[BibKey]:
+_ARTICLES = {"the", "a", "an", "le", "la", "les", "l", "der", "die", "das", "el", "los", "las"}
+
+
+def _title_words(s: str) -> list[str]:
+    """Folded words of a title, a leading article dropped: ``"The Moral Economy"``
+    -> ``["moral", "economy"]``."""
+    ws = words(s)
+    return ws[1:] if len(ws) > 1 and ws[0] in _ARTICLES else ws
+
+
+_LABEL = re.compile(r"^\s*\[(\d{1,4})\]|^\s*(\d{1,4})[.)]\s")
+
+
+def bib_keys(refs: list[Ref], doc: Document | None = None) -> list[BibKey]:
+    """One BibKey per bibliography ref; ``doc`` (optional) shows the number
+    printed before an entry whose raw text left it out."""
     keys = []
     pos = 0
     for i, r in enumerate(refs):
@@ -903,9 +942,15 @@ def bib_keys(refs: list[Ref]) -> list[BibKey]:
         if suffix is None:
             sm = re.search(r"\b%s([a-z])\b" % (year or "0000"), raw)
             suffix = sm.group(1) if sm else None
-        lm = re.match(r"^\s*\[(\d{1,4})\]|^\s*(\d{1,4})[.)]\s", raw)
+        lm = _LABEL.match(raw)
+        if lm is None and doc is not None and isinstance(r.line, int) and \
+                1 <= r.line <= len(doc.lines):
+            lm = _LABEL.match(doc.line(r.line)[:40])
         label = int(lm.group(1) or lm.group(2)) if lm else pos
-        keys.append(BibKey(i, names, year, suffix, label))
+        title = _title_words(r.title or "")
+        if not title and not r.authors and not r.editors:
+            title = _title_words(head)      # no author: the entry starts with its title
+        keys.append(BibKey(i, names, year, suffix, label, title, printed=lm is not None))
     return keys
 
 
@@ -924,6 +969,8 @@ def _name_score(marker_names: list[str], key_names: list[str]) -> float:
             if mn == kn or mn.split()[-1] == kn.split()[-1] or kn.endswith(" " + mn):
                 best = 1.0
                 break
+            if len(mn) >= 8 and len(mn.split()) >= 2 and kn.startswith(mn + " "):
+                best = max(best, 0.9)          # an organisation's name without its gloss
             r = fuzz.ratio(mn, kn)
             if r >= 84 and min(len(mn), len(kn)) >= 4:
                 best = max(best, 0.8)
@@ -944,7 +991,7 @@ def match_author_date(names: str, year: str, keys: list[BibKey]) -> int | None:
     y, suf = (int(ym.group(1)), ym.group(2) or None) if ym else (None, None)
     scored = []
     for k in keys:
-        ns = _name_score(mnames, k.names)
+        ns = max(_name_score(mnames, k.names), _title_score(names, k.title))
         if ns <= 0:
             continue
         # a multi-word name must match a whole entry name, not one word of it
@@ -975,6 +1022,21 @@ def match_author_date(names: str, year: str, keys: list[BibKey]) -> int | None:
     return best[2].index
 
 
+def _title_score(marker: str, title: list[str]) -> float:
+    """A citation naming a work by its title's first words (no author:
+    ``("Capitalism, Water," 2024)``, ``(Cairo's the Credit 2014)``): 1.0 when
+    the marker's words begin the title (two words at least, or one of 5+
+    letters, or the whole title), else 0."""
+    mw = _title_words(re.sub(r"[\"“”‘’']+(?=\s|$)|(?<=\s)[\"“”‘’']+|^[\"“”‘’']+", " ", marker))
+    if not mw or not title or len(mw) > len(title):
+        return 0.0
+    if title[:len(mw)] != mw:
+        return 0.0
+    if len(mw) >= 2 or len(mw[0]) >= 5 or len(mw) == len(title):
+        return 1.0
+    return 0.0
+
+
 def _clean_pin(p: str | None) -> str | None:
     if not p:
         return None
@@ -986,42 +1048,134 @@ def author_date_marks(st: Stream, keys: list[BibKey]) -> list[Mark]:
     """Parenthetical, narrative and pinpoint-only author-date markers."""
     out: list[Mark] = []
     text = st.text
-    taken: list[tuple[int, int]] = []
     for m in _PAREN.finditer(text):
         inner = m.group(1) if m.group(1) is not None else m.group(2)
-        start, end = m.start(), m.end()
-        if _PIN_ONLY.match(inner):
-            out.append(Mark(start, end, text[start:end], "continue",
-                            targets=[(None, _clean_pin(inner))]))
-            continue
-        ym = _YEAR_PIN.match(inner)
-        if ym:
-            # year only: narrative if names stand right before, else continuation
-            nm = _narrative_names(text, start)
-            hit = _narrative_match(nm, ym.group("year"), keys) if nm and keys else None
-            if hit:
-                s0, idx = hit
-                out.append(Mark(s0, end, text[s0:end], "author-date",
-                                targets=[(idx, _clean_pin(ym.group("pin")))]))
-                continue
-            if re.match(r"\d{4}", ym.group("year")):
-                out.append(Mark(start, end, text[start:end], "continue",
-                                targets=[(None, _clean_pin(ym.group("pin")))],
-                                note=int(ym.group("year")[:4])))
-            continue
-        targets = []
-        for part in re.split(r";", inner):
-            for pm in _PART.finditer(part):
-                idx = match_author_date(pm.group("names"), pm.group("year"), keys) \
-                    if keys else None
-                if idx is not None:
-                    targets.append((idx, _clean_pin(pm.group("pin"))))
-                elif keys and _looks_like_citation(pm.group("names")):
-                    targets.append((None, _clean_pin(pm.group("pin"))))
-        if targets:
-            out.append(Mark(start, end, text[start:end], "author-date", targets=targets))
-            taken.append((start, end))
+        mk = _paren_mark(text, m.start(), m.end(), inner, keys)
+        if mk is None and "(" in inner:
+            # a parenthetical inside a longer aside: "(as shown (Smith, 2005))"
+            for m2 in _PAREN.finditer(text, m.start() + 1, m.end() - 1):
+                mk2 = _paren_mark(text, m2.start(), m2.end(), m2.group(1) or m2.group(2) or "",
+                                  keys)
+                if mk2 is not None:
+                    out.append(mk2)
+        if mk is not None:
+            out.append(mk)
     return out
+
+
+def _paren_mark(text: str, start: int, end: int, inner: str, keys: list[BibKey]) -> Mark | None:
+    """The marker one parenthetical ``text[start:end]`` makes, or None."""
+    if _PIN_ONLY.match(inner):
+        return Mark(start, end, text[start:end], "continue", targets=[(None, _clean_pin(inner))])
+    ym = _YEAR_PIN.match(inner)
+    if ym:
+        # year only: narrative if names stand right before, else continuation
+        nm = _narrative_names(text, start)
+        hit = _narrative_match(nm, ym.group("year"), keys) if nm and keys else None
+        th = _narrative_title(text, start, ym.group("year"), keys) if keys else None
+        if th and (not hit or th[0] < hit[0]):
+            hit = th
+        if hit:
+            s0, idx = hit
+            return Mark(s0, end, text[s0:end], "author-date",
+                        targets=[(idx, _clean_pin(ym.group("pin")))])
+        if re.match(r"\d{4}", ym.group("year")):
+            return Mark(start, end, text[start:end], "continue",
+                        targets=[(None, _clean_pin(ym.group("pin")))],
+                        note=int(ym.group("year")[:4]))
+        return None
+    # a gloss inside the names ("Guowuyuan (State Council), 2014") is read as words
+    flat = re.sub(r"\(([^()]{0,160})\)", r" \1 ", inner)
+    targets = []
+    targets_year = ""
+    for part in flat.split(";"):
+        found = False
+        for pm in _PART.finditer(part):
+            found = True
+            names = pm.group("names")
+            for year, pin in [(pm.group("year"), pm.group("pin"))] + _more_years(part, pm.end()):
+                if len(year) == 1:            # "2005a, b": the letter of the year before
+                    year = re.sub(r"[a-z]$", "", targets_year) + year
+                targets_year = year
+                idx = match_author_date(names, year, keys) if keys else None
+                if idx is not None:
+                    targets.append((idx, _clean_pin(pin)))
+                elif keys and _looks_like_citation(names):
+                    targets.append((None, _clean_pin(pin)))
+        if not found and keys:
+            mm = _MLA_PART.match(part)
+            idx = match_by_name(mm.group("names"), keys) if mm else None
+            if idx is not None:
+                targets.append((idx, _clean_pin(mm.group("pin"))))
+    if targets:
+        return Mark(start, end, text[start:end], "author-date", targets=targets)
+    return None
+
+
+def _more_years(part: str, pos: int) -> list[tuple[str, str | None]]:
+    """The further years after one author-year citation: "…2003, 2005a, b"."""
+    out = []
+    while True:
+        m = _MORE_YEARS.match(part, pos)
+        if not m:
+            return out
+        out.append((m.group("year"), m.group("pin")))
+        pos = m.end()
+
+
+def match_by_name(names: str, keys: list[BibKey]) -> int | None:
+    """The one entry an author-page citation names (MLA "(Smith 45)",
+    "(Smith, Short Title 45)"): every name must match an entry's names exactly;
+    several works by those names need a title word to choose."""
+    head, _, title = names.partition(",")
+    mnames, etal = _name_list(head)
+    if not mnames or len(mnames) > 6:
+        return None
+    hits = []
+    for k in keys:
+        if len(k.names) < len(mnames):
+            continue
+        if all(any(mn == kn or kn.split()[-1:] == mn.split()[-1:] and len(mn.split()) == 1
+                   for kn in k.names) for mn in mnames) and mnames[0] == k.names[0] \
+                or _title_score(names, k.title) and len(words(names)) >= 2:
+            hits.append(k)
+    if len(hits) > 1 and title.strip():
+        tw = _title_words(title)
+        hits = [k for k in hits if tw and k.title[:len(tw)] == tw] or \
+            [k for k in hits if tw and set(tw) <= set(k.title)]
+    if len(hits) == 1:
+        return hits[0].index
+    return None
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+
+
+def _narrative_title(text: str, paren_start: int, year: str, keys: list[BibKey]):
+    """(start, ref index) when the words right before ``(2024)`` begin the
+    title of an entry of that year ("Capitalism, Water, and the Moral
+    Democracy (2024) argues…"): the title-first narrative form."""
+    ym = re.match(r"(\d{4})", year or "")
+    if not ym:
+        return None
+    y = int(ym.group(1))
+    before = text[max(0, paren_start - 160):paren_start]
+    toks = list(_TOKEN.finditer(before))[-12:]
+    folded = [fold(t.group(0)) for t in toks]
+    best = None
+    for key in keys:
+        tw = key.title
+        if key.year != y or not tw:
+            continue
+        for k in range(min(len(tw), len(toks)), 0, -1):
+            if folded[len(folded) - k:] == tw[:k] and (k >= 2 or len(tw[0]) >= 5 or k == len(tw)):
+                gap = before[toks[-1].end():]
+                if re.fullmatch(r"[\s\"”’'*_,:]*", gap):
+                    pos = paren_start - len(before) + toks[len(toks) - k].start()
+                    if best is None or pos < best[0]:
+                        best = (pos, key.index)
+                break
+    return best
 
 
 def _narrative_match(nm: tuple[int, str], year: str, keys: list[BibKey]):
@@ -1031,7 +1185,7 @@ def _narrative_match(nm: tuple[int, str], year: str, keys: list[BibKey]):
     cuts = [0] + [m.end() for m in re.finditer(r"[\s,&]+", names)]
     for c in cuts:
         tail = names[c:].strip(" ,&")
-        if not tail or not tail[0].isupper():
+        if not tail or not (tail[0].isupper() or _PARTICLE.match(tail)):
             continue
         idx = match_author_date(tail, year, keys)
         if idx is not None:
@@ -1094,23 +1248,31 @@ def _looks_like_citation(names: str) -> bool:
 
 
 _NAME_TOKEN = re.compile(
-    r"(?<![\w’'])((?:(?:[A-Z\u00c0-\u024f][\w\u00c0-\u024f’'\-]+|de|van|von|der|den|la|le|du|et al\.?|"
+    r"(?<![\w’'])((?:(?:[A-Z\u00c0-\u024f][\w\u00c0-\u024f’'\-]+|[\u3400-\u9fff]{1,12}|de|van|von|der|den|la|le|du|et al\.?|"
     r"at al\.?|[&,]|and)(?![\w’'\-])\s*){1,8})(?:’s|'s)?\s*$")
+
+
+_PARTICLE = re.compile(r"(?:de|van|von|der|den|la|le|du|da|di|ter|ten|del|dos|das)\s+"
+                       r"(?:(?:de|van|von|der|den|la|le|du|da|di|ter|ten|del|dos|das)\s+){0,2}[A-Z]")
 
 
 def _narrative_names(text: str, paren_start: int) -> tuple[int, str] | None:
     """The author names standing right before ``(2017)``: (start, names)."""
     before = text[max(0, paren_start - 120):paren_start]
+    base = paren_start - len(before)
+    gloss = re.search(r"\s*\((?=[^()]*[^\W\d_])[^()\d]{1,100}\)\s*$", before)
+    if gloss:
+        before = before[:gloss.start()]     # "Xinhua Wang (Xinhua Net) (2019)"
     m = _NAME_TOKEN.search(before)
     if not m:
         return None
     names = m.group(1).strip()
     names = re.sub(r"^(?:[&,]|and)\s*", "", names).strip()
-    if not names or not names[0].isupper():
+    if not names or not (names[0].isupper() or _PARTICLE.match(names)):
         return None
-    start = paren_start - len(before) + m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip()))
+    start = base + m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip()))
     start = text.find(names, start)
-    return start, names
+    return (start, names) if start >= 0 else None
 
 
 def source_line_marks(doc: Document, body: list[int], keys: list[BibKey]) -> list[tuple]:
@@ -1139,29 +1301,59 @@ def source_line_marks(doc: Document, body: list[int], keys: list[BibKey]) -> lis
     return out
 
 
-_NUMERIC = re.compile(r"\[(\d{1,4}(?:\s*[-–,]\s*\d{1,4}){0,12})\]")
+# "[12]", "[3–5]", "[1, 4]", "[1; 4]", IEEE "[2, p. 7]" / "[2, pp. 4–5]"
+_NUMERIC = re.compile(r"\[(\d{1,4}(?:\s*[-–,;]\s*\d{1,4}){0,12})"
+                      r"(?:\s*,\s*((?:pp?|paras?|ch|sec)\.\s*\d{1,4}(?:\s*[-–]\s*\d{1,4})?))?\]")
 
 
-def numeric_marks(st: Stream, keys: list[BibKey]) -> list[Mark]:
-    """``[12]``, ``[3–5]``, ``[1, 4]`` -> numbered bibliography entries."""
+# Vancouver without brackets: superscript numbers, or numbers in parentheses
+# before punctuation ("…in adults (1, 3)."), only where the list is numbered
+_SUP_NUM = re.compile(r"<sup>(\d{1,4}(?:\s*[-–,]\s*\d{1,4}){0,12})</sup>|"
+                      r"([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4}(?:[⁻,‒–-][⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4}){0,12})")
+_PAREN_NUM = re.compile(r"(?<=[^\W\d_]|[”’\"'])\s?\((\d{1,4}(?:\s*[-–,;]\s*\d{1,4}){0,12})\)"
+                        r"(?=\s*[.,;:!?]|\s*$)")
+_SUP_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+
+
+def _label_numbers(spec: str) -> list[int]:
+    """``"3–5, 8"`` -> [3, 4, 5, 8] (empty when a range is implausible)."""
+    nums: list[int] = []
+    for part in re.split(r"[,;]", spec):
+        r = re.match(r"\s*(\d+)\s*(?:[-–‒]\s*(\d+))?\s*$", part)
+        if not r:
+            return []
+        a = int(r.group(1))
+        b = int(r.group(2)) if r.group(2) else a
+        if b < a or b - a > 50:
+            return []
+        nums.extend(range(a, b + 1))
+    return nums
+
+
+def numeric_marks(st: Stream, keys: list[BibKey], bare: bool = False) -> list[Mark]:
+    """``[12]``, ``[3–5]``, ``[1, 4]``, ``[2, p. 7]`` -> numbered bibliography
+    entries; with ``bare`` (a document without notes whose list prints its
+    numbers) also superscripts ``³`` / ``<sup>1,2</sup>`` and ``(1, 3)`` before
+    punctuation, when no bracket marker is found."""
     by_label = {k.label: k.index for k in keys if k.label is not None}
     if not by_label:
         return []
     out = []
     for m in _NUMERIC.finditer(st.text):
-        nums: list[int] = []
-        for part in m.group(1).split(","):
-            r = re.match(r"\s*(\d+)\s*(?:[-–]\s*(\d+))?\s*$", part)
-            if not r:
-                continue
-            a = int(r.group(1))
-            b = int(r.group(2)) if r.group(2) else a
-            if b < a or b - a > 50:
-                continue
-            nums.extend(range(a, b + 1))
+        nums = _label_numbers(m.group(1))
         if nums and all(n in by_label for n in nums):
+            pin = _clean_pin(m.group(2)) if len(nums) == 1 else None
             out.append(Mark(m.start(), m.end(), m.group(0), "numeric",
-                            targets=[(by_label[n], None) for n in nums]))
+                            targets=[(by_label[n], pin) for n in nums]))
+    if out or not bare or not any(k.printed for k in keys):
+        return out
+    for rx in (_SUP_NUM, _PAREN_NUM):
+        for m in rx.finditer(st.text):
+            spec = next(g for g in m.groups() if g).translate(_SUP_DIGITS)
+            nums = _label_numbers(spec)
+            if nums and all(n in by_label for n in nums):
+                out.append(Mark(m.start(), m.end(), m.group(0).strip(), "numeric",
+                                targets=[(by_label[n], None) for n in nums]))
     return out
 
 
@@ -1228,12 +1420,14 @@ def _short_parts(raw: str) -> tuple[list[str], list[str]]:
     """A short form's (author names, title words)."""
     raw = re.sub(r"\([^)]*\)", " ", raw)
     q = re.search(r"[“\"”‘]", raw)
-    if q and q.start() > 0:
+    if q and q.start() > 0 and raw[:q.start()].rstrip().endswith((",", ":")):
         head, title = raw[:q.start()], raw[q.start():]
     else:
         head, _, title = raw.partition(",")
     names, _ = _name_list(head)
     title = re.sub(r",\s*[\divxlc]+(?:\s*[-–]\s*[\divxlc]+)?\s*\.?\s*$", "", title)
+    if re.fullmatch(r"\s*(?:(?:pp?|s)\.\s*)?[\divxlc]+(?:\s*[-–]\s*[\divxlc]+)?\s*\.?\s*", title):
+        title = ""              # "Smith, 45.": the author and a page, no title
     return names, [w for w in words(title) if len(w) > 2 or w.isdigit()]
 
 
@@ -1300,7 +1494,7 @@ def _latest_by_author(refs, names, seen_full, bib) -> int | None:
 
 
 def _best_bib(names, twords, ref, refs, bib, names_of=None) -> int | None:
-    best, best_s = None, 0.0
+    best, best_s, tie = None, 0.0, False
     if names_of is None:
         names_of = {k.index: k.names for k in bib_keys(refs)}
     for j in bib:
@@ -1316,8 +1510,15 @@ def _best_bib(names, twords, ref, refs, bib, names_of=None) -> int | None:
         if twords and to < 0.6:
             continue
         s = ns + 2 * to
+        if not twords:
+            # author only ("Smith, 45."): the entry with just those authors
+            s -= 0.3 * abs(len(_ref_names(b) or bnames) - len(names))
+            if s == best_s:
+                tie = True
         if s > best_s:
-            best, best_s = j, s
+            best, best_s, tie = j, s, False
+    if not twords and tie:
+        return None             # two works by that author and no title to choose
     return best
 
 
@@ -1522,7 +1723,7 @@ def cite(doc: Document, apparatus, refs: list[Ref]) -> tuple[list[Claim], list[C
         link_short_forms(refs)
         return [], []
     link_short_forms(refs)
-    keys = bib_keys(refs)
+    keys = bib_keys(refs, doc)
     notes = _notes_map(apparatus, refs, len(doc.lines))
     refs_by_note: dict[int, list[int]] = {}
     for i, r in enumerate(refs):
@@ -1543,11 +1744,11 @@ def cite(doc: Document, apparatus, refs: list[Ref]) -> tuple[list[Claim], list[C
             mk.targets = [(i, note_pinpoint(refs[i])) for i in refs_by_note.get(mk.note, [])]
         marks.extend(chosen)
     ad = author_date_marks(st, keys) if keys else []
-    ad = _resolve_continuations(ad, st)
+    ad = _resolve_continuations(ad, st, {k.index: k.year for k in keys})
     marks.extend(ad)
     if not notes:
         marks.extend(bare_author_marks(st, ad, refs, keys))
-    marks.extend(numeric_marks(st, keys) if keys else [])
+    marks.extend(numeric_marks(st, keys, bare=not notes) if keys else [])
 
     inline_refs: list[tuple[Mark, Ref]] = []
     given_inline = [i for i, r in enumerate(refs) if r.kind == "inline"]
@@ -1632,8 +1833,11 @@ def _link_given_inline(doc, st, spans, refs, given, claims, citations, add_claim
         citations.append(Citation(claim=ci, ref=i, marker=(r.raw or "")[:60]))
 
 
-def _resolve_continuations(marks: list[Mark], st: Stream) -> list[Mark]:
-    """Give ``(p. 19)`` / ``(2017, p. 5)`` the source cited just before it."""
+def _resolve_continuations(marks: list[Mark], st: Stream,
+                           years: dict[int, int | None] | None = None) -> list[Mark]:
+    """Give ``(p. 19)`` / ``(2017, p. 5)`` the source cited just before it
+    (a year must be that source's year, when known)."""
+    years = years or {}
     out = []
     last: list[int] | None = None
     last_para = -10
@@ -1648,6 +1852,8 @@ def _resolve_continuations(marks: list[Mark], st: Stream) -> list[Mark]:
             last_para = para
             out.append(mk)
             continue
+        if last and mk.note is not None and years.get(last[0]) not in (None, mk.note):
+            continue                # "(2018)" cannot continue a 2011 source
         if last and para - last_para <= 1:
             pin = mk.targets[0][1] if mk.targets else None
             mk.kind = "author-date"

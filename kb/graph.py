@@ -468,16 +468,24 @@ def _stage(seconds: dict | None, name: str):
 
 def work_metrics(links: Links, G: nx.DiGraph | None = None,
                  betweenness_k: int | None = None,
-                 seconds: dict | None = None) -> dict[int, dict]:
-    """Per work: cited_by_documents, claim_count, pagerank, betweenness, community."""
+                 seconds: dict | None = None, reuse: bool = False) -> dict[int, dict]:
+    """Per work: cited_by_documents, claim_count, pagerank, betweenness, community.
+
+    ``reuse``: keep the stored betweenness and community of existing works
+    (see ``reused_metrics``) instead of recomputing them.
+    """
     G = G if G is not None else citation_graph(links)
-    U = G.to_undirected()
     with _stage(seconds, "pagerank"):
         pr = nx.pagerank(G, weight="weight") if G.number_of_nodes() else {}
-    with _stage(seconds, "betweenness"):
-        bc = betweenness(U, betweenness_k)
-    with _stage(seconds, "louvain"):
-        comm = communities(U)
+    if reuse:
+        with _stage(seconds, "reuse"):
+            bc, comm = reused_metrics(links)
+    else:
+        U = G.to_undirected()
+        with _stage(seconds, "betweenness"):
+            bc = betweenness(U, betweenness_k)
+        with _stage(seconds, "louvain"):
+            comm = communities(U)
     cited_by = Counter(w for works in links.cites.values() for w in works)
     return {wid: dict(cited_by_documents=cited_by.get(wid, 0),
                       claim_count=links.work_claims.get(wid, 0),
@@ -487,15 +495,50 @@ def work_metrics(links: Links, G: nx.DiGraph | None = None,
             for wid in links.works}
 
 
+def reused_metrics(links: Links) -> tuple[dict[str, float], dict[str, int]]:
+    """Betweenness and community kept from the store (a small change): a work
+    that has them keeps them; a new work takes the community most common
+    among the other works its citing documents cite, and betweenness 0 until
+    the next full computation."""
+    bc, comm = {}, {}
+    for wid, row in links.works.items():
+        if row.get("community") is not None:
+            comm[f"w:{wid}"] = row["community"]
+            bc[f"w:{wid}"] = row.get("betweenness") or 0.0
+    for doc, works in links.cites.items():
+        fresh = [w for w in works if f"w:{w}" not in comm]
+        if not fresh:
+            continue
+        votes = Counter(comm[f"w:{w}"] for w in works if f"w:{w}" in comm)
+        for w in fresh:
+            if votes:
+                comm[f"w:{w}"] = votes.most_common(1)[0][0]
+            bc.setdefault(f"w:{w}", 0.0)
+    return bc, comm
+
+
+#: reuse stored betweenness/communities while the documents changed since they
+#: were last computed stay within this share of the store (else recompute).
+REUSE_SHARE = 0.02
+
+
 def update_store(db, *, cocitation_min_weight: int | None = None,
                  coupling_top: int | None = None,
-                 betweenness_k: int | None = None) -> dict:
+                 betweenness_k: int | None = None,
+                 changed_documents: int | None = None) -> dict:
     """Compute the graph metrics and write them back, in one transaction.
 
     Fills works.cited_by_documents/claim_count/pagerank/betweenness/community
     (and works.ref_count where empty), documents.ref_count/claim_count, and
     replaces the cocitations and coupling tables.  Annotations are not touched.
     Returns a summary dict (counts and the size rules applied).
+
+    ``changed_documents`` (an incremental build: documents added, replaced or
+    removed) lets the two expensive metrics be reused: while the documents
+    changed since betweenness and communities were last computed (kb_meta
+    ``graph.stale_documents``) stay within REUSE_SHARE of all documents,
+    they are kept (``reused_metrics``); beyond it, or without
+    ``changed_documents``, everything is recomputed.
     """
     from . import store
 
@@ -505,7 +548,14 @@ def update_store(db, *, cocitation_min_weight: int | None = None,
         links = load_links(db)
     with _stage(seconds, "citation_graph"):
         G = citation_graph(links)
-    metrics = work_metrics(links, G, betweenness_k, seconds)
+    stale = 0
+    if changed_documents is not None:
+        row = db.execute("SELECT value FROM kb_meta WHERE name = 'graph.stale_documents'"
+                         ).fetchone()
+        stale = (int(row[0]) if row and str(row[0]).isdigit() else 0) + changed_documents
+    reuse = (changed_documents is not None and 0 < stale <= REUSE_SHARE * len(links.documents)
+             and any(r.get("community") is not None for r in links.works.values()))
+    metrics = work_metrics(links, G, betweenness_k, seconds, reuse=reuse)
     with _stage(seconds, "cocitation"):
         cocit, min_w = cocitation_pairs(links, cocitation_min_weight)
     with _stage(seconds, "coupling"):
@@ -515,7 +565,8 @@ def update_store(db, *, cocitation_min_weight: int | None = None,
     meta = {"graph.cocitation_rule": f"pairs with weight >= {min_w}; weight = "
                                      "documents + same_note + same_claim",
             "graph.coupling_rule": rule,
-            "graph.betweenness": _betweenness_rule(G.number_of_nodes(), betweenness_k)}
+            "graph.betweenness": _betweenness_rule(G.number_of_nodes(), betweenness_k),
+            "graph.stale_documents": str(stale if reuse else 0)}
     t_write = time.perf_counter()
     with db.conn:
         db.conn.executemany(
@@ -542,7 +593,8 @@ def update_store(db, *, cocitation_min_weight: int | None = None,
     seconds["write"] = round(time.perf_counter() - t_write, 3)
     return dict(documents=len(links.documents), works=len(links.works),
                 cites=G.number_of_edges(), cocitations=len(cocit_rows),
-                coupling=len(coupling), seconds=seconds, **meta)
+                coupling=len(coupling), seconds=seconds,
+                metrics="reused" if reuse else "computed", **meta)
 
 
 # ---------------------------------------------------------------- export

@@ -272,7 +272,7 @@ def clean_raw(raw: str) -> str:
 _PUB_FACTS = re.compile(
     r"\((?:[A-Z][^():;]{1,60}:\s)?[A-Z\u00C0-\u024F][^():;]{1,80},\s(?:1[5-9]\d\d|20\d\d)\)[.,]?"
     r"(?:,\s\d{1,4}(?:[-–]\d{1,4})?)?\.?\s*$|"
-    r",\s[A-Z\u00C0-\u024F][\w.\-]{1,30}(?:\s(?:[A-Z\u00C0-\u024F][\w.\-]{1,30}|du|de|des|am|an|der|of|&)){0,3}"
+    r",\s[A-Z\u00C0-\u024F][\w.\-]{1,30}(?:\s(?:[A-Z\u00C0-\u024F][\w.\-]{1,30}|du|de|des|am|an|a\.|der|of|&)){0,3}"
     r"\s(?:1[5-9]\d\d|20\d\d)\.?\s*$")
 
 
@@ -479,7 +479,10 @@ def _leading_prose(seg: str) -> int:
     if _prose_words(seg[:200]) < 5:
         return 0
     best = 0
+    titles = _curly_spans(seg)
     for m in _QUOTED_REF.finditer(seg):
+        if any(a < m.start() < b for a, b in titles):
+            continue            # "... the case of Istanbul,” in ...": inside a title
         before = seg[:m.start()]
         if m.start() > 0 and _prose_words(before) >= 5 and not URL.search(before) \
                 and not YEAR.search(before):
@@ -565,6 +568,10 @@ def _looks_heading(line: str) -> bool:
         return True
     if s.isupper() and len(s) > 3 and re.search(r"[A-Z]{3}", s):
         return True
+    if re.match(r"^(?:chapter|part|kapitel|chapitre|capítulo|capitolo|teil)\s+"
+                r"(?:\d{1,3}|[ivxlc]{1,6}|[a-z]{3,12})\b(?:[.:\s].{0,80})?$", s, re.IGNORECASE) and \
+            not s.endswith((".", ",", ";")) and s[:1].isupper():
+        return True     # "Chapter Two", "Part III: Cities"
     return heading_kind(s) is not None
 
 
@@ -713,6 +720,20 @@ def _scan(lines: list[str], skip: set[int], page_starts: frozenset = frozenset()
     cur: _Open | None = None
     prev_blank = True
     md_labels: dict[str, int] = {}
+    # numbering that restarts in each chapter: markers restart at "1" after a
+    # heading; notes follow (note "1" again once its chapter's markers restarted).
+    # Both are then numbered through the document: offset + printed number.
+    m_off, n_off = 0, 0
+    m_restarts: list[int] = []
+    heading_since = False
+
+    def note_key(printed: int) -> int:
+        """Document-wide number of a printed note number (restarting numbering)."""
+        nonlocal n_off
+        if printed == 1 and next_note - n_off > 2 and \
+                any(r > n_off and r >= next_note - 1 for r in m_restarts):
+            return min(r for r in m_restarts if r > n_off and r >= next_note - 1) + 1
+        return n_off + printed
 
     def close():
         nonlocal cur
@@ -779,11 +800,12 @@ def _scan(lines: list[str], skip: set[int], page_starts: frozenset = frozenset()
             continue
         m = LONE_NUM.match(line)
         if m:
-            num = int(m.group(1))
+            num = note_key(int(m.group(1)))
             j = next_text(i)
             if (in_zone or cur) and next_note <= num <= max(next_note + 2, next_marker - 1) and j and \
                     not LONE_NUM.match(lines[j - 1]) and starts_like_note(lines[j - 1]):
                 close()
+                n_off = num - int(m.group(1))
                 cur = _Open(num, [], [], True)
                 next_note = num + 1
                 in_zone = True
@@ -792,6 +814,7 @@ def _scan(lines: list[str], skip: set[int], page_starts: frozenset = frozenset()
             if cur:
                 close()
                 in_zone = False
+            num = int(m.group(1))
             if next_marker <= num <= next_marker + 4 and num < 1000:
                 markers.append(Marker(num, i, 0, len(line), line.strip(), alone=True))
                 next_marker = num + 1
@@ -800,15 +823,17 @@ def _scan(lines: list[str], skip: set[int], page_starts: frozenset = frozenset()
             prev_blank = False
             continue
         m = NOTE_START.match(line)
-        if m and next_note <= int(m.group(1)) <= max(next_note + 2, next_marker - 1) \
+        key = note_key(int(m.group(1))) if m else 0
+        if m and next_note <= key <= max(next_note + 2, next_marker - 1) \
                 and starts_like_note(m.group(2)) \
                 and (in_zone or cur or (prev_blank and (
-                    int(m.group(1)) < next_marker or lines[i - 2][:1].isspace()
+                    key < next_marker or lines[i - 2][:1].isspace()
                     or ref_score(m.group(2)) >= 2))
-                    or (int(m.group(1)) < next_marker and is_reference(*_lead(m.group(2))))):
+                    or (key < next_marker and is_reference(*_lead(m.group(2))))):
             close()
-            num = int(m.group(1))
-            text = re.sub(r"^%d\s+" % num, "", m.group(2))   # "26 26 Title": number doubled
+            num = key
+            n_off = key - int(m.group(1))
+            text = re.sub(r"^%d\s+" % int(m.group(1)), "", m.group(2))   # "26 26 Title": doubled
             cur = _Open(num, [i], [text], False)
             next_note = num + 1
             in_zone = True
@@ -839,10 +864,18 @@ def _scan(lines: list[str], skip: set[int], page_starts: frozenset = frozenset()
             continue
         body.add(i)
         for mm in GLUED_MARKER.finditer(line):
-            num = int(mm.group(1))
+            num = m_off + int(mm.group(1))
+            if int(mm.group(1)) == 1 and heading_since and next_marker > 3 and \
+                    not next_marker <= num <= next_marker + 4:
+                m_off = next_marker - 1         # a new chapter numbers its notes from 1
+                m_restarts.append(m_off)
+                num = m_off + 1
             if next_marker <= num <= next_marker + 4:
                 markers.append(Marker(num, i, mm.start(1), mm.end(1), mm.group(1)))
                 next_marker = num + 1
+                heading_since = False
+        if _looks_heading(line):
+            heading_since = True
         prev_blank = False
     close()
     # markdown markers "[^1]" (their definitions may come after them)
@@ -883,14 +916,22 @@ def _section_notes(lines, span, page_lines, expected: int = 0) -> list[Note]:
     cur = None
     expect = 1
     style = None        # "." | ")" | "" | "[" of the first numbered note
+    off = 0             # notes numbered afresh in each chapter: offset + printed number
+    heading_before = False
     for i in range(start + 1, end + 1):
         s = lines[i - 1].translate(SUPERSCRIPTS)
         if not s.strip() or i in page_lines:
             continue
+        was_heading, heading_before = heading_before, False
+        if _looks_heading(s) and not lines[i - 2].strip() and not s.rstrip().endswith((".", ",", ";")) \
+                and not re.match(r"^\s{0,6}(?:\[\^?\d|\d{1,3}[.)]?\s)", s):
+            heading_before = True     # "Chapter 2" / "2. Title" between the chapters' notes
+            continue
+        heading_before = was_heading
         lone = LONE_NUM.match(s)
         if lone:
-            if int(lone.group(1)) in (expect, expect + 1):
-                num = int(lone.group(1))
+            if off + int(lone.group(1)) in (expect, expect + 1):
+                num = off + int(lone.group(1))
                 cur = [num, [], []]
                 numbered.append(cur)
                 expect = num + 1
@@ -898,10 +939,14 @@ def _section_notes(lines, span, page_lines, expected: int = 0) -> list[Note]:
         m = re.match(r"^\s{0,6}(?:\[\^?(\d{1,3})\]:?|(\d{1,3})([.)]?))\s+(\S.*)$", s)
         # the list keeps one numbering style: after "1." a line "14 July 2009" is no note
         shape = m and ("[" if m.group(1) else m.group(3))
-        if m and int(m.group(1) or m.group(2)) in (expect, expect + 1, expect + 2) and \
+        printed = int(m.group(1) or m.group(2)) if m else 0
+        if m and printed == 1 and expect > 3 and shape == style and \
+                (heading_before or not lines[i - 2].strip()):
+            off = expect - 1        # numbering restarts in each chapter: number on
+        if m and off + printed in (expect, expect + 1, expect + 2) and \
                 (style is None or shape == style):
             style = shape
-            num = int(m.group(1) or m.group(2))
+            num = off + printed
             cur = [num, [i], [m.group(4)]]
             numbered.append(cur)
             expect = num + 1
@@ -1064,8 +1109,46 @@ def _unheaded_bibliography(lines: list[str]) -> tuple[int, int] | None:
 
 
 def _ends_entry(text: str) -> bool:
+    """Can an entry end with this line (final period, quote, year, or a URL)?"""
     t = text.rstrip()
-    return bool(re.search(r"(?:[.”\"’]|\d{4}[a-z]?|/)\s*$", t))
+    return bool(re.search(r"(?:[.”\"’]|\d{4}[a-z]?|/)\s*$", t) or
+                re.search(r"(?:https?://|www\.)\S{1,500}$", t[-500:]))
+
+
+# an author-date entry: author (or title) then the year in brackets near the start,
+# "Baker, L. & Kim, J. (2005).", "Rural Lab (1995, June 4).", "Title. (2014, October)."
+_AD_HEAD = r"^(?!In[:\s])(?:[^()]|\([^()]{0,80}\)){2,160}?"     # may hold "(Ed.)", "(Org)"
+_AD_START = re.compile(_AD_HEAD + r"\s?\((?:1[5-9]\d\d|20\d\d)[a-z]?(?:,\s?[^()]{0,30})?(?:\)|$)|" +
+                       _AD_HEAD + r"\s?\(n\.\s?d\.\)")
+
+
+_AD_YEAR = re.compile(r"\((?:1[5-9]\d\d|20\d\d|n\.\s?d\.)")
+
+
+def _ad_entry_start(text: str, nxt: str = "") -> bool:
+    """Does a line open an author-date entry ("Surname, I. (2005)")?  A long
+    title-first entry may carry its year at the start of the next line ``nxt``."""
+    t = text.strip()
+    if not _AD_YEAR.search(t) and nxt and not _ad_entry_start(nxt):
+        joined = t + " " + nxt.strip()[:60]
+        m = _AD_YEAR.search(joined)
+        if m and len(t) < m.start() <= len(t) + 40 and not _CONT.match(t):
+            t = joined
+    if not _AD_START.match(t):
+        return False
+    head = t[:_AD_YEAR.search(t).start()]
+    if re.match(r"^[a-z]", head) and not re.match(PARTICLE + r"\s", head):
+        return False    # a continuation ("and society (2010)"), not "van der Berg, P. (2013)"
+    return not re.search(r"\b(?:pp?\.|In|eds?\.|Eds?\.)\s", head) and not _CONT.match(t) \
+        or bool(re.match(PARTICLE + r"\s", head))
+
+
+def _author_date_list(texts: list[str]) -> bool:
+    """Do most entry-like lines of a list open "Author (Year)"?  Then a new
+    entry starts only at such a line."""
+    starts = [t for t in texts if _entry_start_shape(t) or _ad_entry_start(t)]
+    ad = sum(1 for t in starts if _ad_entry_start(t))
+    return ad >= 3 and ad >= 0.6 * len(starts)
 
 
 def _bullet_number(line: str) -> int | None:
@@ -1079,8 +1162,12 @@ def _numbered_list(texts: list[str]) -> bool:
     nums = [n for n in (_bullet_number(t) for t in texts) if n is not None]
     if len(nums) < 2:
         return False
-    steps = sum(1 for a, b in zip(nums, nums[1:]) if b == a + 1)
-    return steps >= 0.6 * (len(nums) - 1)
+    hits, last = 0, None            # numbers that continue the sequence (strays skipped)
+    for n in nums:
+        if last is None or last < n <= last + 2:
+            hits += 1
+            last = n
+    return hits >= 2 and hits >= 0.6 * len(nums)
 
 
 def _blank_between(lines: list[str], a: int, b: int) -> bool:
@@ -1122,6 +1209,47 @@ def _paragraph_layout(lines: list[str], content: list[int]) -> bool:
     return ok >= 0.9 * len(paras)
 
 
+# Chicago/MLA entries run together on one line: after an entry's closing
+# "1990." / "pp. 12-40." / "press." comes "Surname, Given." or "Surname, Given, and"
+_CHI_NEXT = re.compile(
+    r"(?<=[\d”’\w)][.])\s(?=" + r"(?:" + PARTICLE + r"\s){0,2}[A-Z\u00C0-\u024F][\w'’\-]{1,30}"
+    r"(?:\s[A-Z\u00C0-\u024F][\w'’\-]{1,30})?,\s[A-Z\u00C0-\u024F][\w'’\-]{1,30}"
+    r"(?:\s(?:[A-Z]\.|[A-Z\u00C0-\u024F][\w'’\-]{1,30})){0,2}(?:\.\s|,\s(?:and|&)\s|\s(?:and|&)\s))")
+
+
+def _split_chicago_run(raw: str) -> list[str]:
+    """Split "Smith, John. Title. London: Verso, 2001. Jones, Mary. Title. 2003."
+    into its entries: a cut where a complete entry (it has a year) is followed
+    by "Surname, Given." and the rest has a year of its own.
+
+    >>> _split_chicago_run("Smith, John. Power. London: Verso, 2001. Jones, Mary. Trust. Oslo: Polity, 2003.")
+    ['Smith, John. Power. London: Verso, 2001.', 'Jones, Mary. Trust. Oslo: Polity, 2003.']
+    """
+    out, last = [], 0
+    for m in _CHI_NEXT.finditer(raw):
+        before, after = raw[last:m.start()], raw[m.end():]
+        if len(before) >= 30 and (YEAR.search(before) or "n.d." in before) and \
+                YEAR.search(after) and not re.search(r"\b(?:[Ee]d(?:s|ited)?|[Tt]rans(?:lated)?|by|In)\.?$",
+                                                     before.rstrip(". ")):
+            out.append(before.strip())
+            last = m.end()
+    out.append(raw[last:].strip())
+    return [p for p in out if p]
+
+
+def _sub_heading_at(lines: list[str], i: int, start: int) -> bool:
+    """Is "Books" / "Press" at line i a sub-heading, not the tail of an entry
+    ("Oxford University" / "Press.")?  A heading has no final period and
+    stands after a blank line or after a line that ends an entry."""
+    s = lines[i - 1].strip()
+    if s.endswith((".", ",", ";")) and not re.match(r"^(?:\d{1,2}|[ivx]{1,4})\.", s):
+        return False
+    j = i - 1
+    while j > start and not lines[j - 1].strip():
+        j -= 1
+    return j <= start or j < i - 1 or _ends_entry(lines[j - 1])
+
+
 def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
     """Cut a reference-list section into entries."""
     start, end = span
@@ -1130,7 +1258,8 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
         s = lines[i - 1]
         if not s.strip() or i in page_lines or LONE_NUM.match(s) or is_separator(s):
             continue
-        if heading_kind(s) == "sub" or re.match(r"^#{1,6}\s", s.strip()) or \
+        if (heading_kind(s) == "sub" and _sub_heading_at(lines, i, start)) or \
+                re.match(r"^#{1,6}\s", s.strip()) or \
                 re.fullmatch(r"\s*[A-Z]\.?\s*", s):      # sub-heading, "#", letter divider
             continue
         content.append(i)
@@ -1138,6 +1267,8 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
     bulleted = bullets >= max(2, len(content) // 3)
     numbered = bulleted and _numbered_list([lines[i - 1] for i in content])
     paragraphs = not bulleted and _paragraph_layout(lines, content)
+    author_date = not bulleted and not paragraphs and \
+        _author_date_list([lines[i - 1].strip() for i in content])
     expect = None                # the next number of a numbered list
     groups: list[list[tuple[int, str]]] = []
     dated: list[bool] = []
@@ -1165,6 +1296,9 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
                 new = False
         elif paragraphs:
             new = _blank_between(lines, content[k - 1], i)
+        elif author_date:
+            nxt = lines[content[k + 1] - 1] if k + 1 < len(content) else ""
+            new = _ends_entry(prev) and _ad_entry_start(t, nxt) and dated[-1]
         else:
             new = _ends_entry(prev) and _entry_start_shape(t) and dated[-1]
 
@@ -1179,7 +1313,7 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
     for g in groups:
         raw = join_lines([t for _, t in g])
         # author-date entries run together on one line
-        pieces = _APA_RUN.split(raw)
+        pieces = [q for p in _APA_RUN.split(raw) for q in _split_chicago_run(p)]
         offs = 0
         for piece in pieces:
             piece = piece.strip()

@@ -101,6 +101,10 @@ def _runs(labels, lab):
     return out
 
 
+_NAME_LOWER = {"and", "et", "al", "und", "van", "von", "der", "den", "de", "la", "le", "da", "di", "du",
+               "des", "del", "dos", "ter", "ten", "y", "bin", "ibn", "al", "el", "for", "of", "the"}
+
+
 def _is_word(t) -> bool:
     return t.text[:1].isalnum()
 
@@ -112,12 +116,50 @@ def fix_labels(toks, labels: list[str], text: str) -> list[str]:
     labels = _fix_labels(toks, labels, text)
     labels = _whole_quoted_title(toks, labels, text)
     labels = _title_runs_on(toks, labels, text)
+    labels = _title_spans(toks, labels)
     return _title_year_range(toks, labels)
 
 
 _CUE = {"in", "edited", "ed", "eds", "by", "pp", "p", "vol", "no", "retrieved", "accessed", "available",
         "online", "from", "at", "hrsg", "hg", "trans", "translated", "doi", "isbn", "url", "last", "here",
         "pdf", "video", "archived", "original", "on", "the", "cited", "internet"}
+
+
+def _title_spans(toks, labels):
+    """Repair a title's edges: a title never switches to another field without
+    punctuation between ("... System on | Chinese Online Media" is one title),
+    and words just before it that the labeller left as venue/other belong to it
+    when no full stop or quote intervenes ("Daten, Drohnen, | Disziplin: ...")."""
+    n = len(toks)
+    runs = _runs(labels, "title")
+    if not runs:
+        return labels
+    s0, e = runs[0]
+    # forward: no punctuation between the title and the next run
+    k = e + 1
+    other_dates = any(l == "date" for l in labels[:s0])
+    while k < n and (labels[k] in ("container", "publisher", "author", "pages") or
+                     (labels[k] == "date" and other_dates)) and _is_word(toks[k]) \
+            and toks[k - 1].end < toks[k].start and _is_word(toks[k - 1]):
+        lab = labels[k]
+        while k < n and labels[k] == lab:
+            labels[k] = "title"
+            k += 1
+    # backward over venue/other words separated by commas or colons only
+    k = s0 - 1
+    grab = []
+    while k >= 0 and labels[k] in ("other", "container", "publisher") and \
+            (_is_word(toks[k]) or toks[k].text in ",:;"):
+        if _is_word(toks[k]) and toks[k].text.lower() in _CUE:
+            break
+        grab.append(k)
+        k -= 1
+    if k >= 0 and labels[k] in ("author", "editor") and any(_is_word(toks[j]) for j in grab):
+        while grab and not _is_word(toks[grab[-1]]):
+            grab.pop()
+        for j in grab:
+            labels[j] = "title"
+    return labels
 
 
 def _title_runs_on(toks, labels, text):
@@ -246,6 +288,19 @@ def _fix_labels(toks, labels: list[str], text: str) -> list[str]:
     if not runs:
         return labels
     a0, a1 = runs[0]
+    # a 'name' that reads as a sentence ("China is banning people with bad") is a title
+    lower = [w for w in words[a0:a1 + 1] if w[:1].islower() and w.isalpha() and w not in _NAME_LOWER]
+    if len(lower) >= 3 and "," not in words[a0:a1 + 1] and "(" not in words[a0:a1 + 1] and (
+            "title" not in labels or all(labels[k] in ("title", "other") for k in range(a1 + 1, min(n, a1 + 4)))):
+        for k in range(a0, a1 + 1):
+            labels[k] = "title"
+        k = a1 + 1
+        while k < n and labels[k] in ("other", "title") and (labels[k] == "title" or not _is_word(toks[k])):
+            if labels[k] == "other" and words[k] in ".,":
+                break
+            labels[k] = "title"
+            k += 1
+        return labels
     # "Org 组织 (English)." : the parenthesis belongs to the organisation
     if a1 + 1 < n and words[a1 + 1] == "(":
         close = next((k for k in range(a1 + 2, min(n, a1 + 12)) if words[k] == ")"), None)
@@ -315,8 +370,8 @@ def _fix_labels(toks, labels: list[str], text: str) -> list[str]:
         cut = pieces[-1][0]
     later_title = next((k for k in range(cut, n) if labels[k] == "title"), None) if cut is not None else None
     adjacent = later_title is not None and all(
-        labels[k] in ("other", "container", "publisher", "author") for k in range(a1 + 1, later_title)) \
-        and later_title - a1 <= 3
+        labels[k] in ("other", "container", "publisher", "author", "place") for k in range(a1 + 1, later_title)) \
+        and later_title - a1 <= 4
     if cut is not None and (later_title is None or adjacent):
         for k in range(cut, a1 + 1):
             labels[k] = "title"
@@ -326,7 +381,8 @@ def _fix_labels(toks, labels: list[str], text: str) -> list[str]:
             k -= 1
         # the title runs on over what the labeller took for names or a venue
         k = a1 + 1
-        while k < n and (labels[k] in ("container", "publisher", "author", "title") or
+        stop = later_title if adjacent else a1 + 1
+        while k < n and (labels[k] in ("container", "publisher", "author", "title") or k < stop or
                          (not _is_word(toks[k]) and words[k] != "." and k + 1 < n
                           and labels[k + 1] in ("container", "publisher", "author", "title"))):
             labels[k] = "title"
@@ -338,6 +394,13 @@ def _title_year_range(toks, labels):
     """"Outline ... (2014-2020)": a year range right after a title is part of it."""
     words = [t.text for t in toks]
     n = len(toks)
+    for i in range(1, n - 2):
+        # "... of Foucault 1954-1984 (Vol. 3)": a bare year range ending a title
+        if labels[i - 1] == "title" and re.fullmatch(r"\d{4}", words[i]) and words[i + 1] in "-–" \
+                and re.fullmatch(r"\d{4}", words[i + 2]) and labels[i] == "date" and \
+                any(l == "date" for k, l in enumerate(labels) if k < i - 1 or k > i + 2):
+            for k in range(i, i + 3):
+                labels[k] = "title"
     for i in range(1, n - 4):
         if words[i] == "(" and labels[i - 1] in ("title", "container") and re.fullmatch(r"\d{4}", words[i + 1]) \
                 and words[i + 2] in "-–" and re.fullmatch(r"\d{4}", words[i + 3]) and words[i + 4] == ")":
@@ -368,6 +431,7 @@ def parse(raw: str, kind: str | None = None) -> dict:
         out[k] = ruled[k]
     split_question_title(out)
     split_title_tail(out)
+    vancouver_and_mhra(out, masked)
     if out["pinpoint"] and not out["pages"] and not ruled["pinpoint"] and re.search(r"\d", out["pinpoint"]):
         out["pages"] = out["pinpoint"]  # "p. 118-125" closing a note: the pages cited
     if ruled["pinpoint"] and not out["pinpoint"]:
@@ -401,6 +465,29 @@ def split_title_tail(out: dict) -> None:
     m = re.match(r"(.{8,}[a-z)])\.\s+((?:[A-Z][\w'’&-]*\s?){1,5})$", t)
     if m and not out["container_title"] and not out["publisher"] and (out["url"] or out["accessed"]):
         out["title"], out["container_title"] = m.group(1), m.group(2).strip()
+
+
+_VANC = re.compile(r"\.\s+([^.;:]{2,120}?)\.?\s+((?:1[5-9]|20)\d\d)(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?\s*[;:]")
+_MHRA = re.compile(r"(?<![\d.])(\d{1,4})\.(\d{1,3})\s*\((?:[A-Za-z]+\s+)?(?:1[5-9]|20)\d\d\)")
+
+
+def vancouver_and_mhra(out: dict, text: str) -> None:
+    """Two layouts the style guides fix: Vancouver "Title. Journal 2017;12(3):33-45"
+    (the words before "year;" are the journal) and MHRA "Journal, 12.3 (2017)"
+    (volume.issue before the year)."""
+    m = _VANC.search(text)
+    if m:
+        journal = m.group(1).strip()
+        t = out.get("title") or ""
+        if t.endswith(journal) and len(t) > len(journal) + 3:
+            out["title"] = t[: -len(journal)].rstrip(" .")
+            out["container_title"] = out["container_title"] or journal
+        elif not out["container_title"] and journal != t:
+            out["container_title"] = journal
+    if not out["volume"] and out["container_title"]:
+        m = _MHRA.search(text)
+        if m:
+            out["volume"], out["issue"] = m.group(1), out["issue"] or m.group(2)
 
 
 def split_question_title(out: dict) -> None:

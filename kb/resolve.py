@@ -153,6 +153,8 @@ class Resolution:
     work_keys: dict[str, str] = field(default_factory=dict)
     ref_work: dict[int, int] = field(default_factory=dict)
     ref_authors: list[tuple] = field(default_factory=list)
+    #: rows of ``ref_blocks``: (key, sort text, ref id) of every full ref
+    blocks: list[tuple] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------
@@ -849,10 +851,15 @@ def candidate_pairs(items: list[Item]) -> Iterable[tuple[int, int]]:
                     yield members[i], members[j]
 
 
-def cluster_items(items: list[Item]) -> tuple[Clusters, list[tuple]]:
+def cluster_items(items: list[Item], cl: Clusters | None = None,
+                  fixed: int = 0) -> tuple[Clusters, list[tuple]]:
     """Cluster full refs; returns the clusters and the joins made
-    (item a, item b, reason, score 0..1)."""
-    cl = Clusters(items)
+    (item a, item b, reason, score 0..1).
+
+    Incremental use: items ``0..fixed-1`` are refs of existing works, already
+    joined in ``cl``; only pairs involving a later (new) item are compared.
+    """
+    cl = cl or Clusters(items)
     joins: list[tuple] = []
     # 1. identifiers
     for reason, attr in (("doi", "doi"), ("isbn", "isbn"), ("url", "url")):
@@ -863,6 +870,8 @@ def cluster_items(items: list[Item]) -> tuple[Clusters, list[tuple]]:
                 continue
             if value in first:
                 other = items[first[value]]
+                if it.idx < fixed:
+                    continue
                 if reason == "url" and it.norm and other.norm and \
                         fuzz.token_set_ratio(it.norm, other.norm) < 60:
                     continue   # one URL, two titles: a site-wide link
@@ -874,7 +883,7 @@ def cluster_items(items: list[Item]) -> tuple[Clusters, list[tuple]]:
     scored: dict[tuple[int, int], float] = {}
     for a, b in candidate_pairs(items):
         pair = (a, b) if a < b else (b, a)
-        if pair in scored or cl.find(a) == cl.find(b):
+        if pair[1] < fixed or pair in scored or cl.find(a) == cl.find(b):
             continue
         scored[pair] = pair_score(items[a], items[b])
     for (a, b), s in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -883,6 +892,24 @@ def cluster_items(items: list[Item]) -> tuple[Clusters, list[tuple]]:
         if cl.join(a, b):
             joins.append((a, b, "title+author+year", round(s / 100, 3)))
     return cl, joins
+
+
+def index_keys(it: Item) -> list[str]:
+    """Keys stored in ``ref_blocks`` for a full ref: its blocking keys and
+    its identifiers (``doi:``, ``isbn:``, ``url:``)."""
+    keys = list(dict.fromkeys(blocking_keys(it)))
+    if it.doi:
+        keys.append("doi:" + it.doi)
+    if it.isbn and it.type != "chapter":
+        keys.append("isbn:" + it.isbn)
+    if it.url:
+        keys.append("url:" + it.url)
+    return keys
+
+
+def sort_text(it: Item) -> str:
+    """The order refs take inside a big block (as candidate_pairs sorts them)."""
+    return it.norm[:80]
 
 
 # --------------------------------------------------------------------------
@@ -1272,6 +1299,48 @@ def _fullness(ref: dict) -> tuple:
             ref.get("kind") == "bibliography", filled, len(ref.get("title") or ""))
 
 
+def work_fields(crefs: list[dict]) -> tuple[dict, dict]:
+    """A work's row (without id and key) from its refs (cleaned, in document /
+    position order), and what keys and authors are made from."""
+    full = [r for r in crefs if not r.get("short_form")] or crefs
+    full = sorted(full, key=_fullness, reverse=True)   # fullest first
+    rep = full[0]
+    with_authors = [r for r in full if r.get("authors")]
+    author_src = rep if rep.get("authors") else (with_authors[0]
+                                                 if with_authors else rep)
+    types = Counter(r.get("type") for r in full if r.get("type"))
+    wtype = (max(types.items(), key=lambda kv: (kv[1], kv[0] == rep.get("type")))[0]
+             if types else rep.get("type"))
+    years = Counter(_int(r.get("year")) for r in full if _int(r.get("year")))
+    year = (max(years.items(), key=lambda kv: (kv[1], -kv[0]))[0]
+            if years else _int(rep.get("year")))
+
+    def first(field_name, norm=None):
+        for r in full:
+            v = r.get(field_name)
+            if v and (norm is None or norm(v)):
+                return v
+        return None
+
+    names = [n for n in map(clean_name, author_src.get("authors") or []) if n]
+    info = dict(rep=rep, author_src=author_src, names=names, year=year,
+                type=wtype, full=full)
+    row = {
+        "type": wtype,
+        "title": rep.get("title") or first("title"),
+        "year": year,
+        "container_title": rep.get("container_title") or first("container_title"),
+        "doi": first("doi", norm_doi), "url": first("url", norm_url) or first("url"),
+        "isbn": first("isbn", norm_isbn) or first("isbn"),
+        "publisher": rep.get("publisher") or first("publisher"),
+        "authors": json.dumps([display_name(n) for n in names], ensure_ascii=False),
+        "source_category": source_category(wtype, crefs),
+        "ref_count": len(crefs),
+        "cited_by_documents": len({r.get("document_id") for r in crefs}),
+    }
+    return row, info
+
+
 def resolve(refs: list[dict], previous_keys: dict[str, str] | None = None) -> Resolution:
     """Cluster ``refs`` (ref rows with ``id``) into works and authors.
 
@@ -1317,43 +1386,10 @@ def _resolve(refs: list[dict], previous_keys: dict[str, str]) -> Resolution:
     # works
     infos = []
     for ci in range(len(ordered)):
-        crefs = refs_of[ci]
-        full = [r for r in crefs if not r.get("short_form")] or crefs
-        full = sorted(full, key=_fullness, reverse=True)   # fullest first
-        rep = full[0]
-        with_authors = [r for r in full if r.get("authors")]
-        author_src = rep if rep.get("authors") else (with_authors[0]
-                                                     if with_authors else rep)
-        types = Counter(r.get("type") for r in full if r.get("type"))
-        wtype = (max(types.items(), key=lambda kv: (kv[1], kv[0] == rep.get("type")))[0]
-                 if types else rep.get("type"))
-        years = Counter(_int(r.get("year")) for r in full if _int(r.get("year")))
-        year = (max(years.items(), key=lambda kv: (kv[1], -kv[0]))[0]
-                if years else _int(rep.get("year")))
-
-        def first(field_name, norm=None):
-            for r in full:
-                v = r.get(field_name)
-                if v and (norm is None or norm(v)):
-                    return v
-            return None
-
-        names = [n for n in map(clean_name, author_src.get("authors") or []) if n]
-        infos.append(dict(rep=rep, author_src=author_src, names=names, year=year,
-                          type=wtype, full=full))
-        res.works.append({
-            "id": ci + 1, "key": None, "type": wtype,
-            "title": rep.get("title") or first("title"),
-            "year": year,
-            "container_title": rep.get("container_title") or first("container_title"),
-            "doi": first("doi", norm_doi), "url": first("url", norm_url) or first("url"),
-            "isbn": first("isbn", norm_isbn) or first("isbn"),
-            "publisher": rep.get("publisher") or first("publisher"),
-            "authors": json.dumps([display_name(n) for n in names], ensure_ascii=False),
-            "source_category": source_category(wtype, crefs),
-            "ref_count": len(crefs),
-            "cited_by_documents": len({r.get("document_id") for r in crefs}),
-        })
+        row, info = work_fields(refs_of[ci])
+        infos.append(info)
+        res.works.append({"id": ci + 1, "key": None, **row})
+    res.blocks = [(k, sort_text(it), it.id) for it in items for k in index_keys(it)]
     # keys
     key_input = [{"base": base_key(info["names"], info["year"], res.works[ci]["title"]),
                   "fingerprints": [f for r in info["full"] if not r.get("short_form")
@@ -1452,13 +1488,21 @@ def _insert(db, table: str, rows: list[dict]) -> None:
     db.conn.executemany(sql, [[row.get(c) for c in cols] for row in rows])
 
 
-def resolve_store(db) -> dict[str, int]:
+def resolve_store(db, changed: "Changes | None" = None) -> dict[str, int]:
     """Recompute works/authors from every ref in ``db`` in one transaction.
 
-    Rewrites works, authors, work_authors, merges, source_types, work_keys and
-    refs.work_id; never touches annotations.  Returns row counts.
+    Rewrites works, authors, work_authors, merges, source_types, work_keys,
+    ref_blocks and refs.work_id; never touches annotations.  Returns row
+    counts (and ``"mode": "full"``).
+
+    With ``changed`` (what a build replaced or removed) and little changed,
+    resolves incrementally instead (``resolve_incremental``).
     """
     from .store import load_refs
+    if changed is not None:
+        out = resolve_incremental(db, changed)
+        if out is not None:
+            return out
     outer = db.conn.in_transaction
     refs = load_refs(db)
     previous = ({row["fingerprint"]: row["key"] for row in db["work_keys"].rows}
@@ -1477,7 +1521,7 @@ def resolve_store(db) -> dict[str, int]:
     try:
         conn.execute("UPDATE refs SET work_id = NULL")
         for table in ("merges", "work_authors", "authors", "works", "source_types",
-                      "work_keys"):
+                      "work_keys", "ref_blocks"):
             conn.execute(f"DELETE FROM [{table}]")
         _insert(db, "works", res.works)
         _insert(db, "authors", res.authors)
@@ -1488,6 +1532,8 @@ def resolve_store(db) -> dict[str, int]:
                                   for f, k in sorted(res.work_keys.items())])
         conn.executemany("UPDATE refs SET work_id = ? WHERE id = ?",
                          [(w, r) for r, w in res.ref_work.items()])
+        conn.executemany("INSERT INTO ref_blocks (key, sort, ref_id) VALUES (?, ?, ?)",
+                         res.blocks)
         conn.execute("UPDATE works SET claim_count = (SELECT COUNT(DISTINCT c.claim_id) "
                      "FROM citations c JOIN refs r ON c.ref_id = r.id "
                      "WHERE r.work_id = works.id)")
@@ -1499,4 +1545,387 @@ def resolve_store(db) -> dict[str, int]:
     if conn.in_transaction and conn.isolation_level is not None and not outer:
         conn.commit()
     return {"works": len(res.works), "authors": len(res.authors),
-            "merges": len(res.merges), "refs": len(res.ref_work)}
+            "merges": len(res.merges), "refs": len(res.ref_work), "mode": "full"}
+
+
+# --------------------------------------------------------------------------
+# Incremental resolution (a build that changed a few documents)
+# --------------------------------------------------------------------------
+#: beyond this share of the store's refs being new, resolve everything again.
+INCREMENTAL_MAX_SHARE = 0.10
+_CHUNK = 900   # ids per "IN (...)" query
+
+
+@dataclass
+class Changes:
+    """What a build replaced or removed, noted before the old rows go:
+    ``gone_refs`` (ref ids), ``lost_works`` (the works they were in) and
+    ``documents`` (how many documents are replaced, added or removed)."""
+    gone_refs: set = field(default_factory=set)
+    lost_works: set = field(default_factory=set)
+    documents: int = 0
+
+
+def note_changes(db, document_ids: Iterable[str]) -> Changes:
+    """The refs and works of ``document_ids`` now (call before replacing them)."""
+    document_ids = list(document_ids)
+    ch = Changes(documents=len(document_ids))
+    for ids in _chunks(document_ids):
+        for rid, wid in db.execute(
+                f"SELECT id, work_id FROM refs WHERE document_id IN ({_qs(ids)})", ids):
+            ch.gone_refs.add(rid)
+            if wid is not None:
+                ch.lost_works.add(wid)
+    return ch
+
+
+def _chunks(xs: list, n: int = _CHUNK):
+    for i in range(0, len(xs), n):
+        yield xs[i:i + n]
+
+
+def _qs(xs) -> str:
+    return ", ".join("?" * len(xs))
+
+
+def _rows(db, sql_head: str, ids: Iterable, tail: str = "") -> list[dict]:
+    """Rows of ``sql_head IN (ids) tail`` (chunked), JSON name columns decoded."""
+    out = []
+    ids = list(ids)
+    for part in _chunks(ids):
+        for row in db.query(f"{sql_head} IN ({_qs(part)}) {tail}", part):
+            for k in ("authors", "editors", "translators"):
+                if k in row:
+                    row[k] = json.loads(row[k]) if row.get(k) else []
+            out.append(row)
+    return out
+
+
+def resolve_incremental(db, changed: Changes) -> dict | None:
+    """Resolve only what a small change touched; None when a full resolve is due.
+
+    Existing works stay as they are (rows, keys, authors).  The new refs
+    (``work_id IS NULL``: refs of replaced or added documents) are clustered
+    by the same rules as a full resolve against the refs of existing works
+    found through the stored blocking index (``ref_blocks``: the same keys,
+    all of a small block, the WINDOW nearest titles of a big one) and their
+    identifiers; a new ref joining two existing works merges them.  Works
+    that lost or gained refs get their row, key and authors recomputed from
+    all their refs; a work left without refs is dropped.
+
+    A full resolve is due (None) when the store has no blocking index yet or
+    more than INCREMENTAL_MAX_SHARE of its refs are new.
+    """
+    total = db.execute("SELECT count(*) FROM refs").fetchone()[0]
+    new_ids = [r[0] for r in db.execute("SELECT id FROM refs WHERE work_id IS NULL")]
+    if not db.execute("SELECT 1 FROM ref_blocks LIMIT 1").fetchone() \
+            or not db.execute("SELECT 1 FROM works LIMIT 1").fetchone() \
+            or len(new_ids) > INCREMENTAL_MAX_SHARE * max(total, 1):
+        return None
+    enabled = gc.isenabled()
+    gc.disable()
+    conn = db.conn
+    outer = conn.in_transaction
+    conn.execute("SAVEPOINT kb_resolve")
+    try:
+        out = _resolve_incremental(db, changed, new_ids)
+    except BaseException:
+        conn.execute("ROLLBACK TO SAVEPOINT kb_resolve")
+        conn.execute("RELEASE SAVEPOINT kb_resolve")
+        raise
+    finally:
+        if enabled:
+            gc.enable()
+    conn.execute("RELEASE SAVEPOINT kb_resolve")
+    if conn.in_transaction and conn.isolation_level is not None and not outer:
+        conn.commit()
+    return out
+
+
+def _neighbours(db, it: Item) -> set[int]:
+    """Ref ids sharing a blocking key or identifier with ``it`` (all of a small
+    block; the WINDOW nearest by title of a big one)."""
+    out: set[int] = set()
+    sort = sort_text(it)
+    for key in index_keys(it):
+        ids = [r[0] for r in db.execute(
+            "SELECT ref_id FROM ref_blocks WHERE key = ? LIMIT ?", [key, BLOCK_ALL_PAIRS + 1])]
+        if len(ids) <= BLOCK_ALL_PAIRS or key.split(":", 1)[0] in ("doi", "isbn", "url"):
+            out.update(ids[:BLOCK_ALL_PAIRS])
+            if len(ids) <= BLOCK_ALL_PAIRS:
+                continue
+        out.update(r[0] for r in db.execute(
+            "SELECT ref_id FROM ref_blocks WHERE key = ? AND sort >= ? ORDER BY sort LIMIT ?",
+            [key, sort, WINDOW]))
+        out.update(r[0] for r in db.execute(
+            "SELECT ref_id FROM ref_blocks WHERE key = ? AND sort < ? ORDER BY sort DESC LIMIT ?",
+            [key, sort, WINDOW]))
+    return out
+
+
+def _resolve_incremental(db, changed: Changes, new_ids: list[int]) -> dict:
+    conn = db.conn
+    gone = list(changed.gone_refs)
+    for part in _chunks(gone):
+        conn.execute(f"DELETE FROM ref_blocks WHERE ref_id IN ({_qs(part)})", part)
+    # the new refs and their roots (short forms and ibid follow their full ref)
+    new_refs = [_clean_ref(r, 0) for r in _rows(
+        db, "SELECT * FROM refs WHERE id", new_ids, "ORDER BY document_id, position, id")]
+    new_by_id = {r["id"]: r for r in new_refs}
+    root_of = follow_same_as(new_refs)
+    new_roots = [new_by_id[rid] for rid in dict.fromkeys(root_of[r["id"]] for r in new_refs)]
+    probe = [Item(0, r) for r in new_roots]
+    near_ids: set[int] = set()
+    for it in probe:
+        near_ids |= _neighbours(db, it)
+    near_ids -= set(new_by_id)
+    frozen = [_clean_ref(r, 0) for r in _rows(
+        db, "SELECT * FROM refs WHERE work_id IS NOT NULL AND id", near_ids,
+        "ORDER BY document_id, position, id")]
+    fixed = len(frozen)
+    items = [Item(i, r) for i, r in enumerate(frozen + new_roots)]
+    cl = Clusters(items)
+    # existing works: joined already, with their whole constraint sets
+    work_of_item = {it.idx: r["work_id"] for it, r in zip(items, frozen)}
+    first_of_work: dict[int, int] = {}
+    for idx, w in work_of_item.items():
+        root = first_of_work.setdefault(w, idx)
+        if root != idx:
+            cl.parent[idx] = root
+            cl.bib[idx], cl.suffix[idx] = set(), set()
+    for part in _chunks(list(first_of_work)):
+        for w, doc, kind, suffix in conn.execute(
+                "SELECT work_id, document_id, kind, year_suffix FROM refs WHERE same_as IS NULL "
+                f"AND work_id IN ({_qs(part)})", part):
+            root = first_of_work[w]
+            if kind == "bibliography":
+                cl.bib[root].add(doc)
+            if suffix:
+                cl.suffix[root].add((doc, suffix))
+    cl, joins = cluster_items(items, cl, fixed)
+    # clusters holding new refs -> a work id (existing, merged, or new)
+    works_in: dict[int, set[int]] = defaultdict(set)
+    for idx, w in work_of_item.items():
+        works_in[cl.find(idx)].add(w)
+    next_id = first_new = (conn.execute("SELECT max(id) FROM works").fetchone()[0] or 0) + 1
+    cluster_work: dict[int, int] = {}
+    merged: dict[int, int] = {}           # old work -> work it merged into
+    for it in items[fixed:]:
+        root = cl.find(it.idx)
+        if root in cluster_work:
+            continue
+        olds = sorted(works_in.get(root, ()))
+        if olds:
+            cluster_work[root] = olds[0]
+            for w in olds[1:]:
+                merged[w] = olds[0]
+        else:
+            cluster_work[root] = next_id
+            next_id += 1
+    ref_work = {r["id"]: cluster_work[cl.find(items[fixed + i].idx)]
+                for i, r in enumerate(new_roots)}
+    for r in new_refs:
+        ref_work[r["id"]] = ref_work[root_of[r["id"]]]
+    existing = {w for w in cluster_work.values() if w < first_new and w not in merged}
+    new_works = sorted(set(cluster_work.values()) - existing - set(merged))
+    touched = existing | set(new_works) | (set(changed.lost_works) - set(merged))
+    touched |= {merged[w] for w in changed.lost_works if w in merged}
+    # write: new works as placeholders (ids), refs linked, merged works folded in
+    old_keys = {}
+    for part in _chunks(sorted(touched | set(merged))):
+        old_keys.update(conn.execute(f"SELECT id, key FROM works WHERE id IN ({_qs(part)})", part))
+    conn.executemany("INSERT INTO works (id) VALUES (?)", [(w,) for w in new_works])
+    conn.executemany("UPDATE refs SET work_id = ? WHERE id = ?",
+                     [(w, r) for r, w in ref_work.items()])
+    for old, into in merged.items():
+        conn.execute("UPDATE refs SET work_id = ? WHERE work_id = ?", [into, old])
+        conn.execute("UPDATE merges SET work_id = ? WHERE work_id = ?", [into, old])
+        conn.execute("DELETE FROM work_authors WHERE work_id = ?", [old])
+        conn.execute("DELETE FROM works WHERE id = ?", [old])
+    merge_rows = [(cluster_work[cl.find(items[a].idx)], items[b].id, items[a].id, reason, score)
+                  for a, b, reason, score in joins]
+    merge_rows += [(ref_work[r["id"]], r["id"], root_of[r["id"]], "same_as", 1.0)
+                   for r in new_refs if root_of[r["id"]] != r["id"]]
+    conn.executemany("INSERT INTO merges (work_id, ref_id, other_ref_id, reason, score) "
+                     "VALUES (?, ?, ?, ?, ?)", merge_rows)
+    conn.executemany("INSERT INTO ref_blocks (key, sort, ref_id) VALUES (?, ?, ?)",
+                     [(k, sort_text(it), it.id) for it in items[fixed:] for k in index_keys(it)])
+    # touched works: rows, keys and authors from all their refs
+    refs = [_clean_ref(r, 0) for r in _rows(
+        db, "SELECT * FROM refs WHERE work_id", sorted(touched),
+        "ORDER BY document_id, position, id")]
+    refs_of: dict[int, list[dict]] = defaultdict(list)
+    for r in refs:
+        refs_of[r["work_id"]].append(r)
+    emptied = sorted(w for w in touched if not refs_of.get(w))
+    for w in emptied:
+        conn.execute("DELETE FROM merges WHERE work_id = ?", [w])
+        conn.execute("DELETE FROM work_authors WHERE work_id = ?", [w])
+        conn.execute("DELETE FROM works WHERE id = ?", [w])
+    live = sorted(refs_of)
+    rows, infos = {}, {}
+    for w in live:
+        rows[w], infos[w] = work_fields(refs_of[w])
+    keys = _incremental_keys(db, live, infos, rows, old_keys)
+    cols = list(next(iter(rows.values()))) if rows else []
+    conn.executemany("UPDATE works SET key = NULL WHERE id = ?", [(w,) for w in live])
+    conn.executemany(
+        f"UPDATE works SET key = ?, {', '.join(f'[{c}] = ?' for c in cols)} WHERE id = ?",
+        [[keys[w]] + [rows[w][c] for c in cols] + [w] for w in live])
+    conn.executemany("INSERT OR REPLACE INTO work_keys (fingerprint, key) VALUES (?, ?)",
+                     [(f, keys[w]) for w in live for r in infos[w]["full"]
+                      if not r.get("short_form") for f in fingerprints(r)])
+    n_authors = _incremental_authors(db, live, infos)
+    for part in _chunks(live):
+        conn.execute("UPDATE works SET claim_count = (SELECT COUNT(DISTINCT c.claim_id) "
+                     "FROM citations c JOIN refs r ON c.ref_id = r.id "
+                     f"WHERE r.work_id = works.id) WHERE id IN ({_qs(part)})", part)
+    return {"works": conn.execute("SELECT count(*) FROM works").fetchone()[0],
+            "authors": conn.execute("SELECT count(*) FROM authors").fetchone()[0],
+            "merges": len(merge_rows), "refs": len(new_refs), "mode": "incremental",
+            "touched_works": len(live), "new_works": len(new_works),
+            "merged_works": len(merged), "dropped_works": len(emptied),
+            "new_authors": n_authors, "compared_refs": fixed}
+
+
+def _incremental_keys(db, live: list[int], infos: dict, rows: dict,
+                      old_keys: dict) -> dict[int, str]:
+    """Keys for the touched works, as ``assign_keys`` would give them: the key
+    most of a work's fingerprints had, else its old key, else a new one that
+    no work and no remembered fingerprint uses."""
+    conn = db.conn
+    fps = {w: [f for r in infos[w]["full"] if not r.get("short_form") for f in fingerprints(r)]
+           for w in live}
+    allf = sorted({f for fs in fps.values() for f in fs})
+    previous: dict[str, str] = {}
+    for part in _chunks(allf):
+        previous.update(conn.execute(
+            f"SELECT fingerprint, key FROM work_keys WHERE fingerprint IN ({_qs(part)})", part))
+    live_set = set(live)
+
+    def used_elsewhere(key: str) -> bool:
+        row = conn.execute("SELECT id FROM works WHERE key = ?", [key]).fetchone()
+        return row is not None and row[0] not in live_set
+
+    claims = []
+    for w in live:
+        votes = Counter(previous[f] for f in fps[w] if f in previous)
+        if not votes and old_keys.get(w):
+            votes[old_keys[w]] = 1
+        claims += [(-n, w, key) for key, n in votes.items()]
+    keys: dict[int, str] = {}
+    taken: set[str] = set()
+    for _, w, key in sorted(claims):
+        if w not in keys and key not in taken and not used_elsewhere(key):
+            keys[w] = key
+            taken.add(key)
+    for w in live:
+        if w in keys:
+            continue
+        info = infos[w]
+        base = base_key(info["names"], info["year"], rows[w]["title"])
+        key = base
+        for s in _suffixes():
+            if key not in taken and not used_elsewhere(key) and not conn.execute(
+                    "SELECT 1 FROM work_keys WHERE key = ? LIMIT 1", [key]).fetchone():
+                break
+            key = base + s
+        keys[w] = key
+        taken.add(key)
+    return keys
+
+
+def _fullest_form(n: dict, col: str, pos: int, refs: list[dict], limit: int = 200) -> dict:
+    """The fullest compatible form of name ``n`` printed at the same place in
+    the work's other refs ("Khan, J." -> "Khan, Javier"), as cluster_authors
+    joins the names at one position of one work."""
+    if n.get("literal"):
+        return n
+    key, g = name_key(n), given_tokens(n.get("given"))
+    best, best_len = n, len("".join(g))
+    for r in refs[:limit]:
+        names = r.get(col) or []
+        if pos >= len(names):
+            continue
+        m = clean_name(names[pos])
+        if not m or m.get("literal") or name_key(m) != key:
+            continue
+        gm = given_tokens(m.get("given"))
+        if gm and len("".join(gm)) > best_len and given_compatible(g, gm):
+            best, best_len = m, len("".join(gm))
+    return best
+
+
+def _incremental_authors(db, live: list[int], infos: dict) -> int:
+    """work_authors (and works.authors) of the touched works, each name matched
+    to an existing person the way ``cluster_authors`` groups names (same folded
+    family; compatible given names, and only one such person; organisations by
+    whole name), else a new authors row.  Returns the number of new authors."""
+    conn = db.conn
+    for part in _chunks(live):
+        conn.execute(f"DELETE FROM work_authors WHERE work_id IN ({_qs(part)})", part)
+    next_id = (conn.execute("SELECT max(id) FROM authors").fetchone()[0] or 0) + 1
+    created = 0
+    cache: dict[tuple, int] = {}
+
+    def person(n: dict) -> int:
+        nonlocal next_id, created
+        key = ("o:" if n.get("literal") else "p:") + name_key(n)
+        g = given_tokens(n.get("given"))
+        if (key, g) in cache:
+            return cache[(key, g)]
+        cands = conn.execute(
+            "SELECT id, given FROM authors WHERE match_key = ? OR "
+            "(match_key >= ? AND match_key < ?) ORDER BY id",
+            [key, key + "|", key + "}"]).fetchall()
+        found = None
+        if key.startswith("o:"):
+            found = cands[0][0] if cands else None
+        elif g:
+            fits = [(aid, given_tokens(ag)) for aid, ag in cands
+                    if ag and given_compatible(g, given_tokens(ag))]
+            exact = [aid for aid, ag in fits if ag == g]
+            found = exact[0] if exact else (fits[0][0] if len(fits) == 1 else None)
+        else:
+            bare = [aid for aid, ag in cands if not ag]
+            found = bare[0] if bare else None
+        if found is None:
+            found, next_id, created = next_id, next_id + 1, created + 1
+            init = (g or ("",))[0][:1]
+            conn.execute("INSERT INTO authors (id, name, family, given, literal, match_key) "
+                         "VALUES (?, ?, ?, ?, ?, ?)",
+                         [found, display_name(n), n.get("family"), n.get("given"),
+                          int(bool(n.get("literal"))), key + ("|" + init if init else "")])
+        cache[(key, g)] = found
+        return found
+
+    rows, names_of = [], {}
+    for w in live:
+        info, seen = infos[w], set()
+        names_of[w] = []
+        for role, col in (("author", "authors"), ("editor", "editors"),
+                          ("translator", "translators")):
+            r = info["author_src"] if col == "authors" else max(
+                info["full"], key=lambda x: len(x.get(col) or []))
+            for pos, raw_name in enumerate(r.get(col) or []):
+                n = clean_name(raw_name)
+                if not n:
+                    continue
+                aid = person(_fullest_form(n, col, pos, info["full"]))
+                if (aid, role) in seen:
+                    continue
+                seen.add((aid, role))
+                rows.append((w, aid, pos, role))
+                if role == "author":
+                    names_of[w].append(aid)
+    conn.executemany("INSERT INTO work_authors (work_id, author_id, position, role) "
+                     "VALUES (?, ?, ?, ?)", rows)
+    display = {}
+    ids = sorted({a for v in names_of.values() for a in v})
+    for part in _chunks(ids):
+        display.update(conn.execute(f"SELECT id, name FROM authors WHERE id IN ({_qs(part)})",
+                                    part))
+    conn.executemany("UPDATE works SET authors = ? WHERE id = ?",
+                     [(json.dumps([display[a] for a in names_of[w]], ensure_ascii=False), w)
+                      for w in live if names_of[w]])
+    return created

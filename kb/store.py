@@ -123,6 +123,13 @@ TABLES: dict[str, dict] = {
                  "jaccard": float},
         pk=("document_a", "document_b"),
     ),
+    # kb/resolve.py: the blocking index of full refs (blocking key, title sort
+    # text), so an incremental build finds a new ref's candidates without
+    # reading every ref; rewritten by a full resolve
+    "ref_blocks": dict(
+        columns={"id": int, "key": str, "sort": str, "ref_id": int},
+        pk="id",
+    ),
 }
 
 JSON_COLUMNS = ("authors", "editors", "translators")
@@ -170,7 +177,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     for table, cols in (("refs", ["document_id"]), ("refs", ["work_id"]),
                         ("claims", ["document_id"]), ("citations", ["claim_id"]),
                         ("citations", ["ref_id"]), ("annotations", ["key"]),
-                        ("cocitations", ["work_b"]), ("coupling", ["document_b"])):
+                        ("cocitations", ["work_b"]), ("coupling", ["document_b"]),
+                        ("ref_blocks", ["key", "sort"]), ("ref_blocks", ["ref_id"]),
+                        ("work_keys", ["key"]), ("merges", ["work_id"]),
+                        ("work_authors", ["author_id"]), ("authors", ["match_key"])):
         db[table].create_index(cols, if_not_exists=True)
     db["kb_meta"].upsert({"name": "schema_version", "value": str(SCHEMA_VERSION)},
                          pk="name")

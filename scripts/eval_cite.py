@@ -125,6 +125,12 @@ def run_doc(stem: str, pipeline: bool, corpus: Path | None = None, gold_dir: Pat
     return gold, doc, refs, claims, cits
 
 
+def _kind(k: str) -> str:
+    """Footnotes and endnotes are one kind for matching (the gold of notes
+    printed at the end may say either)."""
+    return "note" if k in ("footnote", "endnote") else k
+
+
 def match_refs(gold: dict, refs: list[Ref]) -> dict[int, str]:
     """our ref index -> gold ref id."""
     out: dict[int, str] = {}
@@ -132,7 +138,7 @@ def match_refs(gold: dict, refs: list[Ref]) -> dict[int, str]:
     for i, r in enumerate(refs):
         best, best_s = None, 0.0
         for g in gold["references"]:
-            if g["id"] in used or g["kind"] != r.kind:
+            if g["id"] in used or _kind(g["kind"]) != _kind(r.kind):
                 continue
             if (g.get("note") or None) != (r.note or None):
                 continue

@@ -89,7 +89,7 @@ def hand_data():
 
 
 def build(small: bool = False, procs: int = 2, large: bool = False, n_t: int | None = None,
-          n_c: int | None = None):
+          n_c: int | None = None, seed: int = TRAIN_SEED):
     # default size: ~3,000 sequences, trains in about a minute; --large
     # (~11,000 sequences) fits the CSL styles a little better but the hand-made
     # corpus styles worse, so it is not the shipped model
@@ -97,12 +97,12 @@ def build(small: bool = False, procs: int = 2, large: bool = False, n_t: int | N
     n_c = n_c or (240 if large else (15 if small else 40))
     # hand-made styles the citation world is full of get a double share
     heavy = {"chicago-bib", "wiki", "euro-endnote", "apa6", "chicago-note"}
-    jobs_t = [(s, n_t * (2 if s in heavy else 1), TRAIN_SEED * 100 + i) for i, s in enumerate(synth.TEMPLATES)]
-    jobs_c = [(s, n_c, TRAIN_SEED * 100 + 50 + i) for i, s in enumerate(synth.CSL_STYLES)]
+    jobs_t = [(s, n_t * (2 if s in heavy else 1), seed * 100 + i) for i, s in enumerate(synth.TEMPLATES)]
+    jobs_c = [(s, n_c, seed * 100 + 50 + i) for i, s in enumerate(synth.CSL_STYLES)]
     with Pool(procs) as pool:
         parts = pool.map(citeproc_data, jobs_c, chunksize=1) + pool.map(template_data, jobs_t, chunksize=1)
     data = [x for p in parts for x in p] + hand_data()
-    random.Random(TRAIN_SEED).shuffle(data)
+    random.Random(seed).shuffle(data)
     return data
 
 
@@ -127,10 +127,11 @@ def main(argv=None) -> int:
     ap.add_argument("--iterations", type=int, default=120)
     ap.add_argument("--templates", type=int, help="records per built-in template style")
     ap.add_argument("--csl", type=int, help="records per CSL style")
+    ap.add_argument("--seed", type=int, default=TRAIN_SEED, help="data seed (default %(default)s)")
     ap.add_argument("--out", default=str(MODEL))
     args = ap.parse_args(argv)
     t0 = time.time()
-    data = build(args.small, large=args.large, n_t=args.templates, n_c=args.csl)
+    data = build(args.small, large=args.large, n_t=args.templates, n_c=args.csl, seed=args.seed)
     t1 = time.time()
     print(f"{len(data)} sequences, {sum(len(x[1]) for x in data)} tokens in {t1 - t0:.1f}s")
     train(data, Path(args.out), args.iterations)

@@ -399,3 +399,39 @@ def test_biber_data_model_sees_only_missing_data(gold, hard, tmp_path, biblatex)
     unexpected = [p for p in problems if "Missing mandatory field" not in p
                   and "must be datatype 'integer'" not in p]
     assert unexpected == []
+
+
+# -- random works through the real bibtex ---------------------------------------------
+
+CSL_TYPES = ["article-journal", "article-magazine", "article-newspaper", "book", "chapter",
+             "entry-encyclopedia", "paper-conference", "report", "thesis", "webpage",
+             "post-weblog", "legislation", "motion_picture", "broadcast", "interview",
+             "speech", "dataset", "document", None]
+TEXT = st.lists(st.sampled_from(list("aZé诚 &%$#_{}~^\\-–.,'\"0Ω") + [" and "]),
+                min_size=1, max_size=12).map("".join)
+NAME = st.one_of(
+    st.fixed_dictionaries({"family": TEXT}, optional={"given": TEXT}),
+    st.fixed_dictionaries({"literal": TEXT}))
+FIELD = {k: TEXT for k in ("title", "container_title", "volume", "issue", "pages",
+                           "edition", "publisher", "place", "isbn")}
+RANDOM_ITEM = st.fixed_dictionaries(
+    {"type": st.sampled_from(CSL_TYPES)},
+    optional={**FIELD, "year": st.integers(1000, 2100),
+              "date": st.sampled_from(["2017-01-24", "2018-13", "2018-04", "x"]),
+              "url": st.sampled_from(["https://ex.org/a_b%20c#s?x=1&y=$5~u^v",
+                                      "http://x.org/{a}\\b c"]),
+              "doi": st.just("10.1/a_b"), "accessed": st.just("2020-01-05"),
+              "authors": st.lists(NAME, max_size=3), "editors": st.lists(NAME, max_size=2),
+              "translators": st.lists(NAME, max_size=2),
+              "raws": st.lists(TEXT, max_size=1)})
+
+
+@needs_bibtex
+@settings(max_examples=25, deadline=None)
+@given(st.lists(RANDOM_ITEM, min_size=1, max_size=12), st.booleans())
+def test_bibtex_never_warns_on_random_works(tmp_path_factory, items, ascii):
+    items = [{**item, "key": f"w{i}"} for i, item in enumerate(items)]
+    tmp = tmp_path_factory.mktemp("random")
+    result = run_bibtex(tmp, bibtex_from_items(items, ascii=ascii))
+    assert result.returncode == 0 and bibtex_problems(result) == [], \
+        (tmp / "refs.bib").read_text(encoding="utf-8")

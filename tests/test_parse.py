@@ -199,3 +199,17 @@ def test_pathological_lengths():
     many = ["Ahmed, S. (2017). Title %d. Journal, 3(2), 1-9." % i for i in range(5000)]
     out = parse_many(many)
     assert len(out) == 5000 and all(o["year"] == 2017 for o in out[:50])
+
+
+def test_kb_parse_command():
+    import json as _json
+    from click.testing import CliRunner
+    from kb.cli import main
+    res = CliRunner().invoke(main, ["parse", "Wang, Y., & Minzner, C. (2015). The Rise of the Chinese "
+                                    "Security State. The China Quarterly, 222, 339-359."])
+    assert res.exit_code == 0, res.output
+    item = _json.loads(res.output)[0]
+    assert item["author"][0]["family"] == "Wang" and item["container-title"] == "The China Quarterly"
+    assert item["issued"] == {"date-parts": [[2015]]} and item["page"] == "339-359"
+    res = CliRunner().invoke(main, ["parse", "--compact"], input="Smith, J. (2001). A title. London: Sage.\n\n")
+    assert len(_json.loads(res.output)) == 1

@@ -164,3 +164,10 @@ def test_admin_from_env_can_annotate_through_kb_serve(tmp_path, monkeypatch):
     notes = ann.open_annotations(ann.annotations_path(db))
     assert [(n["key"], n["author"]) for n in ann.list_annotations(notes)][-1] == (
         "foucault1977discipline", "admin")
+
+
+def test_without_annotations_db_no_dead_links(tmp_path):
+    db = build_store(tmp_path / "kb.db")
+    ds = serve.make_datasette(db, annotations=False)
+    assert get(ds, "/-/annotations").status_code == 404
+    assert 'href="/-/annotations"' not in get(ds, "/kb/works").text

@@ -53,7 +53,8 @@ Sato Takahashi Watanabe Ito Yamamoto Nakamura Kobayashi Kato Kim Lee Park Choi J
 Cho Yoon Jang Lim Nguyen Tran Pham Hoang Okafor Mensah Adeyemi Mwangi Dlamini Jansen
 Janssen Visser Smit Mulder Bos Vos Peters Hendriks Andersen Nielsen Hansen Pedersen
 Larsen Johansson Karlsson Nilsson Eriksson Larsson Olsen Berg Haugen Lindqvist Virtanen
-Korhonen Mäkinen Murray O'Brien O'Connor McDonald MacLeod Fitzgerald Byrne Ryan Walsh""".split()
+Korhonen Mäkinen Murray O'Brien O'Connor McDonald MacLeod Fitzgerald Byrne Ryan Walsh
+MacKenzie McAllister LaForge DeLuca DiMaggio O'Neill McCarthy MacIntyre LeBlanc VanDyke""".split()
 SURNAMES = _set(" ".join(SURNAME_LIST))
 
 PUBLISHER_WORDS = _set("""press university universitaire verlag books publishing publishers

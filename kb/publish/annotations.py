@@ -213,14 +213,20 @@ def startup(datasette):
     return inner
 
 
+def _mounted(datasette) -> bool:
+    return _config(datasette).get("database", "annotations") in datasette.databases
+
+
 @hookimpl
 def menu_links(datasette):
-    return [{"href": datasette.urls.path("/-/annotations"), "label": "Annotations"}]
+    if _mounted(datasette):
+        return [{"href": datasette.urls.path("/-/annotations"), "label": "Annotations"}]
+    return None
 
 
 @hookimpl
 def table_actions(datasette, database, table):
-    if table == "works":
+    if table == "works" and _mounted(datasette):
         return [{"href": datasette.urls.path("/-/annotations"),
                  "label": "Annotations on works"}]
     return None

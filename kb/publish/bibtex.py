@@ -210,9 +210,10 @@ def is_name(name: dict) -> bool:
 
 def person(name: dict, ascii: bool = False) -> Person | None:
     """A pybtex Person from a CSL name dict; organisations braced whole."""
-    family = (name.get("family") or "").strip()
-    given = (name.get("given") or "").strip()
-    literal = (name.get("literal") or "").strip()
+    # a part with no letter or digit ("-", ".") is no name: bibtex would read
+    # "Lee, -" as a name ending in a comma (an error)
+    family, given, literal = ((x if any(c.isalnum() for c in x) else "") for x in (
+        (name.get(k) or "").strip() for k in ("family", "given", "literal")))
     if not family and not literal:
         literal = given
         given = ""
@@ -353,8 +354,9 @@ def _sort_key(item: dict, bib: str, persons: dict) -> str | None:
 def bib_fields(item: dict, ascii: bool = False,
                biblatex: bool = False) -> tuple[str, dict, dict]:
     """(bibtex type, fields, persons) for one item; values already LaTeX."""
-    item = {**item, **{role: [n for n in item.get(role) or [] if is_name(n)]
-                       for role in ("authors", "editors", "translators")}}
+    item = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in item.items()}
+    item.update({role: [n for n in item.get(role) or [] if is_name(n)]
+                 for role in ("authors", "editors", "translators")})
     if biblatex:
         return _biblatex_fields(item, ascii)
     bib = entry_type(item)
@@ -444,8 +446,9 @@ def bib_fields(item: dict, ascii: bool = False,
         if item.get("accessed") and url:
             notes.append(f"Accessed {item['accessed']}")
     if bib == "misc" and not (persons.get("author") or fields.keys() & {
-            "title", "howpublished", "year"} or notes) and item.get("raws"):
-        notes.append(item["raws"][0][:500])   # nothing parsed: the text as printed
+            "title", "howpublished", "year"} or notes):
+        # nothing parsed: the text as printed (plain.bst wants some field)
+        notes.append((item.get("raws") or [item["key"]])[0][:500])
     if notes:
         fields["note"] = ". ".join(tx(n) for n in notes)
     sort = _sort_key(item, bib, persons)

@@ -129,7 +129,9 @@ def _query_work_ids(db, query: str) -> set[int]:
 # -- items ------------------------------------------------------------------
 
 def _filled(value) -> bool:
-    return value not in (None, "", [], {})
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value not in (None, [], {})
 
 
 def ref_score(ref: dict) -> int:
@@ -188,7 +190,7 @@ def build_item(work: dict, refs: list[dict], names: dict[str, list[dict]]) -> di
         value = work.get(k) if k in WORK_FIELDS else None
         if not _filled(value):
             value = next((r.get(k) for r in ranked if _filled(r.get(k))), None)
-        item[k] = value
+        item[k] = value.strip() if isinstance(value, str) else value
     for role in NAME_ROLES:
         value = names.get(role) or []
         if not value:

@@ -1,0 +1,135 @@
+"""kb.cite: citation forms of styles the corpus does not use (numeric/IEEE,
+MLA author-page, Harvard and Chicago author-date variants, title-first
+citations, organisation glosses, name particles)."""
+from kb.cite import cite
+from kb.models import Ref
+
+from test_cite import _note_doc, bib, run
+
+
+def _refs(rows):
+    return [bib(raw, fam, year) for raw, fam, year in rows]
+
+
+def test_numeric_ieee_pinpoint_and_semicolons():
+    refs = [bib(f"[{i}] Author{i}, A. Title {i}. 2010.", [f"Author{i}"], 2010) for i in range(1, 6)]
+    claims, cits = run("One result [2, pp. 4–5]. Two agree [1; 5]. Not a citation [7].", refs)
+    assert [(c.ref, c.pinpoint) for c in cits] == [(1, "pp. 4–5"), (0, None), (4, None)]
+    assert [c.text for c in claims] == ["One result [2, pp. 4–5].", "Two agree [1; 5]."]
+
+
+def test_mla_author_page():
+    refs = _refs([("Said, Edward. Orientalism. Pantheon, 1978.", ["Said"], 1978),
+                  ("Gilroy, Paul, and Stuart Hall. Black Atlantic. Verso, 1993.",
+                   ["Gilroy", "Hall"], 1993)])
+    _, cits = run("The Orient was made (Said 45). It travelled (Gilroy and Hall 12-15). "
+                  "Nothing here (United States).", refs)
+    assert [(c.ref, c.pinpoint) for c in cits] == [(0, "45"), (1, "12-15")]
+
+
+def test_mla_author_short_title_picks_among_works():
+    refs = _refs([("Said, Edward. Orientalism. Pantheon, 1978.", ["Said"], 1978),
+                  ("Said, Edward. Culture and Imperialism. Knopf, 1993.", ["Said"], 1993)])
+    refs[0].title, refs[1].title = "Orientalism", "Culture and Imperialism"
+    _, cits = run("Empire needs stories (Said, Culture 12). Some say so (Said 3).", refs)
+    assert [c.ref for c in cits] == [1]          # "(Said 3)" is ambiguous: no link
+
+
+def test_harvard_colon_and_chicago_bare_page():
+    refs = _refs([("Giddens, A. (1991) Modernity. Cambridge: Polity.", ["Giddens"], 1991),
+                  ("Beck, U. (1992) Risk Society. London: Sage.", ["Beck"], 1992)])
+    _, cits = run("Trust is reflexive (Giddens 1991: 35). Risks spread (Beck 1992, 21-23). "
+                  "As Beck (1992: 7) puts it, so it goes.", refs)
+    assert [(c.ref, c.pinpoint) for c in cits] == [(0, "35"), (1, "21-23"), (1, "7")]
+
+
+def test_several_years_of_one_author():
+    refs = _refs([("Lyon, D. (2003a). Surveillance as Social Sorting.", ["Lyon"], 2003),
+                  ("Lyon, D. (2003b). Surveillance after September 11.", ["Lyon"], 2003),
+                  ("Lyon, D. (2007). Surveillance Studies.", ["Lyon"], 2007)])
+    for r, suf in zip(refs, ("a", "b", None)):
+        r.year_suffix = suf
+    _, cits = run("Sorting is the point (Lyon 2003a, b, 2007).", refs)
+    assert [c.ref for c in cits] == [0, 1, 2]
+
+
+def test_title_first_citation_without_author():
+    refs = [Ref(kind="bibliography", raw="Capitalism, water, and the moral democracy. (2024). "
+                "Housing Online.", line=100, title="Capitalism, water, and the moral democracy",
+                year=2024),
+            bib("Jones, K. (2024). Water.", ["Jones"], 2024)]
+    claims, cits = run("Water is scarce (\u201cCapitalism, Water,\u201d 2024). "
+                       "Capitalism, Water, and the Moral Democracy (2024) argues so.", refs)
+    assert [(claims[c.claim].text[:14], c.ref) for c in cits] == [
+        ("Water is scarc", 0), ("Capitalism, Wa", 0)]
+
+
+def test_organisation_with_gloss_and_particle_names():
+    refs = [Ref(kind="bibliography", raw="Xinhua Wang (Xinhua Net) (2019). Report.", line=100,
+                authors=[{"literal": "Xinhua Wang (Xinhua Net)"}], year=2019),
+            bib("de la Cruz, M., & Reed, A. (1967). Power.", ["de la Cruz", "Reed"], 1967)]
+    claims, cits = run("It grew. Xinhua Wang (Xinhua Net) (2019) reports growth. "
+                       "It fell. de la Cruz & Reed (1967) disagree (de la Cruz & Reed, 1967).",
+                       refs)
+    assert [(claims[c.claim].text, c.ref) for c in cits] == [
+        ("Xinhua Wang (Xinhua Net) (2019) reports growth.", 0),
+        ("de la Cruz & Reed (1967) disagree (de la Cruz & Reed, 1967).", 1),
+        ("de la Cruz & Reed (1967) disagree (de la Cruz & Reed, 1967).", 1)]
+
+
+def test_year_only_parenthetical_does_not_continue_another_year():
+    refs = _refs([("Jones, K. (2011). Geschichte.", ["Jones"], 2011)])
+    _, cits = run("Jones (2011) says so. A notice (2018) said otherwise.", refs)
+    assert [c.ref for c in cits] == [0]
+
+
+def test_word_abbreviation_before_a_narrative_citation_ends_the_sentence():
+    refs = _refs([("Jung, S. (2018). Ribao.", ["Jung"], 2018)])
+    claims, _ = run("It shapes everyday art. Jung (2018) disagrees. See art. 5 of the Act.", refs)
+    assert claims[0].text == "Jung (2018) disagrees."
+
+
+def test_sentence_ending_in_a_note_number_is_not_a_heading():
+    d, app, refs = _note_doc(["Critics point out that it rarely delivers.1",
+                              "Lagos's experience offers a useful comparison.2", "",
+                              "The role of capitalism remains poorly understood.3"],
+                             ["Smith, A Book, London 2001.", "Jones, Other, Paris 2002.",
+                              "Brown, Third, Rome 2003."])
+    app.headings = []
+    claims, cits = cite(d, app, refs)
+    assert [(claims[c.claim].text, c.ref) for c in cits][1] == (
+        "Lagos's experience offers a useful comparison.", 1)
+
+
+def test_short_form_title_with_inner_quotes():
+    d, app, refs = _note_doc(["One.1"], ['Nielsen, The hidden transport "of".'])
+    refs += [Ref(kind="bibliography", raw="Bonnet-Ward, Zhiwei, and Max Nielsen. \u201cThe politics "
+                 "of peace\u201d. Journal 4 (2001).", line=40,
+                 authors=[{"family": "Bonnet-Ward"}, {"family": "Nielsen"}], year=2001),
+             Ref(kind="bibliography", raw='Nielsen, Erik. \u201cThe hidden transport "of" Lima\u201d. '
+                 "Tribune. 9 January 2009.", line=42, authors=[{"family": "Nielsen"}], year=2009)]
+    cite(d, app, refs)
+    assert refs[0].short_form and refs[0].same_as == 2
+
+
+def test_vancouver_superscripts_and_parenthesised_numbers():
+    refs = [bib(f"{i}. Author{i} A. Title {i}. Lancet. 2010;3:1-5.", [f"Author{i}"], 2010)
+            for i in range(1, 5)]
+    claims, cits = run("Rates rose in adults.\u00b9 They fell again\u00b2\u207b\u2074. "
+                       "Trials agree (1, 3). The steps are (1) first and (2) second.", refs)
+    assert [c.ref for c in cits] == [0, 1, 2, 3, 0, 2]
+    assert claims[-1].text == "Trials agree (1, 3)."
+
+
+def test_author_page_short_note_points_to_the_only_work():
+    d, app, refs = _note_doc(["One.1 Two.2 Three.3"],
+                             ["Smith, 45.", "Ibid., 47.", "Brown, 3."])
+    refs += [Ref(kind="bibliography", raw="Smith, John. A Book. London: Verso, 2001.", line=40,
+                 authors=[{"family": "Smith"}], year=2001),
+             Ref(kind="bibliography", raw="Brown, Ann. Early. Paris: Seuil, 1990.", line=41,
+                 authors=[{"family": "Brown"}], year=1990),
+             Ref(kind="bibliography", raw="Brown, Ann. Late. Paris: Seuil, 1999.", line=42,
+                 authors=[{"family": "Brown"}], year=1999)]
+    _, cits = cite(d, app, refs)
+    assert (refs[0].same_as, refs[1].same_as, refs[2].same_as) == (3, 0, None)
+    assert [c.pinpoint for c in cits] == ["45", "47", "3"]
