@@ -38,8 +38,23 @@ What is found
   reporting verb ("Yan also reports…") or with a possessive before
   research/study/work ("Kostka's research") cites that author's last-cited
   work.
-* Numeric markers ``[12]``, ``[3–5]``, ``[1, 4]`` -> the numbered
-  bibliography entry (its printed number, else its position).
+  Other author-date forms: Harvard ``(Smith 2005: 45)`` / ``Smith (2005:
+  45)``, Chicago ``(Smith 2005, 45)``, several years of one author
+  ``(Lyon 2003a, b, 2007)``, lowercase particles ``(de la Cruz & Reed, 1967)``
+  / ``van Dijk (2005)``, an organisation with its gloss ``Xinhua Wang (Xinhua
+  Net) (2019)`` / ``(Guojia … (National Development…), 2018)``, and works
+  without an author cited by the first words of their title
+  (``("Capitalism, Water," 2024)``, ``Capitalism, Water, and the Moral
+  Democracy (2024)``).  MLA author-page ``(Said 45)``, ``(Gilroy and Hall
+  12-15)``, ``(Said, Culture 12)``: names (and a short title) that pick out
+  exactly one entry.  A year-only ``(2018)`` continues the source cited just
+  before only when that source has that year.
+* Numeric markers ``[12]``, ``[3–5]``, ``[1, 4]``, ``[1; 4]``, IEEE ``[2, p.
+  7]`` -> the numbered bibliography entry (its printed number, also read from
+  the document line when the entry's raw text left it out, else its
+  position).  In documents without notes whose list prints its numbers:
+  Vancouver superscripts ``¹``, ``²⁻⁴``, ``<sup>1,2</sup>`` and ``(1, 3)``
+  standing before punctuation (not ``(1) first…`` enumerations).
 * Linking author-date markers: family names (diacritics folded, "et al." /
   "at al." dropped, fuzzy for typos), year and letter suffix; when no entry
   has the year, the one entry whose names match exactly (a year typo).
@@ -50,7 +65,8 @@ What is found
 * Short forms: a note ref with no publication details (no year, publisher,
   URL…) is a short form; it points (``same_as``) at the bibliography entry
   with the same author names and most of its title words, else at the
-  earlier full note.  ``Ibid.``, ``ibidem``, ``id.`` point at the previous
+  earlier full note; an author-only short form ``Smith, 45.`` at that
+  author's only entry (none when there are several).  ``Ibid.``, ``ibidem``, ``id.`` point at the previous
   note's (first) ref; ``op. cit.``/``supra`` at the earlier ref by the same
   author, else the previous note's.  A full note repeated in full (with its
   publication details) is left alone: it is a full reference of its own,
@@ -61,7 +77,9 @@ What is found
   lines are skipped, footnote text left in the body (``<sup>2</sup> …``) is
   read after the running text so it does not split the sentence around it,
   a quotation is kept whole, a citation parenthetical after a closing quote
-  stays with its sentence; note numbers are removed (author-date markers
+  stays with its sentence, a colon ending its line before a capitalised line
+  starts a block quotation (the quotation is the claim), a line ending in
+  punctuation plus a note number is never a heading; note numbers are removed (author-date markers
   stay: they are part of the sentence as printed).  Its line is the marker's,
   its page ``doc.page_of(line)``, its section the last heading above it.
 
@@ -483,6 +501,13 @@ def sentence_spans(st: Stream, blank: list[tuple[int, int]] = ()) -> list[tuple[
         if ch.isupper() or ch.isdigit() or nm.group(2) or not ch.isalpha() or \
                 _PARTICLE.match(rest[nm.start(3):nm.start(3) + 30]):
             cuts.add(end)
+    # a colon ending its line before a capitalised line introduces a block
+    # quotation ("a famous sentence is:" / "We live in…"): the quote is its own
+    line_starts = set(st.starts)
+    for m in re.finditer(r":\s+(?=[\"“‘]?[A-Z])", text):
+        ahead = text[max(0, m.start() - 200):m.start()]
+        if m.end() in line_starts and ahead.rfind("(") <= ahead.rfind(")"):
+            cuts.add(m.end())
     # a note marker followed by a capitalised word ends its sentence even
     # when the extraction lost the period ("…big data 184 As he said")
     for a, b in blank:
@@ -841,6 +866,8 @@ _PIN = (r"(?:pp?\.|paras?\.|ch\.|chap\.|sec\.|§|at|s\.|pag\.?|page|pages)\s*"
         r"[\divxlc]+(?:\s*[-–]\s*[\divxlc]+)?(?:\s*(?:,|and|&)\s*\d+(?:\s*[-–]\s*\d+)?)*"
         r"|para\.?")
 _PIN_RE = re.compile(_PIN, re.I)
+# lowercase name particles ("de la Cruz", "van Dijk", "di Stefano")
+_PARTICLES = r"de|van|von|der|den|la|le|du|da|di|ter|ten|del|dos|das|al|el|bin|ibn"
 # a page printed bare after the year: "(Smith 2005, 45)", "(Smith 2005: 45-47)"
 _BARE_PAGE = r"(?!(?:1[5-9]|20)\d\d\b)\d{1,4}(?:\s*[-–]\s*\d{1,4})?(?![\d\w])"
 # a closed parenthetical, or one the PDF cut short: "(Hawkins, 2017, para. Thus"
@@ -849,7 +876,7 @@ _PAREN = re.compile(r"\(((?:[^()]|\([^()]{0,160}\)){1,400})\)|\(([A-Z][^()]{0,80
 _PART = re.compile(
     r"(?P<pre>(?:(?:see|see also|cf\.|e\.g\.,?|for example|for instance|"
     r"quoted in|cited in|as cited in|in)\s+|[^;]*?\b(?:see|cf\.)\s+)?)"
-    r"(?P<names>(?:(?:de|van|von|der|den|la|le|du|da|di|ter|ten|del|dos|das)\s+){0,3}"
+    r"(?P<names>(?:(?:" + _PARTICLES + r")\s+){0,3}"
     r"[A-Z\u00c0-\u024f\"“‘][^;()]{0,120}?)"
     r",?\s+(?:\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+)?"
     r"(?P<year>" + _YEAR + r")"
@@ -861,7 +888,7 @@ _MORE_YEARS = re.compile(r"\s*(?:,|&|and)\s*(?P<year>" + _YEAR + r"|[a-z](?![\w.
 # "(Smith, Short Title 45)"
 _MLA_PART = re.compile(
     r"^\s*(?:(?:see also|see|cf\.|qtd\. in|quoted in)\s+)?"
-    r"(?P<names>(?:(?:de|van|von|der|den|la|le|du)\s+){0,3}[A-Z\u00c0-\u024f][^;()\d]{0,100}?)"
+    r"(?P<names>(?:(?:" + _PARTICLES + r")\s+){0,3}[A-Z\u00c0-\u024f][^;()\d]{0,100}?)"
     r"(?:,?\s+(?P<pin>(?:pp?\.\s*)?\d{1,4}(?:\s*[-–]\s*\d{1,4})?))?\s*$")
 _PIN_ONLY = re.compile(r"^\s*(?:" + _PIN + r")\s*$", re.I)
 _YEAR_PIN = re.compile(r"^\s*(?P<year>" + _YEAR + r")\s*(?:[,:]\s*(?P<pin>" + _PIN + r"|" +
@@ -1248,12 +1275,11 @@ def _looks_like_citation(names: str) -> bool:
 
 
 _NAME_TOKEN = re.compile(
-    r"(?<![\w’'])((?:(?:[A-Z\u00c0-\u024f][\w\u00c0-\u024f’'\-]+|[\u3400-\u9fff]{1,12}|de|van|von|der|den|la|le|du|et al\.?|"
+    r"(?<![\w’'])((?:(?:[A-Z\u00c0-\u024f][\w\u00c0-\u024f’'\-]+|[\u3400-\u9fff]{1,12}|" + _PARTICLES + r"|et al\.?|"
     r"at al\.?|[&,]|and)(?![\w’'\-])\s*){1,8})(?:’s|'s)?\s*$")
 
 
-_PARTICLE = re.compile(r"(?:de|van|von|der|den|la|le|du|da|di|ter|ten|del|dos|das)\s+"
-                       r"(?:(?:de|van|von|der|den|la|le|du|da|di|ter|ten|del|dos|das)\s+){0,2}[A-Z]")
+_PARTICLE = re.compile(r"(?:" + _PARTICLES + r")\s+(?:(?:" + _PARTICLES + r")\s+){0,2}[A-Z]")
 
 
 def _narrative_names(text: str, paren_start: int) -> tuple[int, str] | None:
@@ -1334,7 +1360,7 @@ def numeric_marks(st: Stream, keys: list[BibKey], bare: bool = False) -> list[Ma
     """``[12]``, ``[3–5]``, ``[1, 4]``, ``[2, p. 7]`` -> numbered bibliography
     entries; with ``bare`` (a document without notes whose list prints its
     numbers) also superscripts ``³`` / ``<sup>1,2</sup>`` and ``(1, 3)`` before
-    punctuation, when no bracket marker is found."""
+    punctuation."""
     by_label = {k.label: k.index for k in keys if k.label is not None}
     if not by_label:
         return []
@@ -1345,7 +1371,7 @@ def numeric_marks(st: Stream, keys: list[BibKey], bare: bool = False) -> list[Ma
             pin = _clean_pin(m.group(2)) if len(nums) == 1 else None
             out.append(Mark(m.start(), m.end(), m.group(0), "numeric",
                             targets=[(by_label[n], pin) for n in nums]))
-    if out or not bare or not any(k.printed for k in keys):
+    if not bare or not any(k.printed for k in keys):
         return out
     for rx in (_SUP_NUM, _PAREN_NUM):
         for m in rx.finditer(st.text):

@@ -113,9 +113,11 @@ def fix_labels(toks, labels: list[str], text: str) -> list[str]:
     """Post-CRF corrections (see _fix_labels), then title-span repairs."""
     if not toks:
         return labels
-    labels = _fix_labels(toks, labels, text)
-    labels = _whole_quoted_title(toks, labels, text)
-    labels = _title_runs_on(toks, labels, text)
+    from .parsing.tokens import _quote_states
+    q = _quote_states(toks, text)
+    labels = _fix_labels(toks, labels, text, q)
+    labels = _whole_quoted_title(toks, labels, q)
+    labels = _title_runs_on(toks, labels, q)
     labels = _title_spans(toks, labels)
     return _title_year_range(toks, labels)
 
@@ -162,16 +164,14 @@ def _title_spans(toks, labels):
     return labels
 
 
-def _title_runs_on(toks, labels, text):
+def _title_runs_on(toks, labels, q):
     """Words the labeller left as 'other' right after an unquoted title continue
     it ("The gameful / world: approaches, issues")."""
-    from .parsing.tokens import _quote_states
     n = len(toks)
     runs = _runs(labels, "title")
     if not runs:
         return labels
     s0, e = runs[0]
-    q = _quote_states(toks, text)
     if any(q[k] for k in range(max(0, s0 - 1), min(n, e + 2))):
         return labels
     k = e + 1
@@ -195,10 +195,8 @@ def _title_runs_on(toks, labels, text):
     return labels
 
 
-def _whole_quoted_title(toks, labels, text):
+def _whole_quoted_title(toks, labels, q):
     """A quotation that starts a title is the whole title ("“Dreams: A.I., Shame”")."""
-    from .parsing.tokens import _quote_states
-    q = _quote_states(toks, text)
     n = len(toks)
     for i in range(n):
         if q[i] == 3 and i + 1 < n and labels[i + 1] == "title":
@@ -212,7 +210,7 @@ def _whole_quoted_title(toks, labels, text):
     return labels
 
 
-def _fix_labels(toks, labels: list[str], text: str) -> list[str]:
+def _fix_labels(toks, labels: list[str], text: str, q: list[int]) -> list[str]:
     """Corrections the style guides imply, applied to the CRF labels:
 
     * a quoted span is a title, even a number ("“1984”");
@@ -222,12 +220,10 @@ def _fix_labels(toks, labels: list[str], text: str) -> list[str]:
     * a names list ends after the name following "and"; what follows, or a
       piece that cannot be a name (long, lower case, capitals after mixed case),
       is the title when none was found."""
-    from .parsing.tokens import _quote_states
     if not toks:
         return labels
     labels = list(labels)
     n = len(toks)
-    q = _quote_states(toks, text)
     words = [t.text for t in toks]
     # quoted span -> title when the CRF found no title
     if "title" not in labels:

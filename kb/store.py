@@ -204,7 +204,7 @@ def ref_row(ref: Ref, document_id: str, position: int) -> dict:
 
 def delete_document(db: sqlite_utils.Database, document_id: str) -> None:
     """Remove a document and every row hanging on it (annotations stay)."""
-    with db.conn:
+    with db.atomic():
         _delete_document(db, document_id)
 
 
@@ -228,7 +228,7 @@ def write_result(db: sqlite_utils.Database, result: DocResult) -> dict:
     Runs in one transaction: either the whole document lands or nothing does.
     """
     doc = result.document
-    with db.conn:
+    with db.atomic():
         _delete_document(db, doc.id)
         db["documents"].insert({
             "id": doc.id, "path": doc.path, "title": doc.title,
@@ -277,7 +277,7 @@ def _insert(db, table: str, rows: list[dict]) -> None:
 
 def record_error(db: sqlite_utils.Database, path: str, error: str,
                  document_id: str | None = None) -> None:
-    with db.conn:
+    with db.atomic():
         db["build_errors"].insert({"path": str(path), "document_id": document_id,
                                    "error": error, "at": _now()})
 

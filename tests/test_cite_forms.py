@@ -133,3 +133,52 @@ def test_author_page_short_note_points_to_the_only_work():
     _, cits = cite(d, app, refs)
     assert (refs[0].same_as, refs[1].same_as, refs[2].same_as) == (3, 0, None)
     assert [c.pinpoint for c in cits] == ["45", "47", "3"]
+
+
+def test_colon_ending_a_line_introduces_a_block_quotation():
+    d, app, refs = _note_doc(["A famous sentence from the episode is:",
+                              "We live in an exquisite bedlam, an insanity.1",
+                              "The note (Zhang Zheng:",
+                              "Professor at Peking University) says so.2"],
+                             ["Serling, The Twilight Zone, CBS 1963.", "Zhang, Talk, Beijing 2015."])
+    claims, _ = cite(d, app, refs)
+    assert [c.text for c in claims] == [
+        "We live in an exquisite bedlam, an insanity.",
+        "The note (Zhang Zheng: Professor at Peking University) says so."]
+
+
+RESTART = """A Study of Things
+
+Chapter 1. Beginnings
+
+The first claim about surveillance is made here.1 The second claim about data follows.2
+A third claim closes the chapter.3
+
+Chapter 2. Middles
+
+The fourth claim opens the chapter on cities.1 The fifth claim concerns markets.2
+
+Notes
+
+Chapter 1
+1. Smith, John. The Book of Data. London: Verso, 2001.
+2. Jones, Ann. Markets and Power. Paris: Seuil, 1999.
+3. Brown, Kim. Cities. Oslo: Press, 2010.
+
+Chapter 2
+1. White, Tom. Surveillance Now. Boston: Beacon, 2015.
+2. Smith, The Book of Data, 45.
+"""
+
+
+def test_note_numbering_restarting_per_chapter(tmp_path):
+    from kb.pipeline import process
+    p = tmp_path / "restart.txt"
+    p.write_text(RESTART)
+    res = process(p)
+    got = [(c.marker, res.refs[c.ref].raw[:5], res.claims[c.claim].text[:10]) for c in res.citations]
+    assert got == [("1", "Smith", "The first "), ("2", "Jones", "The second"),
+                   ("3", "Brown", "A third cl"),
+                   ("1", "White", "The fourth"), ("2", "Smith", "The fifth ")]
+    short = next(r for r in res.refs if r.raw.startswith("Smith, The"))
+    assert short.short_form and res.refs[short.same_as].raw.startswith("Smith, John")

@@ -124,6 +124,10 @@ def guess_type(f: dict, raw: str) -> str:
         return "post-weblog"
     if cont and _JOURNAL.search(cont) and not f.get("url"):
         return "article-journal"
+    if cont and re.search(r"\bjournal\b|\bzeitschrift\b|\brevue\b", cont, re.I) and not _NEWSPAPER.search(cont):
+        return "article-journal"
+    if cont and not (f.get("url") or f.get("accessed")) and not date and f.get("year") and not pub:
+        return "article-journal"  # a periodical cited by year alone is a journal
     if (pub and not cont) or (f.get("place") and not cont) or f.get("isbn") or f.get("edition"):
         return "book"
     persons = [a for a in f.get("authors") or [] if "literal" not in a]

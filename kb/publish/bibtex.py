@@ -524,9 +524,8 @@ def _biblatex_fields(item: dict, ascii: bool) -> tuple[str, dict, dict]:
     label = MISC_NOTES.get((item.get("type") or "").lower())
     if label and bib in ("misc", "online"):
         notes.insert(0, label)
-    if bib == "misc" and not (persons.get("author") or fields.keys() & {
-            "title", "howpublished", "year"} or notes) and item.get("raws"):
-        notes.append(item["raws"][0][:500])
+    if not (persons or fields or notes):
+        notes.append((item.get("raws") or [item["key"]])[0][:500])   # never empty
     if notes:
         fields["note"] = ". ".join(tx(n) for n in notes)
     return bib, fields, persons
