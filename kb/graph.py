@@ -476,7 +476,12 @@ def work_metrics(links: Links, G: nx.DiGraph | None = None,
     """
     G = G if G is not None else citation_graph(links)
     with _stage(seconds, "pagerank"):
-        pr = nx.pagerank(G, weight="weight") if G.number_of_nodes() else {}
+        start = None
+        if reuse:   # warm start from the stored values: fewer iterations
+            start = {f"w:{w}": r["pagerank"] for w, r in links.works.items()
+                     if r.get("pagerank")}
+            start = start if start else None
+        pr = nx.pagerank(G, weight="weight", nstart=start) if G.number_of_nodes() else {}
     if reuse:
         with _stage(seconds, "reuse"):
             bc, comm = reused_metrics(links)
@@ -493,6 +498,24 @@ def work_metrics(links: Links, G: nx.DiGraph | None = None,
                       betweenness=bc.get(f"w:{wid}", 0.0),
                       community=comm.get(f"w:{wid}"))
             for wid in links.works}
+
+
+def replace_rows(db, table: str, cols: tuple, rows: list[tuple]) -> int:
+    """Make ``table`` hold exactly ``rows`` (tuples in ``cols`` order, the first
+    two the primary key) writing only the difference: after a small change
+    most pairs are unchanged, and rewriting them all is the slow part.
+    Returns the number of rows deleted or written."""
+    old = set(db.execute(f"SELECT {', '.join(cols)} FROM [{table}]"))
+    new = set(rows)
+    if len(new) != len(rows):
+        raise ValueError(f"{table}: duplicate rows")
+    keep_keys = {r[:2] for r in new}
+    gone = [r[:2] for r in old - new if r[:2] not in keep_keys]
+    add = new - old
+    db.conn.executemany(f"DELETE FROM [{table}] WHERE {cols[0]} = ? AND {cols[1]} = ?", gone)
+    db.conn.executemany(f"INSERT OR REPLACE INTO [{table}] ({', '.join(cols)}) "
+                        f"VALUES ({', '.join('?' * len(cols))})", sorted(add))
+    return len(gone) + len(add)
 
 
 def reused_metrics(links: Links) -> tuple[dict[str, float], dict[str, int]]:
@@ -580,21 +603,17 @@ def update_store(db, *, cocitation_min_weight: int | None = None,
             "UPDATE documents SET ref_count = ?, claim_count = ? WHERE id = ?",
             [(links.doc_refs.get(d, 0), links.doc_claims.get(d, 0), d)
              for d in links.documents])
-        db.execute("DELETE FROM cocitations")
-        db.conn.executemany(
-            "INSERT INTO cocitations (work_a, work_b, weight, documents, same_note, "
-            "same_claim) VALUES (?, ?, ?, ?, ?, ?)", cocit_rows)
-        db.execute("DELETE FROM coupling")
-        db.conn.executemany(
-            "INSERT INTO coupling (document_a, document_b, shared_works, jaccard) "
-            "VALUES (?, ?, ?, ?)", coupling)
+        changed_rows = replace_rows(db, "cocitations", ("work_a", "work_b", "weight", "documents",
+                                                         "same_note", "same_claim"), cocit_rows)
+        changed_rows += replace_rows(db, "coupling", ("document_a", "document_b", "shared_works",
+                                                      "jaccard"), coupling)
         db.conn.executemany("INSERT OR REPLACE INTO kb_meta (name, value) VALUES (?, ?)",
                             list(meta.items()))
     seconds["write"] = round(time.perf_counter() - t_write, 3)
     return dict(documents=len(links.documents), works=len(links.works),
                 cites=G.number_of_edges(), cocitations=len(cocit_rows),
                 coupling=len(coupling), seconds=seconds,
-                metrics="reused" if reuse else "computed", **meta)
+                metrics="reused" if reuse else "computed", rows_written=changed_rows, **meta)
 
 
 # ---------------------------------------------------------------- export

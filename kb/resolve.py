@@ -1767,11 +1767,12 @@ def _resolve_incremental(db, changed: Changes, new_ids: list[int]) -> dict:
     for w in live:
         rows[w], infos[w] = work_fields(refs_of[w])
     keys = _incremental_keys(db, live, infos, rows, old_keys)
-    cols = list(next(iter(rows.values()))) if rows else []
-    conn.executemany("UPDATE works SET key = NULL WHERE id = ?", [(w,) for w in live])
-    conn.executemany(
-        f"UPDATE works SET key = ?, {', '.join(f'[{c}] = ?' for c in cols)} WHERE id = ?",
-        [[keys[w]] + [rows[w][c] for c in cols] + [w] for w in live])
+    if live:
+        cols = list(rows[live[0]])
+        conn.executemany("UPDATE works SET key = NULL WHERE id = ?", [(w,) for w in live])
+        conn.executemany(
+            f"UPDATE works SET key = ?, {', '.join(f'[{c}] = ?' for c in cols)} WHERE id = ?",
+            [[keys[w]] + [rows[w][c] for c in cols] + [w] for w in live])
     conn.executemany("INSERT OR REPLACE INTO work_keys (fingerprint, key) VALUES (?, ?)",
                      [(f, keys[w]) for w in live for r in infos[w]["full"]
                       if not r.get("short_form") for f in fingerprints(r)])

@@ -180,8 +180,15 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                         ("cocitations", ["work_b"]), ("coupling", ["document_b"]),
                         ("ref_blocks", ["key", "sort"]), ("ref_blocks", ["ref_id"]),
                         ("work_keys", ["key"]), ("merges", ["work_id"]),
-                        ("work_authors", ["author_id"]), ("authors", ["match_key"])):
+                        ("work_authors", ["author_id"]), ("authors", ["match_key"]),
+                        # canned queries (kb/metadata.yml): covering / ordered scans
+                        ("refs", ["work_id", "document_id"]),
+                        ("refs", ["document_id", "position"]),
+                        ("citations", ["ref_id", "claim_id"])):
         db[table].create_index(cols, if_not_exists=True)
+    # most_cited reads the top of this index (the graph stage's counts)
+    db.execute("CREATE INDEX IF NOT EXISTS idx_works_most_cited ON works "
+               "(cited_by_documents DESC, claim_count DESC, ref_count DESC, key)")
     db["kb_meta"].upsert({"name": "schema_version", "value": str(SCHEMA_VERSION)},
                          pk="name")
 
