@@ -54,6 +54,9 @@ class Summary:
     authors: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    #: wall seconds per stage (copy, process, resolve, graph, swap) and the
+    #: modes the cross-document stages ran in (full / incremental / reused)
+    stages: dict = field(default_factory=dict)
 
     def line(self) -> str:
         return (f"{self.documents} documents ({self.processed} processed, "
@@ -198,7 +201,9 @@ def _build_locked(paths, db_path: Path, jobs, scheduler, full, progress, echo) -
     for stale in (tmp, Path(str(tmp) + "-journal"), Path(str(tmp) + "-wal")):
         stale.unlink(missing_ok=True)  # left by a killed build
     try:
+        t = time.perf_counter()
         copy_store(db_path, tmp)
+        summary.stages["copy"] = round(time.perf_counter() - t, 3)
         db = store.open_db(tmp, fast=True)
         with db.conn:
             db.execute("DELETE FROM build_errors")
@@ -213,16 +218,22 @@ def _build_locked(paths, db_path: Path, jobs, scheduler, full, progress, echo) -
         for doc_id in removed:
             store.delete_document(db, doc_id)
         summary.removed = len(removed)
+        t = time.perf_counter()
+        if len(todo) <= 1 and not scheduler:
+            jobs = 1   # one document: no worker pool to start
         process_all(db, todo, jobs, scheduler, progress, summary, echo)
+        summary.stages["process"] = round(time.perf_counter() - t, 3)
         if full or todo or removed or not stored:
-            finish(db, echo, changes)   # else nothing changed: works, graph stand
+            finish(db, echo, changes, summary.stages)   # else nothing changed
         annotate.carry_over(db_path, db, echo)  # notes survive every rebuild
         _fill_counts(db, summary)
         db.conn.commit()
         db.conn.execute("PRAGMA journal_mode = DELETE")
         db.conn.close()
+        t = time.perf_counter()
         _fsync(tmp)
         os.replace(tmp, db_path)
+        summary.stages["swap"] = round(time.perf_counter() - t, 3)
     except (OSError, sqlite3.OperationalError) as e:  # e.g. disk full (ENOSPC)
         _drop_tmp(tmp)
         raise BuildError(f"build failed, previous store kept: {e}") from e
@@ -306,7 +317,7 @@ def _fail(db, summary, echo, path, reason, doc_id=None) -> None:
     echo(f"error: {path}: {reason}")
 
 
-def finish(db, echo, changes=None) -> dict:
+def finish(db, echo, changes=None, stages: dict | None = None) -> dict:
     """Cross-document stages: works and authors, then the graph metrics.
 
     ``changes`` (a ``resolve.Changes``: what this build replaced or removed)
@@ -314,9 +325,16 @@ def finish(db, echo, changes=None) -> dict:
     recomputes everything.  Returns the two stages' summaries.
     """
     from . import graph
+    stages = stages if stages is not None else {}
+    t = time.perf_counter()
     res = resolve.resolve_store(db, changes)
-    return {"resolve": res, "graph": graph.update_store(
-        db, changed_documents=changes.documents if changes is not None else None)}
+    stages["resolve"] = round(time.perf_counter() - t, 3)
+    stages["resolve_mode"] = res.get("mode")
+    t = time.perf_counter()
+    g = graph.update_store(db, changed_documents=changes.documents if changes is not None else None)
+    stages["graph"] = round(time.perf_counter() - t, 3)
+    stages["graph_metrics"] = g.get("metrics")
+    return {"resolve": res, "graph": g}
 
 
 def _fill_counts(db, summary: Summary) -> None:

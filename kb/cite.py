@@ -1390,6 +1390,9 @@ _OPCIT = re.compile(r"\b(?:op\.?\s*cit\.?|supra|loc\.?\s*cit\.?|a\.a\.O\.)", re.
 _URLISH = re.compile(r"https?://|www\.|doi\.org|\bdoi:", re.I)
 
 
+_YEAR_SPAN = re.compile(r"\b(?:1[5-9]|20)\d\d\s*[-–—]\s*(?:(?:1[5-9]|20)\d\d|\d\d)\b")
+
+
 def is_short_form(ref: Ref) -> bool:
     """A note ref printing author and title but no publication details."""
     raw = ref.raw or ""
@@ -1398,7 +1401,9 @@ def is_short_form(ref: Ref) -> bool:
     # judged on the printed text (parsed fields of a short note are noisy)
     if ref.url or ref.doi or ref.isbn:
         return False
-    if re.search(r"\b(?:1[5-9]\d\d|20\d\d)\b", raw) or _URLISH.search(raw):
+    # a span of years belongs to a title ("Gesellschaft (1994–2031)"), not a date
+    dated = _YEAR_SPAN.sub(" ", raw)
+    if re.search(r"\b(?:1[5-9]\d\d|20\d\d)\b", dated) or _URLISH.search(raw):
         return False
     if re.search(r"\b(?:retrieved|accessed|press|verlag|publishers?|edition|vol\.|"
                  r"no\.|eds?\.)(?!\w)", raw, re.I):
@@ -1494,6 +1499,8 @@ def link_short_forms(refs: list[Ref]) -> None:
             target = _best_bib(names, twords, r, refs, bib, names_of)
         if target is None and short:
             target = _earlier_note(names, twords, r, refs, seen_full)
+        if target is None and short:
+            target = _by_title_only(raw, refs, bib + seen_full)
         r.same_as = target
         r.short_form = target is not None
         if r.same_as is None:
@@ -1546,6 +1553,20 @@ def _best_bib(names, twords, ref, refs, bib, names_of=None) -> int | None:
     if not twords and tie:
         return None             # two works by that author and no title to choose
     return best
+
+
+def _by_title_only(raw, refs, candidates) -> int | None:
+    """The one full reference printing a short form's title words (three at
+    least) in a row, when the names did not match: the full reference may
+    print no author, or spell the name otherwise."""
+    head, _, title = re.sub(r"\([^)]*\)", " ", raw).partition(",")
+    title = re.sub(r",\s*[\divxlc]+(?:\s*[-–]\s*[\divxlc]+)?\s*\.?\s*$", "", title)
+    tw = [w for w in words(title) if not w.isdigit()]
+    if len(tw) < 3:
+        return None
+    needle = " " + " ".join(tw) + " "
+    hits = [j for j in candidates if needle in " " + " ".join(words(refs[j].raw or "")) + " "]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _earlier_note(names, twords, ref, refs, seen_full) -> int | None:

@@ -26,7 +26,18 @@ Reference lists
     with its characters) follows a line that ended one (final period, quote,
     year or URL) and the entry so far already has a year or URL; "Place:
     Publisher" lines continue.  Two author-date entries run together on one
-    line are split before "Surname, I. (Year".
+    line are split before "Surname, I. (Year"; two Chicago/MLA entries before
+    "Surname, Given." after an entry's closing year or pages.
+    Layouts recognised first: a list printed one entry per paragraph (blank
+    lines between entries; not double-spaced PDF text, whose paragraphs end
+    mid-entry) is cut at the blank lines; a numbered list ("[1]", "1.") is cut
+    only at the next number in sequence ("47. Paris: ..." inside an entry is
+    not one); a list set with hanging indents is cut at each flush-left
+    line; in a single-spaced author-date list a new entry starts only at
+    a line that opens "Author (Year" (the year may close the title on the next
+    line).  Names may open with particles ("van der Berg", "du Bois", "ibn").
+    "Press" / "Books" closing an entry is no sub-heading; a year alone on a
+    line after "Accessed October 1," is no page number.
 
 Footnotes at page bottoms (PDF-extracted text)
     Numbered in sequence through the document.  A note starts with its
@@ -52,14 +63,29 @@ Notes -> sources
     A note is cut at top-level ";" (not between authors' names "Liu, Li;
     Kuang, Lei"), before "see also", "also", "as well as" followed by
     "Name, Title", at a new sentence starting "See"/"On X, see", and between
-    "Name, “Title”." citations.  Lead-ins ("See:", "See, for instance", "For
+    "Name, “Title”." citations - never inside a “quoted title”, nor between
+    the names of a list of authors or editors ("Baker, L.; ter Haar, K.",
+    "In Costa, H.; Kowalczyk, J. (ed.)"; the title after "(ed.)." stays).
+    Lead-ins ("See:", "See, for instance", "For
     more on this see:") are dropped; comment sentences after a citation and
     prose before one ("... by Thomas Allmer in Allmer, “Title”") are trimmed.
     A piece is kept when it follows "see"/"cf.", or its citation score
     (``ref_score``: URL, ibid, "Name, Title" start, quoted title, year,
-    publisher words, "Place: Publisher", final page, minus running-prose
-    function words) reaches 2 (1 after "according to").  Comment-only notes
-    give no entry but stay in ``Apparatus.notes``.
+    publisher words, "Place: Publisher", final page, publication facts
+    "(Place: Publisher, 1990)" / ", Berlin 1990.", minus running-prose
+    function words) reaches 2 (1 after "according to").  A note that is
+    otherwise no source is a short form when its comma-separated parts
+    (pinpoint aside) all stand in one earlier reference ("Baker, The politics
+    of food, 12." after Baker's full entry).  Comment-only notes give no
+    entry but stay in ``Apparatus.notes``.
+
+Numbering that restarts in each chapter
+    A marker "1" after a heading ("Chapter Two", "2 Cities") once markers
+    have run past 3 starts a new chapter; markers and notes are then numbered
+    through the document (chapter 2's note 1 is number N+1; ``Marker.text``
+    keeps the printed "1").  In a Notes section a "1." after a heading or
+    blank line, once notes ran past 3, restarts likewise.  A numbered Notes
+    list keeps its numbering shape ("1." - then "14 July 2009" is no note).
 
 Markers and body
     Note markers in the running text (glued "word.12", "system”1,", alone on
@@ -72,9 +98,11 @@ the gold SCHEMA says); :func:`clean_raw` re-joins URLs and words broken over
 lines when a caller wants that (kb.parse re-joins URLs itself).
 
 Not found here: sources named only in running prose (kind ``inline``; kb/cite
-adds them for documents without an apparatus), author-date citations (kb/cite),
-two Chicago-style entries run together on one line, footnote numbering that
-restarts in each chapter (later notes with a number already used are lost).
+adds them for documents without an apparatus), author-date citations (kb/cite).
+Known limits: in a single-spaced list without hanging indents, an entry that
+opens with its title (no author, no "(Year)") after a complete entry is read as
+a continuation; markers alone on their own line (PDF superscripts) do not
+restart their numbering.
 """
 from __future__ import annotations
 
@@ -329,8 +357,11 @@ def is_reference(piece: str, cued: str | bool = False) -> bool:
 
 # --- splitting notes into sources ----------------------------------------------
 
-NAME_PART = r"(?:" + PARTICLE + r"\s){0,2}[A-Z\u00C0-\u024F][\w'’\-]{0,30}(?:\s[A-Z\u00C0-\u024F][\w'’\-]{0,30}){0,2}"
-GIVEN_PART = r"(?:[A-Z\u00C0-\u024F\u3400-\u9fff][\w'’\-]{0,30}\.?\s?){1,3}"
+# name tokens end where the word ends ((?![\w'’-])), so a run of letters is never
+# split into tokens in many ways (bounded matching time)
+NAME_PART = (r"(?:" + PARTICLE + r"\s){0,2}[A-Z\u00C0-\u024F][\w'’\-]{0,30}(?![\w'’\-])"
+             r"(?:\s[A-Z\u00C0-\u024F][\w'’\-]{0,30}(?![\w'’\-])){0,2}")
+GIVEN_PART = r"(?:[A-Z\u00C0-\u024F\u3400-\u9fff][\w'’\-]{0,30}(?![\w'’\-])\.?\s?){1,3}"
 # "Surname, Given" alone ("Van Dyke, Daniel", "Du, Jiayi 报据科")
 BARE_NAME = re.compile(r"^" + NAME_PART + r",\s" + GIVEN_PART + r"$")
 _SENT_CUE = re.compile(
@@ -1143,6 +1174,19 @@ def _ad_entry_start(text: str, nxt: str = "") -> bool:
         or bool(re.match(PARTICLE + r"\s", head))
 
 
+def _hanging_indent(lines: list[str], content: list[int]) -> bool:
+    """A list set with hanging indents: each entry's first line flush left, its
+    other lines indented.  At least three flush lines, a fifth of the lines
+    indented, and every flush line but a few starts like an entry."""
+    flush = [lines[i - 1].strip() for i in content if not lines[i - 1][:1].isspace()]
+    indented = len(content) - len(flush)
+    if len(flush) < 3 or indented < 0.2 * len(content) or indented == 0:
+        return False
+    ok = sum(1 for t in flush if _entry_start_shape(t) or _ad_entry_start(t)
+             or re.match(r"^[A-Z\u00C0-\u024F“\"‘]", t))
+    return ok >= 0.9 * len(flush)
+
+
 def _author_date_list(texts: list[str]) -> bool:
     """Do most entry-like lines of a list open "Author (Year)"?  Then a new
     entry starts only at such a line."""
@@ -1217,6 +1261,12 @@ _CHI_NEXT = re.compile(
     r"(?:\s(?:[A-Z]\.|[A-Z\u00C0-\u024F][\w'’\-]{1,30})){0,2}(?:\.\s|,\s(?:and|&)\s|\s(?:and|&)\s))")
 
 
+# the list's entries open "Surname, Given" with a full given name (Chicago, MLA),
+# not "Surname, I." (author-date: "(2006). Tradition, Welfare, and ..." is a title)
+_CHI_FIRST = re.compile(r"^(?:" + PARTICLE + r"\s){0,2}[A-Z\u00C0-\u024F][\w'’\-]{1,30}"
+                        r"(?:\s[A-Z\u00C0-\u024F][\w'’\-]{1,30})?,\s[A-Z\u00C0-\u024F][a-z\u00E0-\u024F]")
+
+
 def _split_chicago_run(raw: str) -> list[str]:
     """Split "Smith, John. Title. London: Verso, 2001. Jones, Mary. Title. 2003."
     into its entries: a cut where a complete entry (it has a year) is followed
@@ -1229,6 +1279,7 @@ def _split_chicago_run(raw: str) -> list[str]:
     for m in _CHI_NEXT.finditer(raw):
         before, after = raw[last:m.start()], raw[m.end():]
         if len(before) >= 30 and (YEAR.search(before) or "n.d." in before) and \
+                _CHI_FIRST.match(raw[:200]) and not re.search(r"\)\.?$", before.rstrip()) and \
                 YEAR.search(after) and not re.search(r"\b(?:[Ee]d(?:s|ited)?|[Tt]rans(?:lated)?|by|In)\.?$",
                                                      before.rstrip(". ")):
             out.append(before.strip())
@@ -1256,8 +1307,11 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
     content = []
     for i in range(start + 1, end + 1):
         s = lines[i - 1]
-        if not s.strip() or i in page_lines or LONE_NUM.match(s) or is_separator(s):
+        if not s.strip() or i in page_lines or is_separator(s):
             continue
+        if LONE_NUM.match(s) and not (content and YEAR.fullmatch(s.strip()) and
+                                      re.search(r"[,:;\w]$", lines[content[-1] - 1].rstrip())):
+            continue        # a page number, not the year closing "Accessed October 1,"
         if (heading_kind(s) == "sub" and _sub_heading_at(lines, i, start)) or \
                 re.match(r"^#{1,6}\s", s.strip()) or \
                 re.fullmatch(r"\s*[A-Z]\.?\s*", s):      # sub-heading, "#", letter divider
@@ -1267,7 +1321,8 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
     bulleted = bullets >= max(2, len(content) // 3)
     numbered = bulleted and _numbered_list([lines[i - 1] for i in content])
     paragraphs = not bulleted and _paragraph_layout(lines, content)
-    author_date = not bulleted and not paragraphs and \
+    hanging = not bulleted and not paragraphs and _hanging_indent(lines, content)
+    author_date = not bulleted and not paragraphs and not hanging and \
         _author_date_list([lines[i - 1].strip() for i in content])
     expect = None                # the next number of a numbered list
     groups: list[list[tuple[int, str]]] = []
@@ -1296,6 +1351,8 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
                 new = False
         elif paragraphs:
             new = _blank_between(lines, content[k - 1], i)
+        elif hanging:
+            new = not raw_line[:1].isspace()
         elif author_date:
             nxt = lines[content[k + 1] - 1] if k + 1 < len(content) else ""
             new = _ends_entry(prev) and _ad_entry_start(t, nxt) and dated[-1]

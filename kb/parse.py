@@ -119,7 +119,142 @@ def fix_labels(toks, labels: list[str], text: str) -> list[str]:
     labels = _whole_quoted_title(toks, labels, q)
     labels = _title_runs_on(toks, labels, q)
     labels = _title_spans(toks, labels)
+    labels = _venue_gap(toks, labels)
+    labels = _apa_title(toks, labels)
+    labels = _numeric_dates_and_ranges(toks, labels)
+    labels = _in_book(toks, labels)
+    labels = _compounds(toks, labels)
     return _title_year_range(toks, labels)
+
+
+_ED_CUE = {"edited", "ed", "eds", "hrsg", "hg", "editor", "editors"}
+
+
+def _in_book(toks, labels):
+    """Chicago "“Chapter”. In Book Title: Subtitle, edited by ..." -- everything
+    between "In" and ", edited by" is the book (the container)."""
+    n = len(toks)
+    words = [t.text for t in toks]
+    for i in range(1, n - 3):
+        if words[i] not in ("In", "in") or words[i - 1] not in ".,”’\"" or "title" not in labels[:i]:
+            continue
+        j = i + 1
+        while j < n - 1 and j - i < 60 and not (words[j] in ",(" and words[j + 1].lower() in _ED_CUE):
+            if _full_stop(toks, j):
+                break
+            j += 1
+        if j >= n - 1 or words[j] not in ",(" or words[j + 1].lower() not in _ED_CUE:
+            break
+        span = range(i + 1, j)
+        if len(span) and all(labels[k] in ("title", "container", "other") for k in span) and \
+                any(labels[k] == "container" for k in span) and words[i + 1][:1].isupper():
+            for k in span:
+                labels[k] = "container"
+        break
+    return labels
+
+
+def _compounds(toks, labels):
+    """A capitalised hyphenated compound ("In-Depth") right after a venue or
+    title word, with only a space between, continues that field."""
+    n = len(toks)
+    for i in range(1, n - 2):
+        a, h, b = toks[i], toks[i + 1], toks[i + 2]
+        if h.text == "-" and a.end == h.start and h.end == b.start and a.text[:1].isupper() and \
+                labels[i] == labels[i + 1] == labels[i + 2] == "other" and \
+                labels[i - 1] in ("container", "title") and toks[i - 1].end < a.start and _is_word(toks[i - 1]):
+            labels[i] = labels[i + 1] = labels[i + 2] = labels[i - 1]
+    return labels
+
+
+def _numeric_dates_and_ranges(toks, labels):
+    """Two things printed only one way: "30.12.2017" / "2017.05.17" (digits and
+    dots, no spaces) is a date, never a volume or page; a number range after
+    "(2014):" closing a journal reference is its pages ("8 (2014): 1673-1689")."""
+    n = len(toks)
+    words = [t.text for t in toks]
+    glued = [i > 0 and toks[i - 1].end == toks[i].start for i in range(n)]
+    for i in range(n - 4):
+        if words[i].isdigit() and words[i + 1] == "." and words[i + 2].isdigit() and words[i + 3] == "." \
+                and words[i + 4].isdigit() and all(glued[i + 1:i + 5]) and \
+                (len(words[i + 4]) == 4 or len(words[i]) == 4) and len(words[i + 2]) <= 2 and \
+                not (i > 0 and glued[i] and words[i - 1] not in "([") and \
+                not (i + 5 < n and glued[i + 5] and words[i + 5][:1].isalnum()):
+            for k in range(i, i + 5):
+                labels[k] = "date"
+    for i in range(2, n - 2):
+        if words[i] == ":" and words[i - 1] == ")" and labels[i - 2] == "date" and words[i + 1].isdigit() \
+                and (i + 3 < n and words[i + 2] in "-–—" and words[i + 3].isdigit()) and labels[i + 1] != "pages":
+            for k in range(n):
+                if labels[k] == "pages":
+                    labels[k] = "issue" if k > 0 and words[k - 1] == "(" and labels[k - 2:k - 1] == ["volume"] else "other"
+            for k in range(i + 1, i + 4):
+                labels[k] = "pages"
+    return labels
+
+
+def _full_stop(toks, k) -> bool:
+    """Is token k a full stop ending a sentence (not "A.I." or "J.")?"""
+    if toks[k].text != ".":
+        return False
+    prev = toks[k - 1].text if k else ""
+    return not (len(prev) == 1 and prev.isupper())
+
+
+def _apa_title(toks, labels):
+    """APA/Harvard: "Names (2018, July 8). Title. Container." -- the title is
+    the whole sentence after "(date)." up to its first real full stop
+    ("Dreams: A.I., Shame and ..." keeps "A.I."), when another venue follows."""
+    n = len(toks)
+    words = [t.text for t in toks]
+    k = next((i for i in range(1, min(n, 40)) if words[i] == ")" and labels[i - 1] == "date"), None)
+    if k is None or k + 2 >= n or words[k + 1] != "." or not any(l in ("author", "editor") for l in labels[:k]):
+        return labels
+    s = k + 2
+    e = s
+    while e < n and not _full_stop(toks, e) and words[e] not in "([":
+        e += 1
+    if e >= n or e - s < 2 or "title" not in labels[s:e]:
+        return labels
+    # the sentence must be followed by a venue, and hold no dates, numbers or cues
+    if not any(l in ("container", "publisher") for l in labels[e + 1:e + 4]):
+        return labels
+    if any(labels[m] in ("date", "volume", "issue", "pages") for m in range(s, e)):
+        return labels
+    for m in range(s, e):
+        labels[m] = "title"
+    return labels
+
+
+_MONTHISH = re.compile(r"(?i)(?:jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|oct|okt|nov|de[cz]|spring|summer|"
+                       r"autumn|fall|winter|printemps|été|automne|hiver)\w*")
+
+
+def _venue_gap(toks, labels):
+    """Notes and web items print "“Title”, Outlet, 30.5.2016" / "“Title”. Outlet.
+    25.04.2015.": a capitalised block between the title and the date, set off
+    by punctuation and left unlabelled (or taken for a date without any month
+    word), names the venue."""
+    n = len(toks)
+    runs = _runs(labels, "title")
+    if not runs or "container" in labels or "publisher" in labels:
+        return labels
+    k = runs[0][1] + 1
+    while k < n and not _is_word(toks[k]) and toks[k].text in "”’\"'.,":
+        k += 1
+    if k == runs[0][1] + 1 or k >= n:
+        return labels
+    j = k
+    while j < n and _is_word(toks[j]) and labels[j] in ("other", "date") and not toks[j].text.isdigit() \
+            and not _MONTHISH.fullmatch(toks[j].text) and toks[j].text.lower() not in _CUE and j - k < 6:
+        j += 1
+    if j == k or j >= n or toks[j].text not in ".," or not any(c.isupper() for c in toks[k].text):
+        return labels
+    if not any(labels[m] == "date" for m in range(j + 1, min(n, j + 4))):
+        return labels
+    for m in range(k, j):
+        labels[m] = "container"
+    return labels
 
 
 _CUE = {"in", "edited", "ed", "eds", "by", "pp", "p", "vol", "no", "retrieved", "accessed", "available",
@@ -427,6 +562,7 @@ def parse(raw: str, kind: str | None = None) -> dict:
         out[k] = ruled[k]
     split_question_title(out)
     split_title_tail(out)
+    cjk_title(out, masked)
     vancouver_and_mhra(out, masked)
     if out["pinpoint"] and not out["pages"] and not ruled["pinpoint"] and re.search(r"\d", out["pinpoint"]):
         out["pages"] = out["pinpoint"]  # "p. 118-125" closing a note: the pages cited
@@ -443,6 +579,28 @@ def parse(raw: str, kind: str | None = None) -> dict:
     venue_by_type(out)
     out["parse_ok"] = any(out[k] for k in ("title", "authors", "year", "url", "doi", "container_title"))
     return out
+
+
+_CJK_HEAD = re.compile(r"[\"“「]?([\u3000-\u9fff][^.。\"”「」]{1,200}?"
+                       r"(?:[\"“「][^\"”「」]{1,60}[\"”」][^.。\"”「」]{0,100}?)?)[\"”」]?\s*[.。]")
+
+
+def cjk_title(out: dict, text: str) -> None:
+    """A reference opening with Chinese or Japanese text ("金盾工程数据库包括 …. 博讯.
+    (9 April 2006)") has that sentence for its title (a quotation inside it
+    stays inside it)."""
+    m = _CJK_HEAD.match(text)
+    if not m or (out["title"] and out["title"] not in m.group(1)):
+        return
+    head = m.group(1)
+    names = [a.get("literal") or a.get("family") or "" for a in out["authors"]]
+    head = head.strip()
+    if len(names) == 1 and names[0].startswith(head) and len(names[0]) > len(head) + 1:
+        rest = names[0][len(head):].strip(" .。,")  # "Title. Site" read as one name
+        out["title"], out["authors"] = head, []
+        out["container_title"] = out["container_title"] or rest or None
+    elif all(nm and nm in head for nm in names):  # "names" read inside the title are none
+        out["title"], out["authors"] = head, []
 
 
 def split_title_tail(out: dict) -> None:
@@ -508,7 +666,9 @@ def venue_by_type(out: dict) -> None:
     if t in CONTAINER_TYPES and not out["container_title"] and out["publisher"] and not out["place"]:
         out["container_title"], out["publisher"] = out["publisher"], None
     elif t in PUBLISHER_TYPES and out["container_title"] and not out["publisher"] and not (
-            out["volume"] or out["issue"] or out["pages"]):
+            out["volume"] or out["issue"] or out["pages"]) and not (
+            t == "report" and (out["url"] or out["accessed"] or "." in out["container_title"].strip(". ")
+                               or re.search(r"(?i)\b(?:paper|statement|release)\b", out["container_title"]))):
         out["publisher"], out["container_title"] = out["container_title"], None
 
 

@@ -1665,7 +1665,11 @@ def _neighbours(db, it: Item) -> set[int]:
 
 def _resolve_incremental(db, changed: Changes, new_ids: list[int]) -> dict:
     conn = db.conn
-    gone = list(changed.gone_refs)
+    gone = set(changed.gone_refs)
+    for part in _chunks(sorted(gone)):   # a document that failed to re-read keeps its refs
+        gone -= {r[0] for r in conn.execute(f"SELECT id FROM refs WHERE id IN ({_qs(part)})",
+                                            part)}
+    gone = sorted(gone)
     for part in _chunks(gone):
         conn.execute(f"DELETE FROM ref_blocks WHERE ref_id IN ({_qs(part)})", part)
     # the new refs and their roots (short forms and ibid follow their full ref)
@@ -1766,7 +1770,7 @@ def _resolve_incremental(db, changed: Changes, new_ids: list[int]) -> dict:
     rows, infos = {}, {}
     for w in live:
         rows[w], infos[w] = work_fields(refs_of[w])
-    keys = _incremental_keys(db, live, infos, rows, old_keys)
+    keys, fps, previous = _incremental_keys(db, live, infos, rows, old_keys)
     if live:
         cols = list(rows[live[0]])
         conn.executemany("UPDATE works SET key = NULL WHERE id = ?", [(w,) for w in live])
@@ -1774,8 +1778,7 @@ def _resolve_incremental(db, changed: Changes, new_ids: list[int]) -> dict:
             f"UPDATE works SET key = ?, {', '.join(f'[{c}] = ?' for c in cols)} WHERE id = ?",
             [[keys[w]] + [rows[w][c] for c in cols] + [w] for w in live])
     conn.executemany("INSERT OR REPLACE INTO work_keys (fingerprint, key) VALUES (?, ?)",
-                     [(f, keys[w]) for w in live for r in infos[w]["full"]
-                      if not r.get("short_form") for f in fingerprints(r)])
+                     [(f, keys[w]) for w in live for f in fps[w] if previous.get(f) != keys[w]])
     n_authors = _incremental_authors(db, live, infos)
     for part in _chunks(live):
         conn.execute("UPDATE works SET claim_count = (SELECT COUNT(DISTINCT c.claim_id) "
@@ -1790,10 +1793,11 @@ def _resolve_incremental(db, changed: Changes, new_ids: list[int]) -> dict:
 
 
 def _incremental_keys(db, live: list[int], infos: dict, rows: dict,
-                      old_keys: dict) -> dict[int, str]:
+                      old_keys: dict) -> tuple[dict[int, str], dict, dict]:
     """Keys for the touched works, as ``assign_keys`` would give them: the key
     most of a work's fingerprints had, else its old key, else a new one that
-    no work and no remembered fingerprint uses."""
+    no work and no remembered fingerprint uses.  Returns the keys, each
+    work's fingerprints and the keys they had."""
     conn = db.conn
     fps = {w: [f for r in infos[w]["full"] if not r.get("short_form") for f in fingerprints(r)]
            for w in live}
@@ -1833,7 +1837,7 @@ def _incremental_keys(db, live: list[int], infos: dict, rows: dict,
             key = base + s
         keys[w] = key
         taken.add(key)
-    return keys
+    return keys, fps, previous
 
 
 def _fullest_form(n: dict, col: str, pos: int, refs: list[dict], limit: int = 200) -> dict:

@@ -114,8 +114,8 @@ PARTICLE_FAMILIES = ["van der Berg", "van Dijk", "de la Cruz", "von Weizsäcker"
                      "van den Bosch", "di Stefano", "da Silva", "Le Goff", "de Vries",
                      "van Gennep", "du Bois", "dos Santos", "ter Haar", "von Humboldt",
                      "De Cremer", "Van Dyke", "El-Amin", "ibn Khaldun", "de Beauvoir"]
-DIACRITIC_FAMILIES = ["Müller", "Sæther", "Thøgersen", "Božovič", "Kühnreich", "Galič",
-                      "Wübekke", "Çelik", "Łukasiewicz", "Dvořák", "Jäger", "Gómez",
+DIACRITIC_FAMILIES = ["Müller", "Sørvik", "Thørnblad", "Brežnič", "Kühlberger", "Šalič",
+                      "Wüstmann", "Çelik", "Łukasiewicz", "Dvořák", "Jäger", "Gómez",
                       "Nuñez", "Ångström", "Øvergaard", "Žižek", "Šimić", "Fernández",
                       "Gonçalves", "Lévi-Strauss", "Bourdieu", "Håkansson", "Ó Briain"]
 HANZI = "国务院办公厅关于加强个人诚信体系建设指导意见社会信用新华网中国科学院人民日报法律经济发展规划通知城市数据安全网络管理研究文化历史政治"

@@ -8,7 +8,10 @@ document drawn from a shared pool of works with Zipf-like popularity, as in a
 real field; mixed styles, notes and author-date), builds it
 from scratch, then changes one document and rebuilds.  Prints documents/s,
 refs/s, build time per document, peak memory (this process and its
-workers), store size, and the incremental rebuild time.
+workers), store size, the incremental rebuild time, CPU seconds (this
+process and its pool's workers; wall times are noisy on a shared machine)
+and the wall seconds of each build stage (copy, process, resolve, graph,
+swap) with the modes the cross-document stages ran in.
 """
 from __future__ import annotations
 
@@ -45,6 +48,13 @@ def write_corpus(directory: Path, n_docs: int, refs_per_doc: int, seed: int) -> 
     return paths
 
 
+def cpu_s() -> float:
+    """CPU seconds of this process and its finished children (the pool's workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def peak_mb() -> tuple[float, float]:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -57,19 +67,21 @@ def bench(size: int, jobs: int, workdir: Path, refs_per_doc: int) -> dict:
     t = time.perf_counter()
     write_corpus(corpus, size, refs_per_doc, seed=size)
     gen = time.perf_counter() - t
-    t = time.perf_counter()
+    t, c = time.perf_counter(), cpu_s()
     s = build([corpus], db, jobs=jobs, progress=False, echo=lambda m: None)
-    full = time.perf_counter() - t
+    full, full_cpu = time.perf_counter() - t, cpu_s() - c
+    own, kids = peak_mb()
     victim = sorted(corpus.iterdir())[0]
     victim.write_text(victim.read_text() + "\nOne more closing sentence.\n")
-    t = time.perf_counter()
+    t, c = time.perf_counter(), cpu_s()
     s2 = build([corpus], db, jobs=jobs, progress=False, echo=lambda m: None)
-    incr = time.perf_counter() - t
-    own, kids = peak_mb()
+    incr, incr_cpu = time.perf_counter() - t, cpu_s() - c
     return dict(size=size, gen_s=gen, full_s=full, docs_per_s=s.documents / full,
                 refs_per_s=s.refs / full, ms_per_doc=1000 * full / s.documents,
                 refs=s.refs, works=s.works, failures=len(s.failures),
                 incr_s=incr, incr_pct=100 * incr / full, processed_incr=s2.processed,
+                full_cpu=full_cpu, incr_cpu=incr_cpu, incr_cpu_pct=100 * incr_cpu / full_cpu,
+                full_stages=s.stages, incr_stages=s2.stages,
                 peak_mb_main=own, peak_mb_workers=kids,
                 store_mb=db.stat().st_size / 1e6)
 
@@ -86,7 +98,8 @@ def main(argv=None) -> int:
     print(f"jobs={a.jobs} refs/doc={a.refs_per_doc} workdir={workdir}", flush=True)
     print(f"{'docs':>6} {'build s':>8} {'docs/s':>7} {'refs/s':>7} {'ms/doc':>7} "
           f"{'refs':>7} {'works':>7} {'incr s':>7} {'incr %':>6} {'peak MB':>8} "
-          f"{'workers MB':>10} {'store MB':>8} {'fail':>4}", flush=True)
+          f"{'workers MB':>10} {'store MB':>8} {'fail':>4} {'cpu s':>7} {'incr cpu':>8} "
+          f"{'cpu %':>6}", flush=True)
     results = []
     for size in a.sizes:
         r = bench(size, a.jobs, workdir, a.refs_per_doc)
@@ -94,11 +107,15 @@ def main(argv=None) -> int:
         print(f"{r['size']:>6} {r['full_s']:>8.1f} {r['docs_per_s']:>7.1f} {r['refs_per_s']:>7.0f} "
               f"{r['ms_per_doc']:>7.1f} {r['refs']:>7} {r['works']:>7} {r['incr_s']:>7.1f} "
               f"{r['incr_pct']:>6.1f} {r['peak_mb_main']:>8.0f} {r['peak_mb_workers']:>10.0f} "
-              f"{r['store_mb']:>8.1f} {r['failures']:>4}", flush=True)
+              f"{r['store_mb']:>8.1f} {r['failures']:>4} {r['full_cpu']:>7.1f} "
+              f"{r['incr_cpu']:>8.1f} {r['incr_cpu_pct']:>6.1f}", flush=True)
+        print(f"       full stages s: {r['full_stages']}", flush=True)
+        print(f"       incremental stages s: {r['incr_stages']}", flush=True)
     if len(results) > 1:
         base, last = results[0], results[-1]
         print(f"per-document time at {last['size']} docs vs {base['size']}: "
-              f"{100 * (last['ms_per_doc'] / base['ms_per_doc'] - 1):+.1f}%")
+              f"{100 * (last['ms_per_doc'] / base['ms_per_doc'] - 1):+.1f}% wall, "
+              f"{100 * (last['full_cpu'] / last['size'] / (base['full_cpu'] / base['size']) - 1):+.1f}% CPU")
     if not a.keep:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

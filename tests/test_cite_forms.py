@@ -182,3 +182,14 @@ def test_note_numbering_restarting_per_chapter(tmp_path):
                    ("1", "White", "The fourth"), ("2", "Smith", "The fifth ")]
     short = next(r for r in res.refs if r.raw.startswith("Smith, The"))
     assert short.short_form and res.refs[short.same_as].raw.startswith("Smith, John")
+
+
+def test_short_form_with_a_year_span_in_its_title_and_no_author_in_the_full_note():
+    d, app, refs = _note_doc(["One.1 Two.2 Three.3 Four.4"],
+                             ["Carmen Mwangi, “Gesellschaft und Staat (1994–2031),” Journal 4 (2001).",
+                              "El poder y la trabajo (Bielefeld: Gallimard, 1935).",
+                              "Mwangi, Gesellschaft und Staat (1994–2031).",
+                              "Tian, El poder y la."])
+    cite(d, app, refs)
+    assert [(r.short_form, r.same_as) for r in refs] == [
+        (False, None), (False, None), (True, 0), (True, 1)]

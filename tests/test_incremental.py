@@ -146,3 +146,21 @@ def test_graph_reuses_expensive_metrics_for_small_changes(base):
         assert graph.update_store(d)["metrics"] == "computed"
     finally:
         graph.REUSE_SHARE = old
+
+
+def test_document_that_fails_to_reread_keeps_its_refs_indexed(base, monkeypatch):
+    root, corpus, db, pool = base
+    c2, db2 = root / "corpus-fail", root / "fail.db"
+    shutil.copytree(corpus, c2)
+    shutil.copy(db, db2)
+    (c2 / "doc003.txt").unlink()
+    (c2 / "doc003.pdf").write_bytes(b"%PDF-1.4 not really a pdf")   # same id, unreadable
+    monkeypatch.setattr(resolve, "INCREMENTAL_MAX_SHARE", 0.5)
+    sql = ("SELECT count(*) FROM ref_blocks b JOIN refs r ON r.id = b.ref_id "
+           "WHERE r.document_id = 'doc003'")
+    with sqlite3.connect(db2) as c:
+        before = c.execute(sql).fetchone()[0]
+    s = build([c2], db2, progress=False, echo=lambda m: None)
+    assert s.failures and s.processed == 0
+    with sqlite3.connect(db2) as c:
+        assert before > 0 and c.execute(sql).fetchone()[0] == before

@@ -86,6 +86,20 @@ def test_single_spaced_author_date_list():
     assert got[3].endswith("Oxford University Press.")      # "Press." is no sub-heading
 
 
+def test_hanging_indent_list_cut_at_flush_lines():
+    text = BODY + (
+        "Works Cited\n"
+        "Baker, Lena. Food. Verso, 2005.\n"
+        "Why war matters: evidence from Egypt? Verso, 1939.\n"
+        "Cheng, Yongxi. “On Radical Forest.” Housing Weekly, 27 July 2009,\n"
+        "    news.example.net/forest. Accessed 5 Aug. 2023.\n"
+        "Rethinking Land in Visual Europe (1998–2023). Gallimard, 1995.\n"
+        "von Weizsäcker, Mathilde. “A history of class.” Gender.org,\n"
+        "    22 Sep. 2001.\n")
+    got = raws(locate(make_doc(text)))
+    assert [r[:6] for r in got] == ["Baker,", "Why wa", "Cheng,", "Rethin", "von We"]
+
+
 def test_chicago_entries_run_together_on_one_line():
     assert _split_chicago_run(
         "Smith, John. Power. London: Verso, 2001. Jones, Mary. Trust. Oslo: Polity, 2003.") == [

@@ -161,7 +161,8 @@ def to_fields(text: str, toks: list[Token], labels: list[str], order: str | None
     return f
 
 
-_MEDIUM_TAIL = re.compile(r"[\s,]+(?:video|film|podcast|\[video\]|\[film\])$", re.I)
+_MEDIUM_TAIL = re.compile(r"[\s,]+(?:video|film|podcast|\[video\]|\[film\])$|"
+                          r"(?<=\w),\s*(?:youtube|vimeo)(?:\s+(?:video|channel))?$", re.I)  # "Channel, YouTube"
 _EDITION = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|revised|"
                       r"\d{1,2}(?:st|nd|rd|th|\.))\s+(?:ed\.|edn\b|edition\b|aufl|auflage\b|éd\.)", re.I)
 

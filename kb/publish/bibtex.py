@@ -186,6 +186,23 @@ def url_text(url: str) -> str:
     return r"\url{" + url + "}"
 
 
+def valid_isbn(isbn: str) -> bool:
+    """True for an ISBN-10/13 whose check digit is right (biber warns otherwise)."""
+    digits = re.sub(r"[\s-]", "", isbn.upper())
+    if re.fullmatch(r"\d{9}[\dX]", digits):
+        total = sum((10 - i) * (10 if c == "X" else int(c)) for i, c in enumerate(digits))
+        return total % 11 == 0
+    if re.fullmatch(r"97[89]\d{10}", digits):
+        return sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(digits)) % 10 == 0
+    return False
+
+
+def plain_pages(pages: str) -> bool:
+    """True for page text made of page-like characters (biber parses it as a
+    range); anything else goes to the note."""
+    return bool(re.fullmatch(r"[\w\s.,:;/()+\-\u2010-\u2015]+", pages))
+
+
 def bib_pages(pages: str) -> str:
     """``243-254`` / ``243–254`` -> ``243--254``."""
     return re.sub(r" ?[-\u2010-\u2015\u2212]+ ?", "--", " ".join(pages.split()[:20]))
@@ -201,6 +218,17 @@ def _name_part(text: str, ascii: bool) -> str:
     return latex
 
 
+def _name_text(text) -> str:
+    """A name part as a name: no braces or backslashes (escaped, biber decodes
+    them back and misreads the name), starting with a letter or digit and not
+    ending in a comma (biber rejects "Lee, ,A"); "" when no letter or digit."""
+    text = re.sub(r"[{}\\]", "", str(text or ""))
+    alnum = [i for i, c in enumerate(text) if c.isalnum()]
+    if not alnum:
+        return ""
+    return text[alnum[0]:].rstrip(",;: \t\n")
+
+
 def is_name(name: dict) -> bool:
     """False for "0", "." and the like: a parsing slip, not a name (biber
     rejects "0" as an empty name)."""
@@ -212,8 +240,7 @@ def person(name: dict, ascii: bool = False) -> Person | None:
     """A pybtex Person from a CSL name dict; organisations braced whole."""
     # a part with no letter or digit ("-", ".") is no name: bibtex would read
     # "Lee, -" as a name ending in a comma (an error)
-    family, given, literal = ((x if any(c.isalnum() for c in x) else "") for x in (
-        (name.get(k) or "").strip() for k in ("family", "given", "literal")))
+    family, given, literal = (_name_text(name.get(k)) for k in ("family", "given", "literal"))
     if not family and not literal:
         literal = given
         given = ""
@@ -221,6 +248,9 @@ def person(name: dict, ascii: bool = False) -> Person | None:
         return None
     if not family:
         return Person(last="{" + latex_text(literal, ascii) + "}") if literal else None
+    # a comma inside a person's name is a parsing slip; biber rejects a name
+    # with more than two commas even when braced ("Lee, {A, B, C}")
+    family, given = (" ".join(x.replace(",", " ").split()) for x in (family, given))
     return Person(first=_name_part(given, ascii) if given else "",
                   last=_name_part(family, ascii))
 
@@ -329,6 +359,15 @@ def entry_type(item: dict, biblatex: bool = False) -> str:
 
 # -- entries -------------------------------------------------------------------
 
+def _isbn(item: dict, fields: dict, notes: list) -> None:
+    """A valid ISBN goes to ``isbn``; a mistyped one to the note."""
+    isbn = str(item.get("isbn") or "").strip()
+    if isbn and valid_isbn(isbn):
+        fields["isbn"] = isbn
+    elif isbn:
+        notes.append(f"ISBN {isbn}")
+
+
 def _date_parts(item: dict) -> tuple[str | None, str | None]:
     """(month macro, ISO date when more precise than the year)."""
     date = (item.get("date") or "").strip()
@@ -424,15 +463,17 @@ def bib_fields(item: dict, ascii: bool = False,
             else:
                 fields["number"] = tx(item["issue"])
         if item.get("pages"):
-            fields["pages"] = tx(bib_pages(str(item["pages"])))
+            if plain_pages(str(item["pages"])):
+                fields["pages"] = tx(bib_pages(str(item["pages"])))
+            else:
+                notes.append(f"pp. {item['pages']}")
     if item.get("year") is not None:
         fields["year"] = str(item["year"])
         month, date = _date_parts(item)
         if month:
             fields["month"] = month
             fields["date"] = date
-    if item.get("isbn"):
-        fields["isbn"] = tx(item["isbn"])
+    _isbn(item, fields, notes)
     if item.get("doi"):
         fields["doi"] = safe_url(item["doi"])
     if url:
@@ -506,15 +547,20 @@ def _biblatex_fields(item: dict, ascii: bool) -> tuple[str, dict, dict]:
         if bib == "report" and item.get("volume"):
             notes.append(f"Vol. {item['volume']}")
         if item.get("pages"):
-            fields["pages"] = tx(bib_pages(str(item["pages"])))
+            if plain_pages(str(item["pages"])):
+                fields["pages"] = tx(bib_pages(str(item["pages"])))
+            else:
+                notes.append(f"pp. {item['pages']}")
     if item.get("year") is not None:
         fields["year"] = str(item["year"])
         month, date = _date_parts(item)
         if month:
             fields["month"] = month
             fields["date"] = date
-    if item.get("isbn") and bib not in ("online", "misc", "article"):
-        fields["isbn"] = tx(item["isbn"])
+    if bib not in ("online", "misc", "article"):
+        _isbn(item, fields, notes)
+    elif item.get("isbn"):
+        notes.append(f"ISBN {item['isbn']}")
     if item.get("doi"):
         fields["doi"] = safe_url(item["doi"])
     if item.get("url"):
@@ -534,12 +580,22 @@ def _biblatex_fields(item: dict, ascii: bool) -> tuple[str, dict, dict]:
 def bib_entry(item: dict, ascii: bool = False, biblatex: bool = False) -> Entry:
     """The pybtex Entry for one export item."""
     bib, fields, persons = bib_fields(item, ascii, biblatex)
-    return Entry(bib, fields=fields, persons=persons)
+    return Entry(bib, fields=protect_lists(fields), persons=persons)
 
 
 def bib_key(key: str) -> str:
     """A citation key bibtex can read (no spaces, commas, braces, quotes...)."""
     return re.sub(r'[\s,{}()"#%\'=\\~]', "-", key) or "work"
+
+
+# fields biber reads as "and"-separated lists: one publisher/place stays one
+LIST_FIELDS = ("publisher", "address", "institution", "school", "organization")
+
+
+def protect_lists(fields: dict) -> dict:
+    """Brace list-field values holding a bare "and" ("Simon and Schuster")."""
+    return {k: "{" + v + "}" if k in LIST_FIELDS and re.search(r"(?i)(^|\s)and(\s|$)", v)
+            else v for k, v in fields.items()}
 
 
 class LatexWriter(Writer):

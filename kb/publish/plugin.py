@@ -538,12 +538,17 @@ def canned_queries(datasette, database):
 # kb.graph's cocitations(work_a, work_b, weight, documents, same_note, same_claim),
 # work ids, each pair once (work_a < work_b)
 COCITATION_COLUMNS = {"work_a", "work_b", "weight", "documents", "same_note", "same_claim"}
+# each side of the pair through its own index (an OR join scans the whole table)
 COCITED_SQL = """select o.key as work, o.title, o.year, sum(c.weight) as weight,
   sum(c.documents) as documents_together, sum(c.same_note) as notes_together,
   sum(c.same_claim) as claims_together
-from works w
-join cocitations c on w.id in (c.work_a, c.work_b)
-join works o on o.id = case when c.work_a = w.id then c.work_b else c.work_a end
-where w.key = :key and o.id != w.id
+from (
+  select work_b as other, weight, documents, same_note, same_claim from cocitations
+  where work_a = (select id from works where key = :key)
+  union all
+  select work_a, weight, documents, same_note, same_claim from cocitations
+  where work_b = (select id from works where key = :key)) c
+join works o on o.id = c.other
+where o.key != :key
 group by o.id
 order by weight desc, o.key"""
