@@ -224,6 +224,8 @@ def is_heading(line: str, prev: str | None, nxt: str | None) -> bool:
         return False
     if _NOTE_END.search(s):
         return False            # a sentence ending in its note number ("…comparison.27")
+    if nxt is not None and re.match(r"\s*\([^()]{0,120}\b(?:1[5-9]|20)\d\d", nxt):
+        return False            # the sentence goes on with its citation "(Smith, 2003)."
     if not s[0].isupper() or len(s.split()) > 12:
         return False
     prev_ok = prev is None or bool(re.search(r"[.!?:\"”’)]\s*\d{0,3}\s*$", prev.strip())) \
@@ -922,6 +924,7 @@ class BibKey:
     label: int | None         # a printed number "[12]" / "12."
     title: list[str] = field(default_factory=list)   # folded title words (no leading article)
     printed: bool = False     # the label is printed before the entry ("[3]", "3.")
+    firsts: list[str] = field(default_factory=list)  # who may be first: parsed, printed
 
 
 _ARTICLES = {"the", "a", "an", "le", "la", "les", "l", "der", "die", "das", "el", "los", "las"}
@@ -959,9 +962,12 @@ def bib_keys(refs: list[Ref], doc: Document | None = None) -> list[BibKey]:
         head = lead[:ym.start()] if ym else lead.split(".")[0]
         head = re.sub(r"^\s*\[?\d{1,4}[\].)]\s*", "", head)
         head = re.sub(r"\((?:eds?|hrsg|red)\.?\)", " ", head, flags=re.I)
+        firsts = names[:1]
         for part in re.split(r",|&|\band\b|\(", head):
             ws = [w for w in words(part) if len(w) > 1 or part.strip().endswith(".") is False]
             ws = [w for w in ws if len(w) > 1]
+            if ws and len(firsts) < 2:
+                firsts.append(" ".join(ws))     # the name printed first
             if ws and " ".join(ws) not in names:
                 names.append(" ".join(ws))
         year = r.year if isinstance(r.year, int) else (int(ym.group(1)) if ym else None)
@@ -977,7 +983,8 @@ def bib_keys(refs: list[Ref], doc: Document | None = None) -> list[BibKey]:
         title = _title_words(r.title or "")
         if not title and not r.authors and not r.editors:
             title = _title_words(head)      # no author: the entry starts with its title
-        keys.append(BibKey(i, names, year, suffix, label, title, printed=lm is not None))
+        keys.append(BibKey(i, names, year, suffix, label, title, printed=lm is not None,
+                           firsts=firsts))
     return keys
 
 
@@ -1018,7 +1025,11 @@ def match_author_date(names: str, year: str, keys: list[BibKey]) -> int | None:
     y, suf = (int(ym.group(1)), ym.group(2) or None) if ym else (None, None)
     scored = []
     for k in keys:
-        ns = max(_name_score(mnames, k.names), _title_score(names, k.title))
+        ns = _name_score(mnames, k.names)
+        if ns > 0 and k.names and not any(_name_score(mnames[:1], [f]) > 0
+                                          for f in (k.firsts or k.names[:1])):
+            ns = 0.0                # the first author cited must be the entry's first
+        ns = max(ns, _title_score(names, k.title))
         if ns <= 0:
             continue
         # a multi-word name must match a whole entry name, not one word of it
@@ -1115,11 +1126,19 @@ def _paren_mark(text: str, start: int, end: int, inner: str, keys: list[BibKey])
     flat = re.sub(r"\(([^()]{0,160})\)", r" \1 ", inner)
     targets = []
     targets_year = ""
+    last_names = None
     for part in flat.split(";"):
         found = False
+        ym = _YEAR_PIN.match(part) if last_names else None
+        if ym and keys:
+            # "(Smith, 2005a; 2005b)": a year alone keeps the names before it
+            idx = match_author_date(last_names, ym.group("year"), keys)
+            if idx is not None:
+                targets.append((idx, _clean_pin(ym.group("pin"))))
+            continue
         for pm in _PART.finditer(part):
             found = True
-            names = pm.group("names")
+            names = last_names = pm.group("names")
             for year, pin in [(pm.group("year"), pm.group("pin"))] + _more_years(part, pm.end()):
                 if len(year) == 1:            # "2005a, b": the letter of the year before
                     year = re.sub(r"[a-z]$", "", targets_year) + year
@@ -1332,6 +1351,7 @@ _NUMERIC = re.compile(r"\[(\d{1,4}(?:\s*[-–,;]\s*\d{1,4}){0,12})"
                       r"(?:\s*,\s*((?:pp?|paras?|ch|sec)\.\s*\d{1,4}(?:\s*[-–]\s*\d{1,4})?))?\]")
 
 
+_NUMERIC_SPAN = re.compile(r"\[(\d{1,4})\]\s?[-–]\s?\[(\d{1,4})\]")
 # Vancouver without brackets: superscript numbers, or numbers in parentheses
 # before punctuation ("…in adults (1, 3)."), only where the list is numbered
 _SUP_NUM = re.compile(r"<sup>(\d{1,4}(?:\s*[-–,]\s*\d{1,4}){0,12})</sup>|"
@@ -1365,7 +1385,16 @@ def numeric_marks(st: Stream, keys: list[BibKey], bare: bool = False) -> list[Ma
     if not by_label:
         return []
     out = []
+    spans = []
+    for m in _NUMERIC_SPAN.finditer(st.text):      # "[1]–[3]"
+        nums = _label_numbers(m.group(1) + "-" + m.group(2))
+        if nums and all(n in by_label for n in nums):
+            spans.append((m.start(), m.end()))
+            out.append(Mark(m.start(), m.end(), m.group(0), "numeric",
+                            targets=[(by_label[n], None) for n in nums]))
     for m in _NUMERIC.finditer(st.text):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
         nums = _label_numbers(m.group(1))
         if nums and all(n in by_label for n in nums):
             pin = _clean_pin(m.group(2)) if len(nums) == 1 else None

@@ -474,14 +474,14 @@ def work_metrics(links: Links, G: nx.DiGraph | None = None,
     ``reuse``: keep the stored betweenness and community of existing works
     (see ``reused_metrics``) instead of recomputing them.
     """
-    G = G if G is not None else citation_graph(links)
     with _stage(seconds, "pagerank"):
-        start = None
-        if reuse:   # warm start from the stored values: fewer iterations
+        if reuse:   # no networkx graph needed; warm start from the stored values
             start = {f"w:{w}": r["pagerank"] for w, r in links.works.items()
                      if r.get("pagerank")}
-            start = start if start else None
-        pr = nx.pagerank(G, weight="weight", nstart=start) if G.number_of_nodes() else {}
+            pr = links_pagerank(links, nstart=start or None)
+        else:
+            G = G if G is not None else citation_graph(links)
+            pr = nx.pagerank(G, weight="weight") if G.number_of_nodes() else {}
     if reuse:
         with _stage(seconds, "reuse"):
             bc, comm = reused_metrics(links)
@@ -516,6 +516,46 @@ def replace_rows(db, table: str, cols: tuple, rows: list[tuple]) -> int:
     db.conn.executemany(f"INSERT OR REPLACE INTO [{table}] ({', '.join(cols)}) "
                         f"VALUES ({', '.join('?' * len(cols))})", sorted(add))
     return len(gone) + len(add)
+
+
+def links_pagerank(links: Links, alpha: float = 0.85, tol: float = 1.0e-6,
+                   max_iter: int = 100, nstart: dict | None = None) -> dict[str, float]:
+    """``nx.pagerank(citation_graph(links), weight="weight")`` (the same power
+    iteration as networkx's scipy version) from the links directly, without
+    building the networkx graph.  ``nstart``: starting values (warm start)."""
+    from scipy import sparse
+
+    nodes = [f"d:{d}" for d in links.documents]
+    nodes += [f"d:{d}" for d in links.cites if d not in links.documents]
+    nodes += [f"w:{w}" for w in links.works]
+    n = len(nodes)
+    if n == 0:
+        return {}
+    index = {v: i for i, v in enumerate(nodes)}
+    rows, cols, vals = [], [], []
+    for doc, works in links.cites.items():
+        i = index[f"d:{doc}"]
+        for w, k in works.items():
+            rows.append(i)
+            cols.append(index[f"w:{w}"])
+            vals.append(float(k))
+    A = sparse.csr_array((vals, (rows, cols)), shape=(n, n), dtype=float)
+    S = A.sum(axis=1)
+    S[S != 0] = 1.0 / S[S != 0]
+    A = sparse.csr_array(sparse.dia_array((S, 0), shape=(n, n)) @ A)
+    if nstart is None:
+        x = np.repeat(1.0 / n, n)
+    else:
+        x = np.array([nstart.get(v, 0) for v in nodes], dtype=float)
+        x = x / x.sum() if x.sum() else np.repeat(1.0 / n, n)
+    p = np.repeat(1.0 / n, n)
+    dangling = np.where(S == 0)[0]
+    for _ in range(max_iter):
+        xlast = x
+        x = alpha * (x @ A + sum(x[dangling]) * p) + (1 - alpha) * p
+        if np.absolute(x - xlast).sum() < n * tol:
+            return dict(zip(nodes, map(float, x)))
+    raise nx.PowerIterationFailedConvergence(max_iter)
 
 
 def reused_metrics(links: Links) -> tuple[dict[str, float], dict[str, int]]:
@@ -569,8 +609,6 @@ def update_store(db, *, cocitation_min_weight: int | None = None,
     store.ensure_schema(db)
     with _stage(seconds, "load"):
         links = load_links(db)
-    with _stage(seconds, "citation_graph"):
-        G = citation_graph(links)
     stale = 0
     if changed_documents is not None:
         row = db.execute("SELECT value FROM kb_meta WHERE name = 'graph.stale_documents'"
@@ -578,7 +616,13 @@ def update_store(db, *, cocitation_min_weight: int | None = None,
         stale = (int(row[0]) if row and str(row[0]).isdigit() else 0) + changed_documents
     reuse = (changed_documents is not None and 0 < stale <= REUSE_SHARE * len(links.documents)
              and any(r.get("community") is not None for r in links.works.values()))
+    G = None
+    if not reuse:
+        with _stage(seconds, "citation_graph"):
+            G = citation_graph(links)
     metrics = work_metrics(links, G, betweenness_k, seconds, reuse=reuse)
+    n_nodes = len(set(links.documents) | set(links.cites)) + len(links.works)
+    n_cites = sum(len(w) for w in links.cites.values())
     with _stage(seconds, "cocitation"):
         cocit, min_w = cocitation_pairs(links, cocitation_min_weight)
     with _stage(seconds, "coupling"):
@@ -588,15 +632,22 @@ def update_store(db, *, cocitation_min_weight: int | None = None,
     meta = {"graph.cocitation_rule": f"pairs with weight >= {min_w}; weight = "
                                      "documents + same_note + same_claim",
             "graph.coupling_rule": rule,
-            "graph.betweenness": _betweenness_rule(G.number_of_nodes(), betweenness_k),
+            "graph.betweenness": _betweenness_rule(n_nodes, betweenness_k),
             "graph.stale_documents": str(stale if reuse else 0)}
     t_write = time.perf_counter()
     with db.conn:
+        # only rows whose values changed (an indexed column rewritten costs
+        # an index update even when equal)
+        cols = ("cited_by_documents", "claim_count", "betweenness", "community")
         db.conn.executemany(
-            "UPDATE works SET cited_by_documents = ?, claim_count = ?, pagerank = ?, "
+            "UPDATE works SET cited_by_documents = ?, claim_count = ?, "
             "betweenness = ?, community = ? WHERE id = ?",
-            [(m["cited_by_documents"], m["claim_count"], m["pagerank"], m["betweenness"],
-              m["community"], wid) for wid, m in metrics.items()])
+            [tuple(m[c] for c in cols) + (wid,) for wid, m in metrics.items()
+             if any(links.works[wid].get(c) != m[c] for c in cols)])
+        db.conn.executemany(
+            "UPDATE works SET pagerank = ? WHERE id = ?",
+            [(m["pagerank"], wid) for wid, m in metrics.items()
+             if links.works[wid].get("pagerank") != m["pagerank"]])
         db.execute("UPDATE works SET ref_count = (SELECT count(*) FROM refs "
                    "WHERE refs.work_id = works.id) WHERE ref_count IS NULL")
         db.conn.executemany(
@@ -611,7 +662,7 @@ def update_store(db, *, cocitation_min_weight: int | None = None,
                             list(meta.items()))
     seconds["write"] = round(time.perf_counter() - t_write, 3)
     return dict(documents=len(links.documents), works=len(links.works),
-                cites=G.number_of_edges(), cocitations=len(cocit_rows),
+                cites=n_cites, cocitations=len(cocit_rows),
                 coupling=len(coupling), seconds=seconds,
                 metrics="reused" if reuse else "computed", rows_written=changed_rows, **meta)
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from .parsing import rules, heuristic
 from .parsing.dates import numeric_order, parse_date, find_year
 from .parsing.fields import to_fields
+from .parsing.names import PARTICLES
 from .parsing.tokens import tokenize, features
 from .parsing.types import guess_type
 
@@ -123,7 +124,10 @@ def fix_labels(toks, labels: list[str], text: str) -> list[str]:
     labels = _apa_title(toks, labels)
     labels = _numeric_dates_and_ranges(toks, labels)
     labels = _in_book(toks, labels)
+    labels = _apa_in_book(toks, labels)
+    labels = _venue_parenthesis(toks, labels)
     labels = _compounds(toks, labels)
+    labels = _container_year(toks, labels)
     return _title_year_range(toks, labels)
 
 
@@ -151,6 +155,56 @@ def _in_book(toks, labels):
             for k in span:
                 labels[k] = "container"
         break
+    return labels
+
+
+def _apa_in_book(toks, labels):
+    """APA "In D. Lyon (Ed.), Book Title: Subtitle (pp. 1-10). London: ..." --
+    the book runs from "(Ed.)," to "(pp." or the next full stop."""
+    n = len(toks)
+    words = [t.text for t in toks]
+    for i in range(2, n - 4):
+        if words[i] == "(" and words[i + 1].lower() in ("ed", "eds", "hrsg", "hg") and words[i + 2] == "." \
+                and words[i + 3] == ")" and i + 4 < n and words[i + 4] == ",":
+            s = i + 5
+            e = s
+            while e < n and not _full_stop(toks, e) and not (words[e] == "(" and e + 1 < n and
+                                                             words[e + 1].lower() in ("pp", "p", "vol")):
+                e += 1
+            span = range(s, e)
+            if e - s >= 1 and all(labels[k] in ("title", "container", "other", "publisher") for k in span) \
+                    and _is_word(toks[s]):
+                for k in span:
+                    labels[k] = "container"
+            break
+    return labels
+
+
+def _venue_parenthesis(toks, labels):
+    """"Xinhua Wang 新华网 (Xinhua Net)." -- a venue's own name in another
+    language, in parentheses right after it, belongs to it."""
+    n = len(toks)
+    words = [t.text for t in toks]
+    for s0, e in _runs(labels, "container"):
+        if e + 2 < n and words[e + 1] == "(":
+            close = next((k for k in range(e + 2, min(n, e + 10)) if words[k] == ")"), None)
+            if close and close + 1 < n and words[close + 1] in ".," and \
+                    all(labels[k] in ("other", "container", "publisher") and not words[k].isdigit()
+                        for k in range(e + 2, close)) and words[e + 2][:1].isupper():
+                for k in range(e + 1, close + 1):
+                    labels[k] = "container"
+    return labels
+
+
+def _container_year(toks, labels):
+    """Vancouver "Journal 2014;12:33" / "The Boston Post 2014." -- a year closing
+    a venue is the date, not part of the venue."""
+    n = len(toks)
+    for s0, e in _runs(labels, "container"):
+        w = toks[e].text
+        if e > s0 and re.fullmatch(r"(?:1[5-9]|20)\d\d", w) and (e + 1 == n or toks[e + 1].text in ".;:") \
+                and toks[e - 1].end < toks[e].start:
+            labels[e] = "date"
     return labels
 
 
@@ -242,15 +296,24 @@ def _venue_gap(toks, labels):
     k = runs[0][1] + 1
     while k < n and not _is_word(toks[k]) and toks[k].text in "”’\"'.,":
         k += 1
-    if k == runs[0][1] + 1 or k >= n:
+    dated = False
+    if k < n and toks[k].text == "(" and k + 1 < n and labels[k + 1] == "date":
+        close = next((m for m in range(k + 1, min(n, k + 10)) if toks[m].text == ")"), None)
+        if close and close + 1 < n and toks[close + 1].text == "," and \
+                all(labels[m] == "date" for m in range(k + 1, close)):
+            k, dated = close + 2, True
+    if (k == runs[0][1] + 1 and not dated) or k >= n:
         return labels
     j = k
-    while j < n and _is_word(toks[j]) and labels[j] in ("other", "date") and not toks[j].text.isdigit() \
+    while j < n and _is_word(toks[j]) and labels[j] in ("other", "date", "pinpoint") and not toks[j].text.isdigit() \
             and not _MONTHISH.fullmatch(toks[j].text) and toks[j].text.lower() not in _CUE and j - k < 6:
         j += 1
-    if j == k or j >= n or toks[j].text not in ".," or not any(c.isupper() for c in toks[k].text):
+    if j == k or not any(c.isupper() for c in toks[k].text):
         return labels
-    if not any(labels[m] == "date" for m in range(j + 1, min(n, j + 4))):
+    if dated:  # "“Title” (28 January 2015), Site." ends the reference
+        if not (j == n or (toks[j].text == "." and j == n - 1)):
+            return labels
+    elif j >= n or toks[j].text not in ".," or not any(labels[m] == "date" for m in range(j + 1, min(n, j + 4))):
         return labels
     for m in range(k, j):
         labels[m] = "container"
@@ -477,7 +540,8 @@ def _fix_labels(toks, labels: list[str], text: str, q: list[int]) -> list[str]:
         ws = [words[k] for k in piece if _is_word(toks[k])]
         core = [w for w in ws if w.lower() not in ("and", "&", "und") and not (len(w) == 1 and w.isupper())]
         low = [w for w in ws if w[:1].islower() and w.lower() not in ("and", "et", "al", "und", "van", "von",
-                                                                       "der", "de", "la", "da", "di", "du", "le")]
+                                                                       "der", "de", "la", "da", "di", "du", "le")
+               and w.lower() not in PARTICLES]
         title_words = [w for w in core if w.lower() in ("for", "of", "the", "in", "on", "to", "a", "an", "with")]
         if pi > 0 and not seen_and and (len(core) > 4 or low or any(words[k] == ":" for k in piece)
                                          or (len(core) >= 3 and title_words)

@@ -113,7 +113,7 @@ CITIES = ["London", "New York", "Paris", "Berlin", "Oxford", "Cambridge", "Bosto
 PARTICLE_FAMILIES = ["van der Berg", "van Dijk", "de la Cruz", "von Weizsäcker", "de Souza",
                      "van den Bosch", "di Stefano", "da Silva", "Le Goff", "de Vries",
                      "van Gennep", "du Bois", "dos Santos", "ter Haar", "von Humboldt",
-                     "De Cremer", "Van Dyke", "El-Amin", "ibn Khaldun", "de Beauvoir"]
+                     "De Vlaemynck", "Van Dyke", "El-Amin", "ibn Khaldun", "de Beauvoir"]
 DIACRITIC_FAMILIES = ["Müller", "Sørvik", "Thørnblad", "Brežnič", "Kühlberger", "Šalič",
                       "Wüstmann", "Çelik", "Łukasiewicz", "Dvořák", "Jäger", "Gómez",
                       "Nuñez", "Ångström", "Øvergaard", "Žižek", "Šimić", "Fernández",

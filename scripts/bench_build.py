@@ -16,6 +16,7 @@ swap) with the modes the cross-document stages ran in.
 from __future__ import annotations
 
 import argparse
+import itertools
 import resource
 import shutil
 import sys
@@ -33,12 +34,14 @@ def write_corpus(directory: Path, n_docs: int, refs_per_doc: int, seed: int) -> 
     directory.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     pool = make_records(max(200, n_docs * refs_per_doc // 4), seed=seed)
-    weights = [1 / (i + 1) ** 0.8 for i in range(len(pool))]
+    # cumulative weights once: rng.choices(weights=...) re-sums all of them per call
+    cum = list(itertools.accumulate(1 / (i + 1) ** 0.8 for i in range(len(pool))))
+    indexes = range(len(pool))
     paths = []
     for d in range(n_docs):
         picked = {}
         while len(picked) < refs_per_doc:
-            i = rng.choices(range(len(pool)), weights)[0]
+            i = rng.choices(indexes, cum_weights=cum)[0]
             picked[i] = pool[i]
         style = CORPUS_STYLES[d % len(CORPUS_STYLES)]
         text, _ = make_document(list(picked.values()), style, seed=seed + d, doc_id=f"doc{d:05d}")

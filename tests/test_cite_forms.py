@@ -193,3 +193,22 @@ def test_short_form_with_a_year_span_in_its_title_and_no_author_in_the_full_note
     cite(d, app, refs)
     assert [(r.short_form, r.same_as) for r in refs] == [
         (False, None), (False, None), (True, 0), (True, 1)]
+
+
+def test_line_continued_by_a_citation_is_not_a_heading():
+    refs = _refs([("Romano, A. (2003). Ritual.", ["Romano"], 2003)])
+    text = ("It ends here.\n\nScholars of ritual have long argued that capitalism matters for language\n"
+            "(Romano, 2003). Another sentence follows.")
+    claims, cits = run(text, refs)
+    assert claims[cits[0].claim].text.startswith("Scholars of ritual")
+
+
+def test_bracket_range_and_bare_year_after_semicolon():
+    refs = [bib(f"[{i}] Author{i}, A. Title {i}. 2010.", [f"Author{i}"], 2010) for i in range(1, 5)]
+    _, cits = run("Three studies agree [1]–[3].", refs)
+    assert [c.ref for c in cits] == [0, 1, 2]
+    refs = _refs([("Lyon, D. (2003a). Sorting.", ["Lyon"], 2003),
+                  ("Lyon, D. (2003b). After.", ["Lyon"], 2003)])
+    refs[0].year_suffix, refs[1].year_suffix = "a", "b"
+    _, cits = run("Sorting is the point (Lyon, 2003a; 2003b, p. 4).", refs)
+    assert [(c.ref, c.pinpoint) for c in cits] == [(0, None), (1, "p. 4")]

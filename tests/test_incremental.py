@@ -164,3 +164,15 @@ def test_document_that_fails_to_reread_keeps_its_refs_indexed(base, monkeypatch)
     assert s.failures and s.processed == 0
     with sqlite3.connect(db2) as c:
         assert before > 0 and c.execute(sql).fetchone()[0] == before
+
+
+def test_links_pagerank_equals_networkx(base):
+    import networkx as nx
+    d = store.open_db(base[2])
+    links = graph.load_links(d)
+    theirs = nx.pagerank(graph.citation_graph(links), weight="weight")
+    ours = graph.links_pagerank(links)
+    assert set(ours) == set(theirs)
+    assert max(abs(ours[v] - theirs[v]) for v in ours) < 1e-9
+    warm = graph.links_pagerank(links, nstart=theirs)      # a warm start lands there too
+    assert max(abs(warm[v] - theirs[v]) for v in ours) < 1e-5

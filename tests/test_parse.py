@@ -213,3 +213,46 @@ def test_kb_parse_command():
     assert item["issued"] == {"date-parts": [[2015]]} and item["page"] == "339-359"
     res = CliRunner().invoke(main, ["parse", "--compact"], input="Smith, J. (2001). A title. London: Sage.\n\n")
     assert len(_json.loads(res.output)) == 1
+
+
+# --------------------------------------------------------------- type from evidence
+@pytest.mark.parametrize("raw,typ", [
+    ("Berg, Tomas. “Quiet Ledgers”. In Weber, Anna and Jan Visser (eds). Counting Things. Leiden: Brill. 2009.",
+     "chapter"),
+    ("Okafor, C. (2016). Trust and credit in Lagos markets. Kestrel Institute Working Paper No. 12. Lagos.",
+     "report"),
+    ("Visser, Jan. “Harbour Labour in Rotterdam.” PhD diss., University of Leiden, 1999.", "thesis"),
+    ("Mensah, Kofi. Counting the Coast. Ministry of Fisheries, 2011.", "report"),
+    ("Lind, M. (2012, March 4). The quiet harbour. The Ostrava Chronicle. Retrieved from https://www.example.com/",
+     "article-newspaper"),
+    ("Rao, Anil. “Tariffs and Tea”. 12.03.2015. https://www.brookings.edu/research/tariffs-and-tea/. "
+     "Last accessed 01.04.2016.", "report"),
+])
+def test_type_from_evidence(raw, typ):
+    assert parse(raw, "bibliography")["type"] == typ
+
+
+def test_dotted_numeric_date_is_never_a_volume():
+    f = parse("Kestrel News. “Harbour plan approved”. Kestrel Net, 30.12.2017. "
+              "http://kestrel.example.org/2017-12/30/c_1.htm. Last accessed 13.09.2018.", "bibliography")
+    assert f["date"] == "2017-12-30" and f["volume"] is None
+
+
+def test_apa_title_keeps_an_initialism():
+    f = parse("Doe, J. (2018, July 8). Dreams of A.I., Fear and Cameras. The Daily Planet. "
+              "Retrieved from https://www.dailyplanet.example/", "bibliography")
+    assert f["title"] == "Dreams of A.I., Fear and Cameras"
+    assert f["container_title"] == "The Daily Planet"
+
+
+def test_chicago_book_before_edited_by_is_the_container():
+    f = parse("Moreau, Claire. “Counting Heads”. In The Handbook of Census Work: Methods and Limits, "
+              "edited by Weber, Anna and Jan Visser, 120-141. Leiden: Brill, 2011.", "bibliography")
+    assert f["container_title"] == "The Handbook of Census Work: Methods and Limits"
+    assert f["type"] == "chapter"
+
+
+def test_reference_only_in_chinese_characters():
+    f = parse("城市数据管理研究报告. 文化网. (9 April 2006). Retrieved 5 September 2019", "footnote")
+    assert f["title"] == "城市数据管理研究报告"
+    assert f["authors"] == []

@@ -71,3 +71,11 @@ def test_synthetic_references_parse():
         text = synth.strip_marks(synth.render_template(r, "chicago-bib", rng))
         good += parse(text)["title"] == r["title"]
     assert good >= 15
+
+
+def test_word_banks_borrow_no_corpus_names():
+    """Synthetic data is invented: no family name of the name banks occurs in the corpus gold."""
+    from pathlib import Path
+    gold = " ".join(p.read_text(encoding="utf-8") for p in (Path(__file__).parent / "gold").glob("*.json"))
+    borrowed = [n for n in synth.DIACRITIC_FAMILIES + synth.PARTICLE_FAMILIES if n in gold]
+    assert borrowed == []

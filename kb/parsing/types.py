@@ -84,6 +84,9 @@ def guess_type(f: dict, raw: str) -> str:
     if re.search(r"\b(?:proceedings|conference|symposium|workshop|congress|tagung|colloque)\b", where.lower()) \
             or re.search(r"\bpaper presented\b|\bpresented at\b", low):
         return "paper-conference"
+    if pub and not cont and re.match(r"(?:the\s+)?universit(?:y|ät|é|à|eit|et|ad)\b", pub, re.I) \
+            and not _PUBHOUSE.search(re.sub(r"(?i)^(?:the\s+)?universit\w*", "", pub)) and not f.get("edition"):
+        return "thesis"  # a university (not its press) publishes theses
     if re.search(r"\b(?:act|law|constitution|regulation|directive|decree|statute|gesetz|"
                  r"verordnung|notice|opinions?|outline|provisions|measures|ordinance|treaty|"
                  r"convention|resolution|bill|code)\b", title.lower()) and (
@@ -110,7 +113,8 @@ def guess_type(f: dict, raw: str) -> str:
             and re.search(r"\bretrieved from\b", raw, re.I) and not _news_outlet(cont) \
             and not _REPORT.search(cont) and not _BLOG.search(cont):
         return "article-newspaper"  # APA 6: an online newspaper gives its home page ("Retrieved from https://x.com/")
-    if pub and not cont and _REPORT.search(pub) and not _PUBHOUSE.search(pub) and not f.get("edition"):
+    if pub and not cont and (_REPORT.search(pub) or _AGENCY.search(pub)) and not _PUBHOUSE.search(pub) and not f.get("edition") \
+            and (not f.get("place") or not persons_of(f)):
         return "report"  # an institute, council or office publishes reports, not books
     if f.get("place") and cont and not (f.get("volume") or f.get("issue") or f.get("pages")) \
             and not re.search(r"(?:^|[.,]\s)in:?\s", raw[:600], re.I):
@@ -138,7 +142,7 @@ def guess_type(f: dict, raw: str) -> str:
         return "report"
     if f.get("url") and re.search(r"blog|wordpress|medium\.com", f["url"], re.I) and not f.get("volume"):
         return "post-weblog"
-    if cont and _JOURNAL.search(cont) and not f.get("url"):
+    if cont and _JOURNAL.search(cont) and not f.get("url") and len(date) < 10:
         return "article-journal"
     if cont and re.search(r"\bjournal\b|\bzeitschrift\b|\brevue\b", cont, re.I) and not _NEWSPAPER.search(cont):
         return "article-journal"
@@ -162,6 +166,11 @@ def guess_type(f: dict, raw: str) -> str:
     if f.get("title") and f.get("year") and f.get("authors"):
         return "book"
     return "document"
+
+
+def persons_of(f: dict) -> list:
+    """The authors that are persons (not organisations)."""
+    return [a for a in f.get("authors") or [] if "literal" not in a]
 
 
 def _news_outlet(cont: str) -> str | None:
@@ -194,28 +203,39 @@ def _site_type(f: dict, cont: str) -> str | None:
         key = _host_key(src) if src else ""
         if len(key) < 4:
             continue
-        for rx, typ in ((_BLOG, "post-weblog"), (_REPORT, "report")):
-            if _spaceless_hit(rx, key):
+        variants = {key, re.sub(r"^the", "", key), re.sub(r"(?:net|online|web|wang)$", "", key)}
+        for rx, typ in ((_BLOG, "post-weblog"), (_REPORT, "report"), (_MAGAZINE, "article-magazine"),
+                        (_NEWSPAPER, "article-newspaper")):
+            if any(len(v) >= 4 and _spaceless_hit(rx, v) for v in variants):
                 return typ
     if re.search(r"/(?:reports?|publications?|working-?papers?|research-?papers?)/", url, re.I) and not f.get("volume"):
         return "report"
-    if re.search(r"/blogs?/|blog\.|\.blogspot\.|wordpress\.com", url, re.I):
+    if re.search(r"/blogs?/|\.blogspot\.|wordpress\.com", url, re.I):
         return "post-weblog"
     return None
 
 
 def _spaceless_hit(rx: re.Pattern, key: str) -> bool:
     """Does a multi-word dictionary name of ``rx``, spaces dropped, equal ``key``?"""
-    names = _SPACELESS.setdefault(rx.pattern, tuple(
-        w.replace(" ", "") for w in re.findall(r"[a-z][a-z' ]+[a-z]", rx.pattern.split("(?:", 1)[1]) if " " in w))
+    names = _SPACELESS.get(rx.pattern)
+    if names is None:
+        body = rx.pattern.split("(?:", 1)[1]
+        names = _SPACELESS[rx.pattern] = frozenset(
+            w.replace(" ", "").replace("'", "") for w in re.findall(r"[a-z][a-z' ]+[a-z]", body)
+            if (len(w) >= 5 or " " in w) and w not in _GENERIC)
     return key in names
 
 
-_SPACELESS: dict[str, tuple[str, ...]] = {}
+_SPACELESS: dict[str, frozenset] = {}
+_GENERIC = {"journal", "constitution", "daily", "times", "review", "monthly", "weekly", "research",
+            "institute", "institut", "center", "centre", "foundation", "council", "commission",
+            "magazine", "report", "briefing", "monitor", "blogs", "standard", "express", "insider"}
 
 
 _PUBHOUSE = re.compile(r"\b(?:press|presses|verlag|books|publish\w*|éditions|editions|editore|editorial|"
                        r"universit\w*|academic|routledge|springer|wiley|sage|brill|palgrave|polity|verso)\b", re.I)
+_AGENCY = re.compile(r"\b(?:office|ministry|bureau|agency|academy|government|department|statistics|"
+                     r"statistical|administration|secretariat|authority)\b", re.I)
 _ACADEMIC = re.compile(r"\b(?:universit(?:y|ät|é|à|eit|et)|college|école|hochschule|school)\b", re.I)
 
 _LEGAL_TITLE = re.compile(r"\b(?:law|act|constitution|regulations?|decree|directive|ordinance|statute|"

@@ -200,7 +200,11 @@ def valid_isbn(isbn: str) -> bool:
 def plain_pages(pages: str) -> bool:
     """True for page text made of page-like characters (biber parses it as a
     range); anything else goes to the note."""
-    return bool(re.fullmatch(r"[\w\s.,:;/()+\-\u2010-\u2015]+", pages))
+    pages = pages.strip()
+    ends = re.split(r"[-\u2010-\u2015]+", pages)
+    return (bool(re.fullmatch(r"[\w(.][\w\s.,:;/()+\-\u2010-\u2015]*", pages))
+            and any(c.isalnum() for c in pages)
+            and "0" not in (e.strip() for e in ends))     # biber reads "0" as empty
 
 
 def bib_pages(pages: str) -> str:
