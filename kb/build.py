@@ -3,10 +3,17 @@
     >>> summary = build(["data/corpus"], "data/kb.db", jobs=2)
     >>> summary.documents, summary.failures
 
-* Incremental: a document whose sha256 is unchanged is not re-processed.
-* Atomic: the store is copied beside the old one (``kb.db.tmp``), updated
-  there and swapped in with ``os.replace``; a crash or Ctrl-C leaves the
-  previous store whole, and the next build starts from it again.
+* Incremental: a document whose sha256 is unchanged is not re-processed,
+  and after a small change the cross-document stages only redo what it
+  touched (``resolve.resolve_incremental``: new refs clustered against the
+  existing works through the stored blocking index; ``graph.update_store``
+  keeping betweenness and communities while few documents changed); a build
+  with nothing to do leaves works and graph as they are.  ``full`` re-reads
+  every document and recomputes everything.
+* Atomic: the store is copied beside the old one (``kb.db.tmp``, a kernel
+  file copy under a read lock), updated there and swapped in with
+  ``os.replace``; a crash or Ctrl-C leaves the previous store whole, and the
+  next build starts from it again.
 * Locked: a second build on the same store stops with a clear message
   (or waits, with ``wait``).
 * Errors: an unreadable file is reported by name, recorded in

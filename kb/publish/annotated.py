@@ -166,8 +166,11 @@ def format_entries(items: list[dict], style: str = "chicago") -> list[tuple[str,
     return out
 
 
-def work_notes(db, key: str) -> list[dict]:
-    """The user's annotations of a work."""
+def work_notes(db, key: str, notes: list[dict] | None = None) -> list[dict]:
+    """The user's annotations of a work (from ``notes`` when given, else the store's copy)."""
+    if notes is not None:
+        return [{"text": n["text"], "author": n.get("author")} for n in notes
+                if n.get("key") == key and n.get("text")]
     return list(db.query("SELECT text, author FROM annotations WHERE key = ? "
                          "AND text IS NOT NULL ORDER BY id", [key]))
 
@@ -239,13 +242,18 @@ def _html(entries, title: str) -> str:
 
 
 def annotated_from_db(db, document=None, keys=None, query=None,
-                      style: str = "chicago", fmt: str = "md") -> str:
-    """The annotated bibliography of the chosen works as Markdown or HTML."""
+                      style: str = "chicago", fmt: str = "md",
+                      notes: list[dict] | None = None) -> str:
+    """The annotated bibliography of the chosen works as Markdown or HTML.
+
+    ``notes`` are the live annotations (kb.annotate.current_notes); without
+    them the copy stored at the last build is used.
+    """
     if fmt not in ("md", "html"):
         raise ValueError(f"unknown format {fmt!r} (md or html)")
     items = select_items(db, document=document, keys=keys, query=query)
     ids = {i["key"]: i["id"] for i in items}
-    entries = [(key, text, work_notes(db, key), work_uses(db, ids[key]))
+    entries = [(key, text, work_notes(db, key, notes), work_uses(db, ids[key]))
                for key, text in format_entries(items, style)]
     if fmt == "html":
         return _html(entries, "Annotated bibliography")
