@@ -29,6 +29,14 @@ graph), ``betweenness`` (normalised, on the undirected citation graph; exact
 up to BETWEENNESS_EXACT nodes, else from BETWEENNESS_K seeded sources) and
 ``community`` (Louvain, seed 42, numbered by size: 0 is the largest).
 
+Incremental builds (``update_store(changed_documents=n)``): while the
+documents changed since betweenness and communities were last computed stay
+within REUSE_SHARE (2%) of the store, both are kept from the store (a new
+work takes the community most common among the works its citing documents
+cite, and betweenness 0) and PageRank is warm-started from the stored values
+without building the networkx graph; the cocitations and coupling tables are
+recomputed in memory but only the rows that differ are written.
+
 Size rules for the stored tables (recorded in kb_meta as ``graph.*``):
 
 - cocitations: every pair while there are at most COCITATION_ALL_PAIRS

@@ -10,6 +10,11 @@ Training data (all invented; no corpus strings):
     Vancouver, MLA, Harvard) and through CSL styles with citeproc-py;
   * hand-labelled examples in kb/data/handlabelled.txt.
 Records with seeds >= 1000 are reserved for benchmarks (scripts/bench_styles.py).
+
+Deterministic: fixed seeds throughout, so the shipped kb/data/parser.crfsuite is
+byte for byte what ``python scripts/train_parser.py`` writes (about 70 s).
+``--seed N`` trains on other synthetic data, to check that accuracy holds across
+samples (tests/test_parse_accuracy.py floors sit under seeds 7-9).
 """
 from __future__ import annotations
 

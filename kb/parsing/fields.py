@@ -1,5 +1,6 @@
 """Token labels -> CSL fields (names split, dates read, strings tidied).
 
+    >>> from kb.parsing.tokens import tokenize
     >>> toks = tokenize("Smith, J. Title. London: Sage, 2001.")
     >>> labels = ["author"]*4 + ["title", "other", "place", "other", "publisher", "other", "date", "other"]
     >>> f = to_fields("Smith, J. Title. London: Sage, 2001.", toks, labels)
