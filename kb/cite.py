@@ -797,11 +797,11 @@ def lone_number_lines(st: Stream, doc: Document, body: list[int],
         k = n + 1
         while k <= len(doc.lines) and not doc.line(k).strip():
             k += 1
-        if k in note_lines or k == notes.get(int(doc.line(n).strip() or 0) if
-                                             doc.line(n).strip().isdigit() else -1):
-            continue                # the number printed before a note's text
         s = doc.line(n).strip()
-        if not (s.isdigit() and len(s) <= 3 and int(s) in notes):
+        number = int(s) if s.isascii() and s.isdigit() and len(s) <= 3 else None
+        if k in note_lines or (number is not None and k == notes.get(number)):
+            continue                # the number printed before a note's text
+        if number is None or number not in notes:
             continue
         pos = st.offset_after(n)
         prev = st.text[max(0, pos - 4):pos].rstrip()

@@ -56,6 +56,7 @@ container, organisation authors, URL domain), one of ``SOURCE_TYPES``.
 """
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import json
@@ -166,6 +167,7 @@ _SPECIAL = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "o
                           "“": '"', "”": '"', "–": "-", "—": "-"})
 
 
+@functools.lru_cache(maxsize=1 << 16)   # the same strings recur in every citing document
 def fold(text: str | None) -> str:
     """Casefolded text with diacritics removed (for matching only).
 
@@ -225,6 +227,7 @@ def _spell_ordinal(n: int) -> str:
     return " ".join(words)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def norm_title(title: str | None) -> str:
     """Folded title, punctuation dropped, '&' as 'and', numbers spelled out.
 
@@ -279,6 +282,7 @@ _ROMAN_HINT = re.compile(r"part|vol|book|no|number|chapter|series|tome|teil|band
                          r"phase|section|issue|episode|season")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def title_numbers(title: str | None) -> frozenset:
     """Numbers that tell works apart: digits, and roman numerals after part/vol/...
 

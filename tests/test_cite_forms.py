@@ -212,3 +212,13 @@ def test_bracket_range_and_bare_year_after_semicolon():
     refs[0].year_suffix, refs[1].year_suffix = "a", "b"
     _, cits = run("Sorting is the point (Lyon, 2003a; 2003b, p. 4).", refs)
     assert [(c.ref, c.pinpoint) for c in cits] == [(0, None), (1, "p. 4")]
+
+
+def test_superscript_digit_alone_on_a_line_does_not_crash():
+    from kb.pipeline import process
+    import tempfile
+    from pathlib import Path
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "sup.txt"
+        p.write_text("Smith\n\u00b9\nSmith\n1 Ibid., 4.\n")
+        process(p)                       # found by tests/test_fuzz.py
