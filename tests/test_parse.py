@@ -239,9 +239,9 @@ def test_dotted_numeric_date_is_never_a_volume():
 
 
 def test_apa_title_keeps_an_initialism():
-    f = parse("Doe, J. (2018, July 8). Dreams of A.I., Fear and Cameras. The Daily Planet. "
+    f = parse("Doe, J. (2011, March 3). Harbour cranes, A.I. tools and the night shift. The Daily Planet. "
               "Retrieved from https://www.dailyplanet.example/", "bibliography")
-    assert f["title"] == "Dreams of A.I., Fear and Cameras"
+    assert f["title"] == "Harbour cranes, A.I. tools and the night shift"
     assert f["container_title"] == "The Daily Planet"
 
 
