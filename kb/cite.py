@@ -1750,14 +1750,7 @@ EXTRA_NOTES = 300
 
 def _notes_map(apparatus, refs: list[Ref], n_lines: int = 10 ** 9) -> dict[int, int]:
     """note number -> line of the note text (apparatus notes, else note refs)."""
-    out: dict[int, int] = {}
-    for n in _notes_of(apparatus):
-        num, ln = _attr(n, "number"), _attr(n, "line")
-        if isinstance(num, int) and isinstance(ln, int) and num not in out:
-            out[num] = ln
-    for r in refs:
-        if r.kind in NOTE_KINDS and r.note is not None and r.note not in out:
-            out[r.note] = r.line
+    out = _known_notes(apparatus, refs)
     if out:
         # numbers between known notes are notes too (comment-only ones, or
         # notes whose text the extraction lost), and so may be a run after

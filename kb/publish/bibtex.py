@@ -363,6 +363,25 @@ def entry_type(item: dict, biblatex: bool = False) -> str:
 
 # -- entries -------------------------------------------------------------------
 
+def _pages(item: dict, fields: dict, notes: list, tx) -> None:
+    """pages with ``--`` (escaped by ``tx``); page text bibtex cannot sort goes to the note."""
+    if item.get("pages"):
+        if plain_pages(str(item["pages"])):
+            fields["pages"] = tx(bib_pages(str(item["pages"])))
+        else:
+            notes.append(f"pp. {item['pages']}")
+
+
+def _year(item: dict, fields: dict) -> None:
+    """year, and month/date where the date is that precise."""
+    if item.get("year") is not None:
+        fields["year"] = str(item["year"])
+        month, date = _date_parts(item)
+        if month:
+            fields["month"] = month
+            fields["date"] = date
+
+
 def _isbn(item: dict, fields: dict, notes: list) -> None:
     """A valid ISBN goes to ``isbn``; a mistyped one to the note."""
     isbn = str(item.get("isbn") or "").strip()
@@ -466,17 +485,8 @@ def bib_fields(item: dict, ascii: bool = False,
                 notes.append(f"No. {item['issue']}")
             else:
                 fields["number"] = tx(item["issue"])
-        if item.get("pages"):
-            if plain_pages(str(item["pages"])):
-                fields["pages"] = tx(bib_pages(str(item["pages"])))
-            else:
-                notes.append(f"pp. {item['pages']}")
-    if item.get("year") is not None:
-        fields["year"] = str(item["year"])
-        month, date = _date_parts(item)
-        if month:
-            fields["month"] = month
-            fields["date"] = date
+        _pages(item, fields, notes, tx)
+    _year(item, fields)
     _isbn(item, fields, notes)
     if item.get("doi"):
         fields["doi"] = safe_url(item["doi"])
@@ -550,17 +560,8 @@ def _biblatex_fields(item: dict, ascii: bool) -> tuple[str, dict, dict]:
                 fields[key] = tx(item[field])
         if bib == "report" and item.get("volume"):
             notes.append(f"Vol. {item['volume']}")
-        if item.get("pages"):
-            if plain_pages(str(item["pages"])):
-                fields["pages"] = tx(bib_pages(str(item["pages"])))
-            else:
-                notes.append(f"pp. {item['pages']}")
-    if item.get("year") is not None:
-        fields["year"] = str(item["year"])
-        month, date = _date_parts(item)
-        if month:
-            fields["month"] = month
-            fields["date"] = date
+        _pages(item, fields, notes, tx)
+    _year(item, fields)
     if bib not in ("online", "misc", "article"):
         _isbn(item, fields, notes)
     elif item.get("isbn"):
