@@ -1638,6 +1638,9 @@ _NAMED = re.compile(
     r"\b(?:report|article|book|study|paper|rapport(?:en)?|artikkel(?:en)?|boka|boken)\s+"
     r"(?:titled|entitled|called|kalt|med tittelen|namens)\s+[\"“«„](?P<title>[^\"”»“]{2,160})[\"”»“]",
     re.I)
+# capitalised sentence openers that are not an interviewer's name
+_SENTENCE_WORDS = {"i", "we", "vi", "jeg", "he", "she", "they", "han", "hun", "de", "also",
+                   "then", "later", "so", "og", "and", "in", "der", "die", "wir", "er", "sie"}
 _TYPES = {"report": "report", "rapport": "report", "article": "article-journal",
           "artikkel": "article-journal", "book": "book", "bok": "book",
           "study": "report", "paper": "article-journal"}
@@ -1666,7 +1669,16 @@ def inline_sources(st: Stream) -> list[tuple[Mark, Ref]]:
                       r"([A-Z][\w-]+)\s+([A-Z][\w-]+)", obj)
         authors = [{"family": nm.group(2), "given": nm.group(3)}] if nm else []
         marker = (m.group("verb") + " " + (obj if not nm else nm.group(0))).strip()
-        ref = Ref(kind="inline", raw=m.group(0).strip(), line=st.line_at(m.start()),
+        start, end = m.start(), m.end()
+        if nm:
+            # a named interview: who interviewed whom, the interviewee's
+            # description and the topic, to the end of the clause
+            who = re.search(r"\b([A-Z][\w-]+)\s+$", text[max(0, start - 40):start])
+            if who and who.group(1).lower() not in _SENTENCE_WORDS:
+                start -= len(who.group(0))
+            stop = re.search(r"[.!?;](?:\s|$)", text[end:end + 300])
+            end = end + stop.start() if stop else end
+        ref = Ref(kind="inline", raw=text[start:end].strip(), line=st.line_at(start),
                   type="interview", authors=authors)
         out.append((Mark(m.start(), m.start() + len(marker), marker, "inline",
                          targets=[(None, None)]), ref))

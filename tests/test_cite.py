@@ -196,6 +196,21 @@ def test_prose_interview_verb_not_noun():
     assert refs[0].authors[0]["family"] == "Xiao"
 
 
+def test_prose_named_interview_keeps_interviewer_description_and_topic():
+    d = doc_of("Later Anna interviewed Li Wei, a sociologist at Fudan, about the pilots. "
+               "Then we left.")
+    refs = []
+    cite(d, None, refs)
+    assert refs[0].raw == "Anna interviewed Li Wei, a sociologist at Fudan, about the pilots"
+
+
+def test_prose_unnamed_interview_stays_short():
+    d = doc_of("In May we interviewed two students in Oslo, to hear their views.")
+    refs = []
+    cite(d, None, refs)
+    assert refs[0].raw == "interviewed two students in Oslo"
+
+
 # --- sentences -----------------------------------------------------------------
 
 def test_sentences_keep_abbreviations_and_initials():
