@@ -1182,8 +1182,12 @@ def cluster_authors(occ: list[dict], work_of_ref: dict[int, int]) -> list[int]:
         order = sorted(members, key=lambda m: (-sum(len(t) > 1 for t in occ[m]["given"]),
                                                -len(occ[m]["given"]), m))
         persons: list[_Person] = []
+        owner: dict[tuple, _Person] = {}   # a given-name form is in one person only
         for m in order:
             g = occ[m]["given"]
+            if g in owner:   # the same form again decides the same way
+                owner[g].members.append(m)
+                continue
             fits = [p for p in persons
                     if all(given_compatible(g, f) for f in p.forms)]
             if g and len(fits) > 1:
@@ -1200,6 +1204,7 @@ def cluster_authors(occ: list[dict], work_of_ref: dict[int, int]) -> list[int]:
                 persons.append(p)
             if g:
                 p.forms.add(g)
+            owner[g] = p
             p.members.append(m)
         for p in persons:
             for m in p.members[1:]:
