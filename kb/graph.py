@@ -350,12 +350,34 @@ def coupling_pairs(links: Links, top: int | None = None,
 
 def _top_per_row(r, c, s, jac, k):
     """Keep, for each row, its k entries with the highest (jaccard, shared)."""
+    if len(r) > 8 * k:   # drop what is below each row's k-th best, then rank the rest
+        keep = jac >= _kth_largest(r, c, jac, k)[r - r.min()]
+        r, c, s, jac = r[keep], c[keep], s[keep], jac[keep]
     order = np.lexsort((c, -s, -jac, r))
     r, c, s, jac = r[order], c[order], s[order], jac[order]
     starts = np.r_[0, np.flatnonzero(np.diff(r)) + 1]
     rank = np.arange(len(r)) - np.repeat(starts, np.diff(np.r_[starts, len(r)]))
     keep = rank < k
     return r[keep], c[keep], s[keep], jac[keep]
+
+
+def _kth_largest(r, c, values, k, cells: int = 4_000_000) -> np.ndarray:
+    """Per row (offset from ``r.min()``), its k-th largest value (0 when the
+    row has fewer than k entries); dense blocks of at most ``cells`` cells."""
+    lo, width = int(r.min()), int(c.max()) + 1
+    out = np.zeros(int(r.max()) - lo + 1)
+    if k > width:
+        return out
+    step = max(1, cells // width)
+    order = np.argsort(r, kind="stable")
+    r, c, values = r[order], c[order], values[order]
+    bounds = np.searchsorted(r, np.arange(lo, lo + len(out) + step, step))
+    for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])):
+        first = lo + i * step
+        block = np.zeros((min(step, len(out) - i * step), width))
+        block[r[a:b] - first, c[a:b]] = values[a:b]
+        out[i * step:i * step + len(block)] = np.partition(block, width - k, axis=1)[:, width - k]
+    return out
 
 
 def coupling_graph(links: Links, top: int = 0) -> nx.Graph:

@@ -353,6 +353,52 @@ def detect_language(lines: list[str], sample_chars: int = 20000) -> str | None:
         text = " ".join(lines)[:sample_chars]
     if not text.strip():
         return None
-    import py3langid as langid
-    lang, _ = langid.classify(text)
+    lang, _ = language_identifier().classify(text)
     return {"nb": "no", "nn": "no"}.get(lang, lang)
+
+
+_IDENTIFIER = None
+
+
+def language_identifier():
+    """py3langid's identifier, loaded once per process.
+
+    Decoding its LZMA model takes about 0.5 s, paid by every process that
+    reads a document (each build worker, each one-document rebuild), so the
+    decoded identifier is kept as a pickle in the user's cache directory
+    (``$KB_CACHE``, else ``$XDG_CACHE_HOME/kb``, else ``~/.cache/kb``), named
+    after the package version and model file; loading it takes about 0.1 s.
+    Without a writable cache it loads the model as py3langid does.
+    """
+    global _IDENTIFIER
+    if _IDENTIFIER is None:
+        _IDENTIFIER = _cached_identifier()
+    return _IDENTIFIER
+
+
+def _cached_identifier():
+    import os
+    import pickle
+    from importlib.metadata import version
+
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+    model = Path(MODEL_DIR) / MODEL_FILE
+    cache = Path(os.environ.get("KB_CACHE") or Path(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kb")
+    try:
+        st = model.stat()
+        path = cache / f"langid-{version('py3langid')}-{st.st_size}-{st.st_mtime_ns}.pickle"
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except Exception:  # no cache yet, or an unreadable one: decode the model
+        pass
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump(ident, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)   # whole or absent, even with several workers
+    except Exception:  # read-only home, disk full: work without the cache
+        pass
+    return ident

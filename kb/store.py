@@ -183,6 +183,9 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                         ("cocitations", ["work_b"]), ("coupling", ["document_b"]),
                         ("ref_blocks", ["key", "sort"]), ("ref_blocks", ["ref_id"]),
                         ("work_keys", ["key"]), ("merges", ["work_id"]),
+                        # foreign-key children: deleting a ref must not scan them
+                        ("refs", ["same_as"]), ("merges", ["ref_id"]),
+                        ("merges", ["other_ref_id"]),
                         ("work_authors", ["author_id"]), ("authors", ["match_key"]),
                         # canned queries (kb/metadata.yml): covering / ordered scans
                         ("refs", ["work_id", "document_id"]),

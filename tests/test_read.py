@@ -140,3 +140,19 @@ def test_mojibake_is_repaired(tmp_path):
 def test_language_detection(tmp_path):
     assert read(write(tmp_path, "de.txt", DE * 5)).language == "de"
     assert read(write(tmp_path, "en.txt", EN * 5)).language == "en"
+
+
+def test_language_model_cache(tmp_path, monkeypatch):
+    """The decoded language model is cached on disk, and a broken cache is ignored."""
+    from kb import read as read_mod
+    monkeypatch.setenv("KB_CACHE", str(tmp_path / "cache"))
+    first = read_mod._cached_identifier()
+    cached = list((tmp_path / "cache").glob("langid-*.pickle"))
+    assert len(cached) == 1
+    again = read_mod._cached_identifier()          # from the pickle
+    assert again.classify(DE * 2)[0] == first.classify(DE * 2)[0] == "de"
+    cached[0].write_bytes(b"not a pickle")
+    assert read_mod._cached_identifier().classify(EN * 2)[0] == "en"
+    monkeypatch.setenv("KB_CACHE", str(tmp_path / "file-not-dir"))
+    (tmp_path / "file-not-dir").write_text("x")   # cache cannot be written
+    assert read_mod._cached_identifier().classify(EN * 2)[0] == "en"
