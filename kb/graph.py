@@ -634,10 +634,11 @@ def update_store(db, *, cocitation_min_weight: int | None = None,
     ``changed_documents``, everything is recomputed.
     """
     from . import store
+    from .resolve import no_gc
 
     seconds: dict = {}
     store.ensure_schema(db)
-    with _stage(seconds, "load"):
+    with _stage(seconds, "load"), no_gc():
         links = load_links(db)
     stale = 0
     if changed_documents is not None:

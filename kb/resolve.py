@@ -63,6 +63,7 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -883,19 +884,36 @@ def cluster_items(items: list[Item], cl: Clusters | None = None,
                     joins.append((other.idx, it.idx, reason, 1.0))
             else:
                 first[value] = it.idx
-    # 2. fuzzy pairs from blocks, strongest first
+    # 2. fuzzy pairs from blocks, strongest first; a work cited in many
+    # documents repeats the same fields, so each pair of field sets
+    # (``match_fields``) is scored once
     scored: dict[tuple[int, int], float] = {}
+    group: dict[tuple, int] = {}
+    gid = [group.setdefault(match_fields(it), len(group)) for it in items]
+    memo: dict[tuple, float] = {}
     for a, b in candidate_pairs(items):
         pair = (a, b) if a < b else (b, a)
         if pair[1] < fixed or pair in scored or cl.find(a) == cl.find(b):
             continue
-        scored[pair] = pair_score(items[a], items[b])
+        x, y = items[pair[0]], items[pair[1]]
+        key = (gid[x.idx], gid[y.idx], x.doc == y.doc)
+        if key not in memo:
+            memo[key] = pair_score(x, y)
+        scored[pair] = memo[key]
     for (a, b), s in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0])):
         if s <= 0:
             break
         if cl.join(a, b):
             joins.append((a, b, "title+author+year", round(s / 100, 3)))
     return cl, joins
+
+
+def match_fields(it: Item) -> tuple:
+    """Everything ``pair_score`` reads of an item but its document (whose
+    only use is "same document or not")."""
+    return (it.type, it.year, it.title, it.short, it.orig_text, tuple(it.fams),
+            tuple(it.orgs), tuple(sorted(it.others)), it.container, it.doi,
+            it.raw_core, it.raw_head)
 
 
 def index_keys(it: Item) -> list[str]:
@@ -1154,20 +1172,21 @@ def cluster_authors(occ: list[dict], work_of_ref: dict[int, int]) -> list[int]:
     # 1. bare family names follow a fuller name of the same work
     attached: set[int] = set()
     for members in slots.values():
-        full = [m for m in members if occ[m]["given"]]
+        full: dict[str, int] = {}   # key -> first fuller name with it (ties go to the first)
+        for m in sorted(members):
+            if occ[m]["given"]:
+                full.setdefault(occ[m]["key"], m)
+        best_for: dict[str, int | None] = {}   # one decision per spelling
         for m in members:
             if not bare(occ[m]) or not full:
                 continue
-            if occ[m]["key"].startswith("o:"):
-                as_person = dict(occ[m], key="p:" + occ[m]["key"][2:])
-                best = max(full, key=lambda f: (near(as_person, occ[f]), -f))
-                if near(as_person, occ[best]) >= AUTHOR_FAMILY:
-                    parent[m] = best
-                    attached.add(m)
-                continue
-            best = max(full, key=lambda f: (near(occ[m], occ[f]), -f))
-            if near(occ[m], occ[best]) >= AUTHOR_FAMILY:
-                parent[m] = best
+            key = occ[m]["key"]
+            if key not in best_for:
+                probe = {"key": "p:" + key[2:]}   # an organisation-like bare name as a person
+                best = max(full.values(), key=lambda f: (near(probe, occ[f]), -f))
+                best_for[key] = best if near(probe, occ[best]) >= AUTHOR_FAMILY else None
+            if best_for[key] is not None:
+                parent[m] = best_for[key]
                 attached.add(m)
     # 2. family groups
     groups: dict[str, list[int]] = defaultdict(list)
@@ -1183,25 +1202,27 @@ def cluster_authors(occ: list[dict], work_of_ref: dict[int, int]) -> list[int]:
                                                -len(occ[m]["given"]), m))
         persons: list[_Person] = []
         owner: dict[tuple, _Person] = {}   # a given-name form is in one person only
+        by_initial: dict[str, list[_Person]] = defaultdict(list)   # blocking
         for m in order:
             g = occ[m]["given"]
             if g in owner:   # the same form again decides the same way
                 owner[g].members.append(m)
                 continue
-            fits = [p for p in persons
+            # one person's given names start with one letter ("Katherine" is
+            # not "Catherine"): the usual family + first initial blocking
+            fits = [p for p in by_initial[g[0][0] if g else ""]
                     if all(given_compatible(g, f) for f in p.forms)]
+            # (a bare family name nobody of its work explains lands in "":
+            # only other bare uses of that name, it may be any of the family)
             if g and len(fits) > 1:
                 exact = [p for p in fits if g in p.forms]
                 fits = exact[:1]
-            elif not g:
-                # a bare family name nobody of its work explains: only other
-                # bare uses of that name (it may be any of the family's people)
-                fits = [p for p in persons if not p.forms]
             if fits:
                 p = fits[0]
             else:
                 p = _Person(False)
                 persons.append(p)
+                by_initial[g[0][0] if g else ""].append(p)
             if g:
                 p.forms.add(g)
             owner[g] = p
@@ -1235,7 +1256,12 @@ def cluster_authors(occ: list[dict], work_of_ref: dict[int, int]) -> list[int]:
         if o["given"]:
             forms[find(i)].add(o["given"])
     for members in slots.values():
-        withg = [m for m in members if occ[m]["given"]]
+        # one occurrence per (person, spelling): the rest decide the same way
+        withg, seen = [], set()
+        for m in members:
+            if occ[m]["given"] and (find(m), occ[m]["key"]) not in seen:
+                seen.add((find(m), occ[m]["key"]))
+                withg.append(m)
         for x in range(len(withg)):
             for y in range(x + 1, len(withg)):
                 a, b = withg[x], withg[y]
@@ -1356,10 +1382,18 @@ def resolve(refs: list[dict], previous_keys: dict[str, str] | None = None) -> Re
     ``previous_keys`` maps ref fingerprints to the work keys of the last
     build (the ``work_keys`` table), so keys stay stable.
     """
-    enabled = gc.isenabled()
-    gc.disable()   # many small objects: the cyclic GC would make this superlinear
-    try:
+    with no_gc():
         return _resolve(refs, previous_keys or {})
+
+
+@contextmanager
+def no_gc():
+    """Cyclic GC off: it rescans every live object as millions of small
+    ones are made, which makes loading and clustering superlinear."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if enabled:
             gc.enable()
@@ -1513,7 +1547,8 @@ def resolve_store(db, changed: "Changes | None" = None) -> dict[str, int]:
         if out is not None:
             return out
     outer = db.conn.in_transaction
-    refs = load_refs(db)
+    with no_gc():
+        refs = load_refs(db)
     previous = ({row["fingerprint"]: row["key"] for row in db["work_keys"].rows}
                 if db["work_keys"].exists() else {})
     # refs still linked to a keyed work count too (a store without work_keys)
