@@ -64,15 +64,19 @@ def peak_mb() -> tuple[float, float]:
     return own, kids
 
 
-def bench(size: int, jobs: int, workdir: Path, refs_per_doc: int) -> dict:
+def bench(size: int, jobs: int, workdir: Path, refs_per_doc: int, repeat: int = 1) -> dict:
     corpus = workdir / f"corpus{size}"
     db = workdir / f"kb{size}.db"
     t = time.perf_counter()
     write_corpus(corpus, size, refs_per_doc, seed=size)
     gen = time.perf_counter() - t
-    t, c = time.perf_counter(), cpu_s()
-    s = build([corpus], db, jobs=jobs, progress=False, echo=lambda m: None)
-    full, full_cpu = time.perf_counter() - t, cpu_s() - c
+    runs = []
+    for _ in range(repeat):   # fresh store each time; the median run is kept
+        db.unlink(missing_ok=True)
+        t, c = time.perf_counter(), cpu_s()
+        s = build([corpus], db, jobs=jobs, progress=False, echo=lambda m: None)
+        runs.append((time.perf_counter() - t, cpu_s() - c, s))
+    full, full_cpu, s = sorted(runs, key=lambda r: r[0])[len(runs) // 2]
     own, kids = peak_mb()
     victim = sorted(corpus.iterdir())[0]
     victim.write_text(victim.read_text() + "\nOne more closing sentence.\n")
@@ -95,6 +99,8 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--refs-per-doc", type=int, default=40)
     ap.add_argument("--keep", type=Path, help="keep corpora and stores here")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="full builds per size (median kept; small builds vary ±10%%)")
     a = ap.parse_args(argv)
     workdir = a.keep or Path(tempfile.mkdtemp(prefix="kb-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -105,7 +111,7 @@ def main(argv=None) -> int:
           f"{'cpu %':>6}", flush=True)
     results = []
     for size in a.sizes:
-        r = bench(size, a.jobs, workdir, a.refs_per_doc)
+        r = bench(size, a.jobs, workdir, a.refs_per_doc, a.repeat)
         results.append(r)
         print(f"{r['size']:>6} {r['full_s']:>8.1f} {r['docs_per_s']:>7.1f} {r['refs_per_s']:>7.0f} "
               f"{r['ms_per_doc']:>7.1f} {r['refs']:>7} {r['works']:>7} {r['incr_s']:>7.1f} "

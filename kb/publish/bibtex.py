@@ -430,11 +430,7 @@ def bib_fields(item: dict, ascii: bool = False,
     publisher = item.get("publisher")
     url = safe_url(item["url"]) if item.get("url") else None
 
-    roles = [("author", "authors"), ("editor", "editors"), ("translator", "translators")]
-    for role, name in roles:
-        people = [p for p in (person(n, ascii) for n in item.get(name) or []) if p]
-        if people:
-            persons[role] = people
+    persons.update(_persons(item, ascii))
     if bib == "book" and "author" in persons and "editor" in persons:
         notes.append("Edited by " + names_text(item["editors"]))
         del persons["editor"]
@@ -453,11 +449,7 @@ def bib_fields(item: dict, ascii: bool = False,
     elif bib in ("phdthesis", "mastersthesis"):
         fields["school"] = tx(publisher)
     elif bib == "misc":
-        how = [tx(x) for x in (container, publisher) if x]
-        how += [f"{label} {tx(value)}" for label, value in (
-            ("vol.", item.get("volume")), ("no.", item.get("issue")),
-            ("pp.", bib_pages(str(item.get("pages") or ""))), ("ed.", item.get("edition")))
-            if value]
+        how = [tx(x) for x in (container, publisher) if x] + _misc_parts(item, tx)
         if url:
             how.append(url_text(url))
         if how:
@@ -512,6 +504,25 @@ def bib_fields(item: dict, ascii: bool = False,
     return bib, fields, persons
 
 
+def _persons(item: dict, ascii: bool) -> dict[str, list[Person]]:
+    """pybtex persons by role (author, editor, translator), empty roles left out."""
+    out = {}
+    for role, name in (("author", "authors"), ("editor", "editors"),
+                       ("translator", "translators")):
+        people = [p for p in (person(n, ascii) for n in item.get(name) or []) if p]
+        if people:
+            out[role] = people
+    return out
+
+
+def _misc_parts(item: dict, tx) -> list[str]:
+    """Volume, issue, pages and edition as printed in a misc entry's text."""
+    return [f"{label} {tx(value)}" for label, value in (
+        ("vol.", item.get("volume")), ("no.", item.get("issue")),
+        ("pp.", bib_pages(str(item.get("pages") or ""))), ("ed.", item.get("edition")))
+        if value]
+
+
 def _biblatex_fields(item: dict, ascii: bool) -> tuple[str, dict, dict]:
     """bib_fields for biblatex/biber: native types, the URL only in ``url``."""
     bib = biblatex_type(item)
@@ -520,11 +531,7 @@ def _biblatex_fields(item: dict, ascii: bool) -> tuple[str, dict, dict]:
     persons: dict[str, list[Person]] = {}
     notes: list[str] = []
     container, publisher = item.get("container_title"), item.get("publisher")
-    for role, name in (("author", "authors"), ("editor", "editors"),
-                       ("translator", "translators")):
-        people = [p for p in (person(n, ascii) for n in item.get(name) or []) if p]
-        if people:
-            persons[role] = people
+    persons.update(_persons(item, ascii))
     if bib in ("misc", "online") and "translator" in persons:
         notes.append("Translated by " + names_text(item["translators"]))
         del persons["translator"]
@@ -537,10 +544,7 @@ def _biblatex_fields(item: dict, ascii: bool) -> tuple[str, dict, dict]:
     elif bib in ("online", "misc"):
         site = [tx(x) for x in (container, publisher) if x]
         if bib == "misc":
-            site += [f"{label} {tx(value)}" for label, value in (
-                ("vol.", item.get("volume")), ("no.", item.get("issue")),
-                ("pp.", bib_pages(str(item.get("pages") or ""))),
-                ("ed.", item.get("edition"))) if value]
+            site += _misc_parts(item, tx)
         if site:
             fields["organization" if bib == "online" else "howpublished"] = ", ".join(site)
     if bib in ("report", "thesis"):
