@@ -1386,4 +1386,12 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
                 pos += len(re.sub(r"\s+", " ", t.strip())) + 1
             if len(piece) >= 8 and re.search(r"[A-Za-z\u3400-\u9fff]{2}", piece):
                 out.append(Entry(kind="bibliography", raw=piece, line=line))
+    if len(out) > 1 and _trailing_text(out[-1].raw):
+        out.pop()   # a closing remark after the list, not an entry
     return out
+
+
+def _trailing_text(raw: str) -> bool:
+    """A last "entry" that is plain prose: no date, no URL, nothing a
+    reference has ("n.d." stands for a missing date in every style)."""
+    return not (YEAR.search(raw) or URL.search(raw) or "n.d." in raw) and ref_score(raw) < 2

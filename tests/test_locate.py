@@ -81,6 +81,16 @@ def test_bibliography_ends_at_appendix():
 
 # --- segmentation -------------------------------------------------------------------
 
+def test_closing_remark_after_the_list_is_not_an_entry():
+    from kb.synth import make_document, make_records
+    text, _ = make_document(make_records(12, seed=3), "apa6", seed=3, doc_id="d")
+    before = raws(locate(make_doc(text)), "bibliography")
+    after = raws(locate(make_doc(text + "\nOne more closing sentence.\n")), "bibliography")
+    assert after == before
+    undated = text + "\nZhou, M. (n.d.). Notes on method. Self-published.\n"
+    assert raws(locate(make_doc(undated)), "bibliography")[-1].startswith("Zhou")
+
+
 def test_wrapped_chicago_entries_with_blank_lines_and_page_numbers():
     text = (BODY + "Bibliography \n\n"
             "Ahmed, Shazeda. “Cashless Society, Cached Data. Security Considerations for a Chinese \n\n"
