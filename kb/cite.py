@@ -108,6 +108,7 @@ sentences that name a source without a marker.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -124,16 +125,25 @@ NOTE_KINDS = ("footnote", "endnote")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+@functools.lru_cache(maxsize=1 << 14)   # a reference's text is folded again per citation
 def fold(s: str) -> str:
     """Lowercase, strip diacritics and apostrophes: ``"Božovič" -> "bozovic"``."""
-    s = unicodedata.normalize("NFKD", s or "")
+    s = s or ""
+    if s.isascii():
+        return s.replace("'", "").lower()
+    s = unicodedata.normalize("NFKD", s)
     s = "".join(c for c in s if not unicodedata.combining(c))
     return s.replace("’", "").replace("'", "").lower()
 
 
 def words(s: str) -> list[str]:
     """Folded word tokens of ``s``."""
-    return _WORD.findall(fold(s))
+    return list(_words(s))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _words(s: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(fold(s)))
 
 
 def _notes_of(apparatus) -> list:
