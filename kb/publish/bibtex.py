@@ -423,27 +423,13 @@ def bib_fields(item: dict, ascii: bool = False,
         return _biblatex_fields(item, ascii)
     bib = entry_type(item)
     tx = lambda s: latex_text(str(s), ascii)  # noqa: E731
-    fields: dict[str, str] = {}
-    persons: dict[str, list[Person]] = {}
-    notes: list[str] = []
     container = item.get("container_title")
     publisher = item.get("publisher")
     url = safe_url(item["url"]) if item.get("url") else None
-
-    persons.update(_persons(item, ascii))
+    fields, persons, notes = _start_fields(item, bib, ascii, tx, ("misc",))
     if bib == "book" and "author" in persons and "editor" in persons:
         notes.append("Edited by " + names_text(item["editors"]))
         del persons["editor"]
-    if bib == "misc" and "translator" in persons:
-        notes.append("Translated by " + names_text(item["translators"]))
-        del persons["translator"]
-
-    if item.get("title"):
-        fields["title"] = protect_title(item["title"], ascii)
-    if bib == "article":
-        fields["journal"] = tx(container)
-    elif bib in ("incollection", "inproceedings"):
-        fields["booktitle"] = tx(container)
     if bib == "techreport":
         fields["institution"] = tx(publisher)
     elif bib in ("phdthesis", "mastersthesis"):
@@ -504,6 +490,26 @@ def bib_fields(item: dict, ascii: bool = False,
     return bib, fields, persons
 
 
+def _start_fields(item: dict, bib: str, ascii: bool, tx,
+                  translator_in_note: tuple) -> tuple[dict, dict, list]:
+    """(fields, persons, notes) both builders start from: the people, the
+    title and the journal or book title; in ``translator_in_note`` types
+    (which have no translator field) translators go to the note."""
+    fields: dict[str, str] = {}
+    persons = _persons(item, ascii)
+    notes: list[str] = []
+    if bib in translator_in_note and "translator" in persons:
+        notes.append("Translated by " + names_text(item["translators"]))
+        del persons["translator"]
+    if item.get("title"):
+        fields["title"] = protect_title(item["title"], ascii)
+    if bib == "article":
+        fields["journal"] = tx(item.get("container_title"))
+    elif bib in ("incollection", "inproceedings"):
+        fields["booktitle"] = tx(item.get("container_title"))
+    return fields, persons, notes
+
+
 def _persons(item: dict, ascii: bool) -> dict[str, list[Person]]:
     """pybtex persons by role (author, editor, translator), empty roles left out."""
     out = {}
@@ -527,21 +533,9 @@ def _biblatex_fields(item: dict, ascii: bool) -> tuple[str, dict, dict]:
     """bib_fields for biblatex/biber: native types, the URL only in ``url``."""
     bib = biblatex_type(item)
     tx = lambda s: latex_text(str(s), ascii)  # noqa: E731
-    fields: dict[str, str] = {}
-    persons: dict[str, list[Person]] = {}
-    notes: list[str] = []
     container, publisher = item.get("container_title"), item.get("publisher")
-    persons.update(_persons(item, ascii))
-    if bib in ("misc", "online") and "translator" in persons:
-        notes.append("Translated by " + names_text(item["translators"]))
-        del persons["translator"]
-    if item.get("title"):
-        fields["title"] = protect_title(item["title"], ascii)
-    if bib == "article":
-        fields["journal"] = tx(container)
-    elif bib in ("incollection", "inproceedings"):
-        fields["booktitle"] = tx(container)
-    elif bib in ("online", "misc"):
+    fields, persons, notes = _start_fields(item, bib, ascii, tx, ("misc", "online"))
+    if bib in ("online", "misc"):
         site = [tx(x) for x in (container, publisher) if x]
         if bib == "misc":
             site += _misc_parts(item, tx)
