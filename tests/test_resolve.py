@@ -337,6 +337,27 @@ def test_conflicting_given_names_are_two_people():
     assert a3 not in (a1, a2)   # "M." could be either: kept apart
 
 
+def test_given_names_with_other_first_letters_are_two_people():
+    # family + first initial blocking: a one-letter spelling change at the
+    # start is another person, even where the names are near-equal
+    refs = [ref(1, doc="a", title="Data and the state", authors=[person("Miller", "Katherine")]),
+            ref(2, doc="b", title="Platforms in Asia", authors=[person("Miller", "Catherine")]),
+            ref(3, doc="c", title="Data and the state, again", authors=[person("Miller", "K.")])]
+    res = resolve(refs, {})
+    a1, a2, a3 = (_author_ids(res, i)[0] for i in (1, 2, 3))
+    assert a1 != a2 and a3 == a1
+
+
+def test_many_occurrences_of_one_name_form_are_one_person():
+    # a work cited in many documents repeats its author's spelling: one person
+    refs = [ref(i, doc=f"d{i}", title="The Social Credit Score",
+                authors=[person("Liang", "Fan" if i % 2 else "F.")]) for i in range(1, 41)]
+    refs.append(ref(41, doc="z", title="Other work", authors=[person("Liang", "Gang")]))
+    res = resolve(refs, {})
+    assert len({_author_ids(res, i)[0] for i in range(1, 41)}) == 1
+    assert _author_ids(res, 41) != _author_ids(res, 1)
+
+
 def test_organisations_kept_whole():
     refs = [ref(1, doc="a", title="Notice on the social credit system", type="legislation",
                 authors=[org("State Council")]),
