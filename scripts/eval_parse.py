@@ -16,7 +16,6 @@ import argparse
 import json
 import re
 import sys
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -24,6 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kb.parse import parse  # noqa: E402
+sys.path.insert(0, str(ROOT / "scripts"))
+from evaluate import norm as evaluate_norm  # noqa: E402
 
 GOLD = ROOT / "tests" / "gold"
 FIELDS = ("type", "authors", "editors", "translators", "title", "container_title", "year",
@@ -32,15 +33,9 @@ FIELDS = ("type", "authors", "editors", "translators", "title", "container_title
 
 
 def norm(v) -> str:
-    """Normalise a string for comparison."""
-    if v is None:
-        return ""
-    s = unicodedata.normalize("NFKC", str(v)).lower()
-    s = re.sub(r"[“”„\"«»‘’‚'`´*]", "", s)
-    s = re.sub(r"[‐‑‒–—−]", "-", s)
-    s = re.sub(r"\s+", " ", s)
-    s = re.sub(r"\s*-\s*", "-", s)
-    return s.strip(" .,;:")
+    """The official scorer's normalisation, with spaces around hyphens dropped
+    (a parser's own spacing of "pp. 1 - 9" is not a field error)."""
+    return re.sub(r"\s*-\s*", "-", evaluate_norm(v))
 
 
 def names_key(names) -> list[str]:

@@ -74,11 +74,17 @@ def _linked(text: str) -> str:
     return "".join(out)
 
 
+def _pieces(marked: str):
+    """(text, None) for plain text and (marker, its match) for each
+    sentinel mark of ``marked``."""
+    for piece in re.split(f"([{OPEN}{CLOSE}]\\w+{END})", marked):
+        yield piece, MARK.fullmatch(piece)
+
+
 def to_html(marked: str) -> str:
     """Sentinel-marked text -> escaped HTML (URLs linked)."""
     out = []
-    for piece in re.split(f"([{OPEN}{CLOSE}]\\w+{END})", marked):
-        m = MARK.fullmatch(piece)
+    for piece, m in _pieces(marked):
         if not m:
             out.append(_linked(piece))
             continue
@@ -99,8 +105,7 @@ def md_escape(text: str) -> str:
 def to_markdown(marked: str) -> str:
     """Sentinel-marked text -> Markdown (italics *, bold **, rest plain)."""
     out = []
-    for piece in re.split(f"([{OPEN}{CLOSE}]\\w+{END})", marked):
-        m = MARK.fullmatch(piece)
+    for piece, m in _pieces(marked):
         if not m:
             out.append(md_escape(piece))
         elif m.group(2) == "i":
