@@ -32,6 +32,27 @@ class Page:
 
 
 @dataclass
+class LineLayout:
+    """How one line of a PDF was set (None for text, Markdown, HTML).
+
+    ``size`` is the line's main font size over the body text's (1.0 = body);
+    ``indent`` the left edge over the page width (0-1) measured from the
+    text block's left margin; ``y`` the top over the page height (0 = top);
+    ``gap`` the space above the line over the body line height; ``bold`` and
+    ``italic`` the share of characters so set; ``sup`` the (start, end)
+    character spans set as superscripts; ``area`` body | footnote | furniture.
+    """
+    size: float = 1.0
+    indent: float = 0.0
+    y: float = 0.0
+    gap: float = 0.0
+    bold: float = 0.0
+    italic: float = 0.0
+    sup: list[tuple[int, int]] = field(default_factory=list)
+    area: str = "body"
+
+
+@dataclass
 class Document:
     """One source file as lines. ``lines[0]`` is line 1 of the file."""
     id: str                      # file stem
@@ -45,6 +66,7 @@ class Document:
     authors: list[str] = field(default_factory=list)
     year: int | None = None
     citation_style: str | None = None  # author-date | notes-bibliography | footnotes | endnotes | none
+    layout: list[LineLayout | None] = field(default_factory=list)  # per line, PDFs only
 
     @property
     def text(self) -> str:
