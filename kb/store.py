@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -260,12 +261,12 @@ def write_result(db: sqlite_utils.Database, result: DocResult) -> dict:
             if ref.same_as is not None and 0 <= ref.same_as < len(ref_ids) and ref.same_as != i:
                 row["same_as"] = ref_ids[ref.same_as]
             rows.append(row)
-        _insert(db, "refs", rows)
+        insert_rows(db, "refs", rows)
         claim_ids = _next_ids(db, "claims", len(result.claims))
-        _insert(db, "claims", [{
+        insert_rows(db, "claims", [{
             "id": claim_ids[i], "document_id": doc.id, "text": c.text, "line": c.line,
             "page": c.page, "section": c.section} for i, c in enumerate(result.claims)])
-        _insert(db, "citations", [
+        insert_rows(db, "citations", [
             {"claim_id": claim_ids[c.claim],
              "ref_id": ref_ids[c.ref] if c.ref is not None else None,
              "marker": c.marker, "pinpoint": c.pinpoint}
@@ -278,8 +279,9 @@ def _next_ids(db, table: str, n: int) -> list[int]:
     return list(range(start, start + n))
 
 
-def _insert(db, table: str, rows: list[dict]) -> None:
-    """Plain executemany insert (one statement per table, inside the caller's transaction)."""
+def insert_rows(db, table: str, rows: list[dict]) -> None:
+    """Plain executemany insert of dict rows (a column a row lacks is NULL),
+    inside the caller's transaction; the one insert helper of every stage."""
     if not rows:
         return
     cols = list(TABLES[table]["columns"])
@@ -308,3 +310,138 @@ def load_refs(db: sqlite_utils.Database) -> list[dict]:
 def counts(db: sqlite_utils.Database) -> dict[str, int]:
     return {t: db[t].count for t in ("documents", "refs", "claims", "citations",
                                       "works", "authors", "build_errors")}
+
+
+# --------------------------------------------------------------------------
+# Writes of the resolve stage (kb/resolve): works, authors, keys, blocks
+# --------------------------------------------------------------------------
+#: ids per "IN (...)" query
+CHUNK = 900
+#: what a full resolve rewrites (children first)
+RESOLVED_TABLES = ("merges", "work_authors", "authors", "works", "source_types",
+                   "work_keys", "ref_blocks")
+
+
+def chunks(xs: list, n: int = CHUNK):
+    for i in range(0, len(xs), n):
+        yield xs[i:i + n]
+
+
+def marks(xs) -> str:
+    """``?, ?, ?`` for an ``IN (...)`` of ``xs``."""
+    return ", ".join("?" * len(xs))
+
+
+@contextmanager
+def savepoint(db, name: str = "kb_write"):
+    """Run the block atomically: a savepoint, so it also nests inside a
+    caller's transaction (a build's); committed at the end when no
+    transaction was open before."""
+    conn = db.conn
+    outer = conn.in_transaction
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+        conn.execute(f"RELEASE SAVEPOINT {name}")
+        raise
+    conn.execute(f"RELEASE SAVEPOINT {name}")
+    if conn.in_transaction and conn.isolation_level is not None and not outer:
+        conn.commit()
+
+
+def remembered_keys(db) -> dict[str, str]:
+    """``work_keys``: ref fingerprint -> the key its work had."""
+    if not db["work_keys"].exists():
+        return {}
+    return {row["fingerprint"]: row["key"] for row in db["work_keys"].rows}
+
+
+def replace_resolution(db, res) -> None:
+    """Replace everything a full resolve computes with ``res`` (a
+    ``kb.resolve.Resolution``): the RESOLVED_TABLES and refs.work_id."""
+    conn = db.conn
+    conn.execute("UPDATE refs SET work_id = NULL")
+    for table in RESOLVED_TABLES:
+        conn.execute(f"DELETE FROM [{table}]")
+    insert_rows(db, "works", res.works)
+    insert_rows(db, "authors", res.authors)
+    insert_rows(db, "work_authors", res.work_authors)
+    insert_rows(db, "merges", res.merges)
+    insert_rows(db, "source_types", res.source_types)
+    insert_rows(db, "work_keys", [{"fingerprint": f, "key": k}
+                                  for f, k in sorted(res.work_keys.items())])
+    link_refs(db, res.ref_work)
+    index_refs(db, res.blocks)
+
+
+def link_refs(db, ref_work: dict[int, int]) -> None:
+    """Set refs.work_id (ref id -> work id)."""
+    db.conn.executemany("UPDATE refs SET work_id = ? WHERE id = ?",
+                        [(w, r) for r, w in ref_work.items()])
+
+
+def index_refs(db, blocks: list[tuple]) -> None:
+    """Add ``ref_blocks`` rows: (blocking key, sort text, ref id)."""
+    db.conn.executemany("INSERT INTO ref_blocks (key, sort, ref_id) VALUES (?, ?, ?)", blocks)
+
+
+def unindex_refs(db, ref_ids: list[int]) -> None:
+    for part in chunks(ref_ids):
+        db.conn.execute(f"DELETE FROM ref_blocks WHERE ref_id IN ({marks(part)})", part)
+
+
+def add_works(db, work_ids: list[int]) -> None:
+    """Empty works rows (placeholders filled by ``update_works``)."""
+    db.conn.executemany("INSERT INTO works (id) VALUES (?)", [(w,) for w in work_ids])
+
+
+def fold_work(db, old: int, into: int) -> None:
+    """Work ``old`` merged into ``into``: its refs and merges move, it goes."""
+    conn = db.conn
+    conn.execute("UPDATE refs SET work_id = ? WHERE work_id = ?", [into, old])
+    conn.execute("UPDATE merges SET work_id = ? WHERE work_id = ?", [into, old])
+    conn.execute("DELETE FROM work_authors WHERE work_id = ?", [old])
+    conn.execute("DELETE FROM works WHERE id = ?", [old])
+
+
+def drop_works(db, work_ids: list[int]) -> None:
+    """Remove works left without refs (with their merges and work_authors)."""
+    for w in work_ids:
+        db.conn.execute("DELETE FROM merges WHERE work_id = ?", [w])
+        db.conn.execute("DELETE FROM work_authors WHERE work_id = ?", [w])
+        db.conn.execute("DELETE FROM works WHERE id = ?", [w])
+
+
+def update_works(db, rows: dict[int, dict]) -> None:
+    """Rewrite works rows (work id -> columns, ``key`` among them); the keys
+    are cleared first so two works may swap keys."""
+    if not rows:
+        return
+    cols = list(next(iter(rows.values())))
+    unknown = set(cols) - set(TABLES["works"]["columns"])
+    if unknown:
+        raise ValueError(f"works has no column {sorted(unknown)}")
+    ids = list(rows)
+    db.conn.executemany("UPDATE works SET key = NULL WHERE id = ?", [(w,) for w in ids])
+    db.conn.executemany(
+        f"UPDATE works SET {', '.join(f'[{c}] = ?' for c in cols)} WHERE id = ?",
+        [[rows[w][c] for c in cols] + [w] for w in ids])
+
+
+def remember_keys(db, pairs: list[tuple[str, str]]) -> None:
+    """Add or replace ``work_keys`` rows: (fingerprint, key)."""
+    db.conn.executemany("INSERT OR REPLACE INTO work_keys (fingerprint, key) VALUES (?, ?)",
+                        pairs)
+
+
+def clear_work_authors(db, work_ids: list[int]) -> None:
+    for part in chunks(work_ids):
+        db.conn.execute(f"DELETE FROM work_authors WHERE work_id IN ({marks(part)})", part)
+
+
+def set_work_names(db, names: dict[int, str]) -> None:
+    """works.authors (a JSON list of display names) by work id."""
+    db.conn.executemany("UPDATE works SET authors = ? WHERE id = ?",
+                        [(v, w) for w, v in names.items()])
