@@ -21,6 +21,16 @@ from .models import DocResult, Ref, REF_FIELDS
 
 SCHEMA_VERSION = 1
 
+#: the parsed ref fields a works row carries too (from its refs)
+WORK_FIELDS = ("type", "title", "year", "container_title", "doi", "url", "isbn", "publisher")
+
+
+def _ref_columns(fields) -> dict:
+    """Store columns of parsed ref fields (``models.REF_FIELDS``): the year
+    an int, names JSON text, the rest text."""
+    return {k: int if k == "year" else str for k in fields}
+
+
 # table -> (columns, pk, foreign keys, full-text columns)
 TABLES: dict[str, dict] = {
     "documents": dict(
@@ -34,9 +44,8 @@ TABLES: dict[str, dict] = {
     ),
     "works": dict(
         columns={
-            "id": int, "key": str, "type": str, "title": str, "year": int,
-            "container_title": str, "doi": str, "url": str, "isbn": str,
-            "publisher": str, "authors": str, "source_category": str,
+            "id": int, "key": str, **_ref_columns(WORK_FIELDS),
+            "authors": str, "source_category": str,
             "ref_count": int, "cited_by_documents": int, "claim_count": int,
             "pagerank": float, "betweenness": float, "community": int,
         },
@@ -46,11 +55,7 @@ TABLES: dict[str, dict] = {
     "refs": dict(
         columns={
             "id": int, "document_id": str, "kind": str, "note": int, "line": int,
-            "page": int, "raw": str, "type": str, "authors": str, "editors": str,
-            "translators": str, "title": str, "container_title": str, "year": int,
-            "date": str, "volume": str, "issue": str, "pages": str,
-            "edition": str, "publisher": str, "place": str, "url": str,
-            "doi": str, "isbn": str, "accessed": str, "year_suffix": str,
+            "page": int, "raw": str, **_ref_columns(REF_FIELDS), "year_suffix": str,
             "pinpoint": str, "short_form": int, "same_as": int, "work_id": int,
             "parse_ok": int, "position": int,
         },
@@ -162,19 +167,8 @@ def open_db(path: str | Path, fast: bool = False) -> sqlite_utils.Database:
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create missing tables, add missing columns, wire FTS. Idempotent."""
-    for name, spec in TABLES.items():
-        table = db[name]
-        if not table.exists():
-            table.create(spec["columns"], pk=spec["pk"],
-                         foreign_keys=spec.get("foreign_keys"),
-                         not_null=None)
-        else:
-            have = set(table.columns_dict)
-            for col, typ in spec["columns"].items():
-                if col not in have:
-                    table.add_column(col, typ)
-        if spec.get("fts") and not db[f"{name}_fts"].exists():
-            table.enable_fts(spec["fts"], create_triggers=True)
+    for name in TABLES:
+        ensure_table(db, name)
     if not db["works"].exists() or "key" not in [
             c for idx in db["works"].indexes if idx.unique for c in idx.columns]:
         db["works"].create_index(["key"], unique=True, if_not_exists=True)
@@ -198,6 +192,24 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                "(cited_by_documents DESC, claim_count DESC, ref_count DESC, key)")
     db["kb_meta"].upsert({"name": "schema_version", "value": str(SCHEMA_VERSION)},
                          pk="name")
+
+
+def ensure_table(db: sqlite_utils.Database, name: str) -> None:
+    """Create table ``name`` as TABLES says, or add the columns it lacks;
+    wire its full-text index.  (Also used for the annotations file.)"""
+    spec = TABLES[name]
+    table = db[name]
+    if not table.exists():
+        table.create(spec["columns"], pk=spec["pk"],
+                     foreign_keys=spec.get("foreign_keys"),
+                     not_null=None)
+    else:
+        have = set(table.columns_dict)
+        for col, typ in spec["columns"].items():
+            if col not in have:
+                table.add_column(col, typ)
+    if spec.get("fts") and not db[f"{name}_fts"].exists():
+        table.enable_fts(spec["fts"], create_triggers=True)
 
 
 def _now() -> str:

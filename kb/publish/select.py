@@ -38,13 +38,11 @@ import json
 import sqlite3
 
 from ..models import REF_FIELDS
+from ..store import WORK_FIELDS   # works columns that override the ref's value when set
 from ..resolve.works import best_ref, fullest_first  # noqa: F401  (best_ref: public here too)
 
 ID_COLUMNS = ("key", "work_id", "ref_id")
 NAME_ROLES = ("authors", "editors", "translators")
-# columns of the works row that override the ref's value when set
-WORK_FIELDS = ("type", "title", "year", "container_title", "doi", "url",
-               "isbn", "publisher")
 
 
 class SelectionError(ValueError):
