@@ -31,7 +31,8 @@ def _ref_columns(fields) -> dict:
     return {k: int if k == "year" else str for k in fields}
 
 
-# table -> (columns, pk, foreign keys, full-text columns)
+# table -> (columns, pk, foreign keys, full-text columns, work_key: its
+# ``key`` column holds a works.key)
 TABLES: dict[str, dict] = {
     "documents": dict(
         columns={
@@ -51,6 +52,7 @@ TABLES: dict[str, dict] = {
         },
         pk="id",
         fts=["title"],
+        work_key=True,
     ),
     "refs": dict(
         columns={
@@ -102,6 +104,7 @@ TABLES: dict[str, dict] = {
     "work_keys": dict(
         columns={"fingerprint": str, "key": str},
         pk="fingerprint",
+        work_key=True,
     ),
     "annotations": dict(
         columns={"id": int, "key": str, "claim_id": int, "text": str,
@@ -109,6 +112,7 @@ TABLES: dict[str, dict] = {
                  # stable identity + claim anchor (claim ids change on rebuild)
                  "uid": str, "claim_document_id": str, "claim_text": str},
         pk="id",
+        work_key=True,
     ),
     "build_errors": dict(
         columns={"id": int, "path": str, "document_id": str, "error": str,
@@ -139,6 +143,9 @@ TABLES: dict[str, dict] = {
 }
 
 JSON_COLUMNS = ("authors", "editors", "translators")
+#: tables whose ``key`` column holds a works.key (``work_key`` in TABLES;
+#: ref_blocks.key is a blocking key)
+WORK_KEY_TABLES = tuple(t for t, spec in TABLES.items() if spec.get("work_key"))
 
 
 def connect(path: str | Path) -> sqlite_utils.Database:
@@ -182,7 +189,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                         ("refs", ["same_as"]), ("merges", ["ref_id"]),
                         ("merges", ["other_ref_id"]),
                         ("work_authors", ["author_id"]), ("authors", ["match_key"]),
-                        # canned queries (kb/metadata.yml): covering / ordered scans
+                        # canned queries (metadata.yml): covering / ordered scans
                         ("refs", ["work_id", "document_id"]),
                         ("refs", ["document_id", "position"]),
                         ("citations", ["ref_id", "claim_id"])):

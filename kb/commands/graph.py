@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from .. import graph as kbgraph
+from ..publish import picture
 
 KINDS = ("full", "cocitation", "coupling", "authors")
 
@@ -74,11 +75,11 @@ def export_cmd(fmt, kind, output, db_path):
               help="HTML file to write (default: graph.html beside the store).")
 @click.option("--db", "db_path", default="data/kb.db", show_default=True,
               type=click.Path(dir_okay=False), help="The store.")
-@click.option("--top", default=kbgraph.PICTURE_TOP, show_default=True,
+@click.option("--top", default=picture.PICTURE_TOP, show_default=True,
               help="Draw at most this many nodes (the most cited).")
 def show_cmd(output, db_path, top):
     """Write the interactive picture (works offline) and print its path."""
     db = _open(db_path)
     out = Path(output) if output else Path(db_path).with_name("graph.html")
-    out.write_text(kbgraph.render_html(db, top=top), encoding="utf-8")
+    out.write_text(picture.render_html(db, top=top), encoding="utf-8")
     click.echo(str(out))
