@@ -42,7 +42,7 @@ from . import annotate, resolve, store
 from .read import FORMATS, ReadError
 
 DEFAULT_CORPUS = Path("data/corpus")
-DEFAULT_DB = Path("data/kb.db")
+DEFAULT_DB = store.DEFAULT_DB
 
 
 class BuildError(Exception):

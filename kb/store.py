@@ -20,6 +20,8 @@ import sqlite_utils
 from .models import DocResult, Ref, REF_FIELDS
 
 SCHEMA_VERSION = 1
+#: where the store lives unless told otherwise (``--db``)
+DEFAULT_DB = Path("data/kb.db")
 
 #: the parsed ref fields a works row carries too (from its refs)
 WORK_FIELDS = ("type", "title", "year", "container_title", "doi", "url", "isbn", "publisher")

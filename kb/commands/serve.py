@@ -16,6 +16,8 @@ from pathlib import Path
 
 import click
 
+from .options import db_option
+
 SETTINGS = {
     "sql_time_limit_ms": 1000,       # a slow ad-hoc query is stopped, not the site
     "facet_time_limit_ms": 500,
@@ -58,8 +60,7 @@ def make_datasette(db_path: str | Path, metadata_path: str | Path | None = None,
 
 
 @click.command("serve")
-@click.option("--db", "db_path", default="data/kb.db", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="The store to serve.")
+@db_option("The store to serve.", path_type=Path)
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind (0.0.0.0 exposes the site to the network).")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
