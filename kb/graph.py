@@ -528,24 +528,6 @@ def work_metrics(links: Links, G: nx.DiGraph | None = None,
             for wid in links.works}
 
 
-def replace_rows(db, table: str, cols: tuple, rows: list[tuple]) -> int:
-    """Make ``table`` hold exactly ``rows`` (tuples in ``cols`` order, the first
-    two the primary key) writing only the difference: after a small change
-    most pairs are unchanged, and rewriting them all is the slow part.
-    Returns the number of rows deleted or written."""
-    old = set(db.execute(f"SELECT {', '.join(cols)} FROM [{table}]"))
-    new = set(rows)
-    if len(new) != len(rows):
-        raise ValueError(f"{table}: duplicate rows")
-    keep_keys = {r[:2] for r in new}
-    gone = [r[:2] for r in old - new if r[:2] not in keep_keys]
-    add = new - old
-    db.conn.executemany(f"DELETE FROM [{table}] WHERE {cols[0]} = ? AND {cols[1]} = ?", gone)
-    db.conn.executemany(f"INSERT OR REPLACE INTO [{table}] ({', '.join(cols)}) "
-                        f"VALUES ({', '.join('?' * len(cols))})", sorted(add))
-    return len(gone) + len(add)
-
-
 def links_pagerank(links: Links, alpha: float = 0.85, tol: float = 1.0e-6,
                    max_iter: int = 100, nstart: dict | None = None) -> dict[str, float]:
     """``nx.pagerank(citation_graph(links), weight="weight")`` (the same power
@@ -656,39 +638,23 @@ def update_store(db, *, cocitation_min_weight: int | None = None,
         cocit, min_w = cocitation_pairs(links, cocitation_min_weight)
     with _stage(seconds, "coupling"):
         coupling, rule = coupling_pairs(links, coupling_top)
-    cocit_rows = list(zip(*(cocit[n].tolist() for n in (
-        "work_a", "work_b", "weight", "documents", "same_note", "same_claim"))))
+    cocit_rows = list(zip(*(cocit[n].tolist() for n in store.GRAPH_TABLES["cocitations"])))
     meta = {"graph.cocitation_rule": f"pairs with weight >= {min_w}; weight = "
                                      "documents + same_note + same_claim",
             "graph.coupling_rule": rule,
             "graph.betweenness": _betweenness_rule(n_nodes, betweenness_k),
             "graph.stale_documents": str(stale if reuse else 0)}
     t_write = time.perf_counter()
-    with db.conn:
-        # only rows whose values changed (an indexed column rewritten costs
-        # an index update even when equal)
-        cols = ("cited_by_documents", "claim_count", "betweenness", "community")
-        db.conn.executemany(
-            "UPDATE works SET cited_by_documents = ?, claim_count = ?, "
-            "betweenness = ?, community = ? WHERE id = ?",
-            [tuple(m[c] for c in cols) + (wid,) for wid, m in metrics.items()
-             if any(links.works[wid].get(c) != m[c] for c in cols)])
-        db.conn.executemany(
-            "UPDATE works SET pagerank = ? WHERE id = ?",
-            [(m["pagerank"], wid) for wid, m in metrics.items()
-             if links.works[wid].get("pagerank") != m["pagerank"]])
-        db.execute("UPDATE works SET ref_count = (SELECT count(*) FROM refs "
-                   "WHERE refs.work_id = works.id) WHERE ref_count IS NULL")
-        db.conn.executemany(
-            "UPDATE documents SET ref_count = ?, claim_count = ? WHERE id = ?",
-            [(links.doc_refs.get(d, 0), links.doc_claims.get(d, 0), d)
-             for d in links.documents])
-        changed_rows = replace_rows(db, "cocitations", ("work_a", "work_b", "weight", "documents",
-                                                         "same_note", "same_claim"), cocit_rows)
-        changed_rows += replace_rows(db, "coupling", ("document_a", "document_b", "shared_works",
-                                                      "jaccard"), coupling)
-        db.conn.executemany("INSERT OR REPLACE INTO kb_meta (name, value) VALUES (?, ?)",
-                            list(meta.items()))
+    # only rows whose values changed (an indexed column rewritten costs an
+    # index update even when equal)
+    cols = store.GRAPH_WORK_COUNTS
+    counts = {wid: {c: m[c] for c in cols} for wid, m in metrics.items()
+              if any(links.works[wid].get(c) != m[c] for c in cols)}
+    pagerank = {wid: m["pagerank"] for wid, m in metrics.items()
+                if links.works[wid].get("pagerank") != m["pagerank"]}
+    doc_counts = {d: (links.doc_refs.get(d, 0), links.doc_claims.get(d, 0))
+                  for d in links.documents}
+    changed_rows = store.write_graph(db, counts, pagerank, doc_counts, cocit_rows, coupling, meta)
     seconds["write"] = round(time.perf_counter() - t_write, 3)
     return dict(documents=len(links.documents), works=len(links.works),
                 cites=n_cites, cocitations=len(cocit_rows),

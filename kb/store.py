@@ -466,3 +466,58 @@ def set_work_names(db, names: dict[int, str]) -> None:
     """works.authors (a JSON list of display names) by work id."""
     db.conn.executemany("UPDATE works SET authors = ? WHERE id = ?",
                         [(v, w) for w, v in names.items()])
+
+
+# --------------------------------------------------------------------------
+# Writes of the graph stage (kb/graph): the graph counts and tables
+# --------------------------------------------------------------------------
+#: the works columns the graph stage counts (pagerank is written apart)
+GRAPH_WORK_COUNTS = ("cited_by_documents", "claim_count", "betweenness", "community")
+GRAPH_TABLES = {
+    "cocitations": ("work_a", "work_b", "weight", "documents", "same_note", "same_claim"),
+    "coupling": ("document_a", "document_b", "shared_works", "jaccard"),
+}
+
+
+def write_graph(db, work_counts: dict[int, dict], pagerank: dict[int, float],
+                doc_counts: dict[str, tuple], cocitations: list[tuple],
+                coupling: list[tuple], meta: dict[str, str]) -> int:
+    """Write what the graph stage computed, in one transaction: works'
+    counts (work id -> {GRAPH_WORK_COUNTS column: value}) and pagerank, works.ref_count where
+    empty, documents' (ref_count, claim_count), the cocitations and coupling
+    tables (rows in GRAPH_TABLES order) and kb_meta entries.  Only the graph
+    stage writes these counts.  Returns the cocitation/coupling rows changed."""
+    with db.conn:
+        conn = db.conn
+        conn.executemany(
+            f"UPDATE works SET {', '.join(f'[{c}] = ?' for c in GRAPH_WORK_COUNTS)} WHERE id = ?",
+            [tuple(v[c] for c in GRAPH_WORK_COUNTS) + (wid,) for wid, v in work_counts.items()])
+        conn.executemany("UPDATE works SET pagerank = ? WHERE id = ?",
+                         [(v, wid) for wid, v in pagerank.items()])
+        conn.execute("UPDATE works SET ref_count = (SELECT count(*) FROM refs "
+                     "WHERE refs.work_id = works.id) WHERE ref_count IS NULL")
+        conn.executemany("UPDATE documents SET ref_count = ?, claim_count = ? WHERE id = ?",
+                         [(*v, d) for d, v in doc_counts.items()])
+        changed = replace_rows(db, "cocitations", GRAPH_TABLES["cocitations"], cocitations)
+        changed += replace_rows(db, "coupling", GRAPH_TABLES["coupling"], coupling)
+        conn.executemany("INSERT OR REPLACE INTO kb_meta (name, value) VALUES (?, ?)",
+                         list(meta.items()))
+    return changed
+
+
+def replace_rows(db, table: str, cols: tuple, rows: list[tuple]) -> int:
+    """Make ``table`` hold exactly ``rows`` (tuples in ``cols`` order, the first
+    two the primary key) writing only the difference: after a small change
+    most pairs are unchanged, and rewriting them all is the slow part.
+    Returns the number of rows deleted or written."""
+    old = set(db.execute(f"SELECT {', '.join(cols)} FROM [{table}]"))
+    new = set(rows)
+    if len(new) != len(rows):
+        raise ValueError(f"{table}: duplicate rows")
+    keep_keys = {r[:2] for r in new}
+    gone = [r[:2] for r in old - new if r[:2] not in keep_keys]
+    add = new - old
+    db.conn.executemany(f"DELETE FROM [{table}] WHERE {cols[0]} = ? AND {cols[1]} = ?", gone)
+    db.conn.executemany(f"INSERT OR REPLACE INTO [{table}] ({', '.join(cols)}) "
+                        f"VALUES ({', '.join('?' * len(cols))})", sorted(add))
+    return len(gone) + len(add)
