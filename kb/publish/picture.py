@@ -169,8 +169,37 @@ def picture(db, top: int = PICTURE_TOP, max_edges: int = PICTURE_EDGES) -> dict:
         for w, n in links.cites[d].items():
             if w in chosen:
                 G.add_edge(f"d:{d}", f"w:{w}", weight=n)
-    cited_by = Counter(w for ws in links.cites.values() for w in ws)
-    # community: stored per work when update_store ran, else Louvain here
+    comm, rank = _communities(links, G, docs, works)
+    pos = layout(G)
+    # a few documents are the hubs of the picture; thousands would crowd it
+    few_docs = len(docs) <= 30
+    nodes, index, cats, r_max = _nodes(links, docs, works, len(G), few_docs)
+    half = 1000.0   # world: the layout scaled to +-1000
+    for node in nodes:
+        x, y = pos.get(node["id"], (0.0, 0.0))
+        node["x"], node["y"] = round(float(x) * half, 1), round(float(y) * half, 1)
+        node["community"] = rank.get(comm.get(node["id"], -1), len(rank))
+    _fit_radii(nodes, keep=("document",) if few_docs else ())
+    edge_list = [(index[a], index[b], wt) for a, b, wt in _pick_edges(G, max_edges)]
+    box, upp = _frame(nodes, r_max)
+    labels = _labels(nodes, few_docs, upp)
+    note = ""
+    if total > len(nodes):
+        note = (f"Showing the {len(nodes):,} most cited of {total:,} nodes: "
+                f"{len(works):,} works by citing documents and {len(docs):,} documents "
+                f"by how many of them they cite.")
+    if len(G.edges) > len(edge_list):
+        note += (f" {len(edge_list):,} of {G.number_of_edges():,} links drawn "
+                 f"(each node's strongest first).")
+    return dict(nodes=nodes, edges=edge_list, labels=labels, box=box, upp=upp,
+                categories=_categories(db, cats), communities=len(rank), note=note.strip(),
+                counts=dict(documents=len(links.documents), works=len(links.works)))
+
+
+def _communities(links: Links, G: nx.Graph, docs: list, works: list) -> tuple[dict, dict]:
+    """Community per node (stored per work when update_store ran, else
+    Louvain here; a document takes its works' most cited one) and the rank
+    that recolours them: the biggest among the drawn nodes get the palette."""
     stored = {w: links.works[w].get("community") for w in works}
     if works and all(v is not None for v in stored.values()):
         comm = {f"w:{w}": c for w, c in stored.items()}
@@ -182,20 +211,23 @@ def picture(db, top: int = PICTURE_TOP, max_edges: int = PICTURE_EDGES) -> dict:
             comm[f"d:{d}"] = min(votes, key=lambda c: (-votes[c], c)) if votes else -1
     else:
         comm = communities(G)
-    # recolour: the biggest communities among the drawn nodes get the palette
     sizes = Counter(comm.values())
     rank = {c: i for i, (c, _) in enumerate(sorted(sizes.items(), key=lambda t: (-t[1], t[0])))}
-    pos = layout(G)
-    n = max(1, len(G))
-    # world: the layout scaled to +-1000; radii in screen pixels at zoom 1
-    # (about 2.4 world units each), smaller for bigger pictures
-    half, px = 1000.0, 2.4
-    f = min(1.0, math.log10(n) / 3)
+    return comm, rank
+
+
+def _nodes(links: Links, docs: list, works: list, n: int,
+           few_docs: bool) -> tuple[list[dict], dict, Counter, float]:
+    """Node dicts (documents, then works) sized by citations; their index by
+    id; works per category; the largest radius."""
+    # radii in screen pixels at zoom 1 (about 2.4 world units each),
+    # smaller for bigger pictures
+    px = 2.4
+    f = min(1.0, math.log10(max(1, n)) / 3)
     r_min, r_max = (6 - 4 * f) * px, (24 - 8 * f) * px
+    cited_by = Counter(w for ws in links.cites.values() for w in ws)
     max_w = max([cited_by[w] for w in works] or [1])
     max_d = max([len(links.cites[d]) for d in docs] or [1])
-    # a few documents are the hubs of the picture; thousands would crowd it
-    few_docs = len(docs) <= 30
     doc_share = 0.8 if few_docs else 0.3
     nodes, index = [], {}
     cats = Counter()
@@ -205,7 +237,8 @@ def picture(db, top: int = PICTURE_TOP, max_edges: int = PICTURE_EDGES) -> dict:
         c = len(links.cites[d])
         nodes.append(dict(id=f"d:{d}", kind="document", category="document",
                           label=short_text(row.get("title") or d, 40),
-                          title=row.get("title") or "", authors="; ".join(name_strings(row.get("authors"))),
+                          title=row.get("title") or "",
+                          authors="; ".join(name_strings(row.get("authors"))),
                           year=row.get("year"), key=d, container="",
                           citations=c, r=r_min + doc_share * (r_max - r_min) * math.sqrt(c / max_d)))
     for w in works:
@@ -220,12 +253,11 @@ def picture(db, top: int = PICTURE_TOP, max_edges: int = PICTURE_EDGES) -> dict:
                           year=row.get("year"), key=row.get("key") or "",
                           container=row.get("container_title") or "",
                           citations=c, r=r_min + (r_max - r_min) * math.sqrt(c / max_w)))
-    for node in nodes:
-        x, y = pos.get(node["id"], (0.0, 0.0))
-        node["x"], node["y"] = round(float(x) * half, 1), round(float(y) * half, 1)
-        node["community"] = rank.get(comm.get(node["id"], -1), len(rank))
-    _fit_radii(nodes, keep=("document",) if few_docs else ())
-    # edges: each node's strongest edge first, then the rest by weight
+    return nodes, index, cats, r_max
+
+
+def _pick_edges(G: nx.Graph, max_edges: int) -> list[tuple]:
+    """Edges to draw: each node's strongest edge first, then the rest by weight."""
     edges = sorted(G.edges(data="weight"), key=lambda e: (-e[2], e[0], e[1]))
     if len(edges) > max_edges:
         must, seen = [], set()
@@ -236,10 +268,14 @@ def picture(db, top: int = PICTURE_TOP, max_edges: int = PICTURE_EDGES) -> dict:
         must_set = set(must)
         rest = [e for e in edges if e not in must_set]
         edges = (must + rest)[:max(max_edges, len(must))]
-    edge_list = [(index[a], index[b], wt) for a, b, wt in edges]
-    # labels: biggest nodes first, placed greedily per zoom level
-    # the view frames all nodes, or on big pictures the central 99% (the
-    # far outliers are reached by zooming out)
+    return edges
+
+
+def _frame(nodes: list[dict], r_max: float) -> tuple[tuple, float]:
+    """The view box (x, y, width, height) and world units per pixel: all
+    nodes, or on big pictures the central 99% (the far outliers are reached
+    by zooming out)."""
+    px = 2.4
     xs = np.array([nd["x"] for nd in nodes] or [0.0])
     ys = np.array([nd["y"] for nd in nodes] or [0.0])
     q = (0.5, 99.5) if len(nodes) > 200 else (0, 100)
@@ -247,8 +283,13 @@ def picture(db, top: int = PICTURE_TOP, max_edges: int = PICTURE_EDGES) -> dict:
     pad = r_max + 30 * px
     box = (round(float(x_lo) - pad, 1), round(float(y_lo) - pad, 1),
            round(float(x_hi - x_lo) + 2 * pad, 1), round(float(y_hi - y_lo) + 2 * pad, 1))
-    upp = max(box[2] / VIEW_WIDTH, box[3] / VIEW_HEIGHT)
-    # labels: a few documents first, else works before documents of the same size
+    return box, max(box[2] / VIEW_WIDTH, box[3] / VIEW_HEIGHT)
+
+
+def _labels(nodes: list[dict], few_docs: bool, upp: float) -> list[tuple[int, int]]:
+    """(node index, zoom level) of the labels: biggest nodes first, placed
+    greedily per zoom level; a few documents first, else works before
+    documents of the same size."""
     doc_weight = 100.0 if few_docs else 0.6
     order = sorted(range(len(nodes)), key=lambda i: (
         -nodes[i]["r"] * (doc_weight if nodes[i]["kind"] == "document" else 1),
@@ -256,24 +297,17 @@ def picture(db, top: int = PICTURE_TOP, max_edges: int = PICTURE_EDGES) -> dict:
     order = order[:LABEL_CANDIDATES]
     levels = _label_levels([(nodes[i]["x"], nodes[i]["y"], nodes[i]["r"], nodes[i]["label"])
                             for i in order], upp)
-    labels = [(i, z) for i, z in zip(order, levels) if z is not None]
+    return [(i, z) for i, z in zip(order, levels) if z is not None]
+
+
+def _categories(db, cats: Counter) -> list[tuple[str, str, str]]:
+    """Legend rows (category, label, colour): documents, then works' categories by size."""
     categories = [("document", "documents", DOCUMENT_COLOUR)] + [
         (c, c, PALETTE[i % len(PALETTE)] if c != "uncategorised" else OTHER_COLOUR)
         for i, c in enumerate(sorted(cats, key=lambda c: (-cats[c], c)))]
     labels_by_id = dict(db.execute("SELECT id, label FROM source_types")) \
         if db["source_types"].exists() else {}
-    categories = [(c, labels_by_id.get(c) or name, col) for c, name, col in categories]
-    note = ""
-    if total > len(nodes):
-        note = (f"Showing the {len(nodes):,} most cited of {total:,} nodes: "
-                f"{len(works):,} works by citing documents and {len(docs):,} documents "
-                f"by how many of them they cite.")
-    if len(G.edges) > len(edge_list):
-        note += (f" {len(edge_list):,} of {G.number_of_edges():,} links drawn "
-                 f"(each node's strongest first).")
-    return dict(nodes=nodes, edges=edge_list, labels=labels, box=box, upp=upp,
-                categories=categories, communities=len(rank), note=note.strip(),
-                counts=dict(documents=len(links.documents), works=len(links.works)))
+    return [(c, labels_by_id.get(c) or name, col) for c, name, col in categories]
 
 
 def _fmt(v: float) -> str:
