@@ -135,7 +135,7 @@ TABLES: dict[str, dict] = {
                  "jaccard": float},
         pk=("document_a", "document_b"),
     ),
-    # kb/resolve.py: the blocking index of full refs (blocking key, title sort
+    # kb/resolve: the blocking index of full refs (blocking key, title sort
     # text), so an incremental build finds a new ref's candidates without
     # reading every ref; rewritten by a full resolve
     "ref_blocks": dict(
