@@ -25,6 +25,7 @@ from .thresholds import (AUTHOR_FAMILY, AUTHOR_ORG, BLOCK_ALL_PAIRS, EDITION_TYP
                          MIN_SIG_TOKENS_NO_AUTHOR, SERIAL_TYPES, TITLE_NO_AUTHOR,
                          TITLE_ONE_AUTHOR, TITLE_WITH_AUTHOR, WINDOW)
 
+
 # --------------------------------------------------------------------------
 # Per-ref features
 # --------------------------------------------------------------------------
@@ -481,7 +482,6 @@ def no_gc():
     finally:
         if enabled:
             gc.enable()
-
 
 
 # --------------------------------------------------------------------------

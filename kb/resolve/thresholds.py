@@ -1,4 +1,5 @@
 """The calibrated numbers of resolution, in one place."""
+
 # --------------------------------------------------------------------------
 # Thresholds (rapidfuzz scores 0..100), calibrated on the gold corpus:
 # ``python scripts/eval_resolve.py --calibrate`` prints the blocked candidate
