@@ -311,6 +311,12 @@ def insert_rows(db, table: str, rows: list[dict]) -> None:
     db.conn.executemany(sql, [[r.get(c) for c in cols] for r in rows])
 
 
+def clear_errors(db: sqlite_utils.Database) -> None:
+    """Forget the last build's errors (a build records its own)."""
+    with db.conn:
+        db.execute("DELETE FROM build_errors")
+
+
 def record_error(db: sqlite_utils.Database, path: str, error: str,
                  document_id: str | None = None) -> None:
     with db.atomic():
