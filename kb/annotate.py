@@ -65,15 +65,8 @@ def _now() -> str:
 
 def ensure_table(db: sqlite_utils.Database) -> None:
     """Create/upgrade the annotations table (columns from kb.store.TABLES)."""
-    spec = store.TABLES[TABLE]
+    store.ensure_table(db, TABLE)
     table = db[TABLE]
-    if not table.exists():
-        table.create(spec["columns"], pk=spec["pk"])
-    else:
-        have = set(table.columns_dict)
-        for col, typ in spec["columns"].items():
-            if col not in have:
-                table.add_column(col, typ)
     table.create_index(["key"], if_not_exists=True)
     # uid is the identity used to carry rows between files
     for row in db.query(f"SELECT id FROM {TABLE} WHERE uid IS NULL"):

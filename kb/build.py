@@ -42,7 +42,7 @@ from . import annotate, resolve, store
 from .read import FORMATS, ReadError
 
 DEFAULT_CORPUS = Path("data/corpus")
-DEFAULT_DB = Path("data/kb.db")
+DEFAULT_DB = store.DEFAULT_DB
 
 
 class BuildError(Exception):
@@ -213,8 +213,7 @@ def _build_locked(paths, db_path: Path, jobs, scheduler, full, progress, echo) -
         copy_store(db_path, tmp)
         summary.stages["copy"] = round(time.perf_counter() - t, 3)
         db = store.open_db(tmp, fast=True)
-        with db.conn:
-            db.execute("DELETE FROM build_errors")
+        store.clear_errors(db)
         files, problems = find_files(paths)
         for path, problem in problems:
             _fail(db, summary, echo, path, problem)

@@ -222,25 +222,5 @@ class DocResult:
     citations: list[Citation] = field(default_factory=list)
 
 
-@dataclass
-class Author:
-    name: str
-    family: str | None = None
-    given: str | None = None
-    literal: bool = False
-
-
-@dataclass
-class Work:
-    key: str
-    type: str | None = None
-    title: str | None = None
-    year: int | None = None
-    container_title: str | None = None
-    doi: str | None = None
-    url: str | None = None
-    source_category: str | None = None
-
-
 def as_dict(obj) -> dict:
     return asdict(obj)

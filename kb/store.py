@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,8 +20,21 @@ import sqlite_utils
 from .models import DocResult, Ref, REF_FIELDS
 
 SCHEMA_VERSION = 1
+#: where the store lives unless told otherwise (``--db``)
+DEFAULT_DB = Path("data/kb.db")
 
-# table -> (columns, pk, foreign keys, full-text columns)
+#: the parsed ref fields a works row carries too (from its refs)
+WORK_FIELDS = ("type", "title", "year", "container_title", "doi", "url", "isbn", "publisher")
+
+
+def _ref_columns(fields) -> dict:
+    """Store columns of parsed ref fields (``models.REF_FIELDS``): the year
+    an int, names JSON text, the rest text."""
+    return {k: int if k == "year" else str for k in fields}
+
+
+# table -> (columns, pk, foreign keys, full-text columns, work_key: its
+# ``key`` column holds a works.key)
 TABLES: dict[str, dict] = {
     "documents": dict(
         columns={
@@ -33,23 +47,19 @@ TABLES: dict[str, dict] = {
     ),
     "works": dict(
         columns={
-            "id": int, "key": str, "type": str, "title": str, "year": int,
-            "container_title": str, "doi": str, "url": str, "isbn": str,
-            "publisher": str, "authors": str, "source_category": str,
+            "id": int, "key": str, **_ref_columns(WORK_FIELDS),
+            "authors": str, "source_category": str,
             "ref_count": int, "cited_by_documents": int, "claim_count": int,
             "pagerank": float, "betweenness": float, "community": int,
         },
         pk="id",
         fts=["title"],
+        work_key=True,
     ),
     "refs": dict(
         columns={
             "id": int, "document_id": str, "kind": str, "note": int, "line": int,
-            "page": int, "raw": str, "type": str, "authors": str, "editors": str,
-            "translators": str, "title": str, "container_title": str, "year": int,
-            "date": str, "volume": str, "issue": str, "pages": str,
-            "edition": str, "publisher": str, "place": str, "url": str,
-            "doi": str, "isbn": str, "accessed": str, "year_suffix": str,
+            "page": int, "raw": str, **_ref_columns(REF_FIELDS), "year_suffix": str,
             "pinpoint": str, "short_form": int, "same_as": int, "work_id": int,
             "parse_ok": int, "position": int,
         },
@@ -96,6 +106,7 @@ TABLES: dict[str, dict] = {
     "work_keys": dict(
         columns={"fingerprint": str, "key": str},
         pk="fingerprint",
+        work_key=True,
     ),
     "annotations": dict(
         columns={"id": int, "key": str, "claim_id": int, "text": str,
@@ -103,6 +114,7 @@ TABLES: dict[str, dict] = {
                  # stable identity + claim anchor (claim ids change on rebuild)
                  "uid": str, "claim_document_id": str, "claim_text": str},
         pk="id",
+        work_key=True,
     ),
     "build_errors": dict(
         columns={"id": int, "path": str, "document_id": str, "error": str,
@@ -123,7 +135,7 @@ TABLES: dict[str, dict] = {
                  "jaccard": float},
         pk=("document_a", "document_b"),
     ),
-    # kb/resolve.py: the blocking index of full refs (blocking key, title sort
+    # kb/resolve: the blocking index of full refs (blocking key, title sort
     # text), so an incremental build finds a new ref's candidates without
     # reading every ref; rewritten by a full resolve
     "ref_blocks": dict(
@@ -133,6 +145,9 @@ TABLES: dict[str, dict] = {
 }
 
 JSON_COLUMNS = ("authors", "editors", "translators")
+#: tables whose ``key`` column holds a works.key (``work_key`` in TABLES;
+#: ref_blocks.key is a blocking key)
+WORK_KEY_TABLES = tuple(t for t, spec in TABLES.items() if spec.get("work_key"))
 
 
 def connect(path: str | Path) -> sqlite_utils.Database:
@@ -161,19 +176,8 @@ def open_db(path: str | Path, fast: bool = False) -> sqlite_utils.Database:
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create missing tables, add missing columns, wire FTS. Idempotent."""
-    for name, spec in TABLES.items():
-        table = db[name]
-        if not table.exists():
-            table.create(spec["columns"], pk=spec["pk"],
-                         foreign_keys=spec.get("foreign_keys"),
-                         not_null=None)
-        else:
-            have = set(table.columns_dict)
-            for col, typ in spec["columns"].items():
-                if col not in have:
-                    table.add_column(col, typ)
-        if spec.get("fts") and not db[f"{name}_fts"].exists():
-            table.enable_fts(spec["fts"], create_triggers=True)
+    for name in TABLES:
+        ensure_table(db, name)
     if not db["works"].exists() or "key" not in [
             c for idx in db["works"].indexes if idx.unique for c in idx.columns]:
         db["works"].create_index(["key"], unique=True, if_not_exists=True)
@@ -187,7 +191,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                         ("refs", ["same_as"]), ("merges", ["ref_id"]),
                         ("merges", ["other_ref_id"]),
                         ("work_authors", ["author_id"]), ("authors", ["match_key"]),
-                        # canned queries (kb/metadata.yml): covering / ordered scans
+                        # canned queries (metadata.yml): covering / ordered scans
                         ("refs", ["work_id", "document_id"]),
                         ("refs", ["document_id", "position"]),
                         ("citations", ["ref_id", "claim_id"])):
@@ -197,6 +201,24 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                "(cited_by_documents DESC, claim_count DESC, ref_count DESC, key)")
     db["kb_meta"].upsert({"name": "schema_version", "value": str(SCHEMA_VERSION)},
                          pk="name")
+
+
+def ensure_table(db: sqlite_utils.Database, name: str) -> None:
+    """Create table ``name`` as TABLES says, or add the columns it lacks;
+    wire its full-text index.  (Also used for the annotations file.)"""
+    spec = TABLES[name]
+    table = db[name]
+    if not table.exists():
+        table.create(spec["columns"], pk=spec["pk"],
+                     foreign_keys=spec.get("foreign_keys"),
+                     not_null=None)
+    else:
+        have = set(table.columns_dict)
+        for col, typ in spec["columns"].items():
+            if col not in have:
+                table.add_column(col, typ)
+    if spec.get("fts") and not db[f"{name}_fts"].exists():
+        table.enable_fts(spec["fts"], create_triggers=True)
 
 
 def _now() -> str:
@@ -260,12 +282,12 @@ def write_result(db: sqlite_utils.Database, result: DocResult) -> dict:
             if ref.same_as is not None and 0 <= ref.same_as < len(ref_ids) and ref.same_as != i:
                 row["same_as"] = ref_ids[ref.same_as]
             rows.append(row)
-        _insert(db, "refs", rows)
+        insert_rows(db, "refs", rows)
         claim_ids = _next_ids(db, "claims", len(result.claims))
-        _insert(db, "claims", [{
+        insert_rows(db, "claims", [{
             "id": claim_ids[i], "document_id": doc.id, "text": c.text, "line": c.line,
             "page": c.page, "section": c.section} for i, c in enumerate(result.claims)])
-        _insert(db, "citations", [
+        insert_rows(db, "citations", [
             {"claim_id": claim_ids[c.claim],
              "ref_id": ref_ids[c.ref] if c.ref is not None else None,
              "marker": c.marker, "pinpoint": c.pinpoint}
@@ -278,14 +300,21 @@ def _next_ids(db, table: str, n: int) -> list[int]:
     return list(range(start, start + n))
 
 
-def _insert(db, table: str, rows: list[dict]) -> None:
-    """Plain executemany insert (one statement per table, inside the caller's transaction)."""
+def insert_rows(db, table: str, rows: list[dict]) -> None:
+    """Plain executemany insert of dict rows (a column a row lacks is NULL),
+    inside the caller's transaction; the one insert helper of every stage."""
     if not rows:
         return
     cols = list(TABLES[table]["columns"])
     sql = (f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
            f"VALUES ({', '.join('?' for _ in cols)})")
     db.conn.executemany(sql, [[r.get(c) for c in cols] for r in rows])
+
+
+def clear_errors(db: sqlite_utils.Database) -> None:
+    """Forget the last build's errors (a build records its own)."""
+    with db.conn:
+        db.execute("DELETE FROM build_errors")
 
 
 def record_error(db: sqlite_utils.Database, path: str, error: str,
@@ -308,3 +337,193 @@ def load_refs(db: sqlite_utils.Database) -> list[dict]:
 def counts(db: sqlite_utils.Database) -> dict[str, int]:
     return {t: db[t].count for t in ("documents", "refs", "claims", "citations",
                                       "works", "authors", "build_errors")}
+
+
+# --------------------------------------------------------------------------
+# Writes of the resolve stage (kb/resolve): works, authors, keys, blocks
+# --------------------------------------------------------------------------
+#: ids per "IN (...)" query
+CHUNK = 900
+#: what a full resolve rewrites (children first)
+RESOLVED_TABLES = ("merges", "work_authors", "authors", "works", "source_types",
+                   "work_keys", "ref_blocks")
+
+
+def chunks(xs: list, n: int = CHUNK):
+    for i in range(0, len(xs), n):
+        yield xs[i:i + n]
+
+
+def marks(xs) -> str:
+    """``?, ?, ?`` for an ``IN (...)`` of ``xs``."""
+    return ", ".join("?" * len(xs))
+
+
+@contextmanager
+def savepoint(db, name: str = "kb_write"):
+    """Run the block atomically: a savepoint, so it also nests inside a
+    caller's transaction (a build's); committed at the end when no
+    transaction was open before."""
+    conn = db.conn
+    outer = conn.in_transaction
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+        conn.execute(f"RELEASE SAVEPOINT {name}")
+        raise
+    conn.execute(f"RELEASE SAVEPOINT {name}")
+    if conn.in_transaction and conn.isolation_level is not None and not outer:
+        conn.commit()
+
+
+def remembered_keys(db) -> dict[str, str]:
+    """``work_keys``: ref fingerprint -> the key its work had."""
+    if not db["work_keys"].exists():
+        return {}
+    return {row["fingerprint"]: row["key"] for row in db["work_keys"].rows}
+
+
+def replace_resolution(db, res) -> None:
+    """Replace everything a full resolve computes with ``res`` (a
+    ``kb.resolve.Resolution``): the RESOLVED_TABLES and refs.work_id."""
+    conn = db.conn
+    conn.execute("UPDATE refs SET work_id = NULL")
+    for table in RESOLVED_TABLES:
+        conn.execute(f"DELETE FROM [{table}]")
+    insert_rows(db, "works", res.works)
+    insert_rows(db, "authors", res.authors)
+    insert_rows(db, "work_authors", res.work_authors)
+    insert_rows(db, "merges", res.merges)
+    insert_rows(db, "source_types", res.source_types)
+    insert_rows(db, "work_keys", [{"fingerprint": f, "key": k}
+                                  for f, k in sorted(res.work_keys.items())])
+    link_refs(db, res.ref_work)
+    index_refs(db, res.blocks)
+
+
+def link_refs(db, ref_work: dict[int, int]) -> None:
+    """Set refs.work_id (ref id -> work id)."""
+    db.conn.executemany("UPDATE refs SET work_id = ? WHERE id = ?",
+                        [(w, r) for r, w in ref_work.items()])
+
+
+def index_refs(db, blocks: list[tuple]) -> None:
+    """Add ``ref_blocks`` rows: (blocking key, sort text, ref id)."""
+    db.conn.executemany("INSERT INTO ref_blocks (key, sort, ref_id) VALUES (?, ?, ?)", blocks)
+
+
+def unindex_refs(db, ref_ids: list[int]) -> None:
+    for part in chunks(ref_ids):
+        db.conn.execute(f"DELETE FROM ref_blocks WHERE ref_id IN ({marks(part)})", part)
+
+
+def add_works(db, work_ids: list[int]) -> None:
+    """Empty works rows (placeholders filled by ``update_works``)."""
+    db.conn.executemany("INSERT INTO works (id) VALUES (?)", [(w,) for w in work_ids])
+
+
+def fold_work(db, old: int, into: int) -> None:
+    """Work ``old`` merged into ``into``: its refs and merges move, it goes."""
+    conn = db.conn
+    conn.execute("UPDATE refs SET work_id = ? WHERE work_id = ?", [into, old])
+    conn.execute("UPDATE merges SET work_id = ? WHERE work_id = ?", [into, old])
+    conn.execute("DELETE FROM work_authors WHERE work_id = ?", [old])
+    conn.execute("DELETE FROM works WHERE id = ?", [old])
+
+
+def drop_works(db, work_ids: list[int]) -> None:
+    """Remove works left without refs (with their merges and work_authors)."""
+    for w in work_ids:
+        db.conn.execute("DELETE FROM merges WHERE work_id = ?", [w])
+        db.conn.execute("DELETE FROM work_authors WHERE work_id = ?", [w])
+        db.conn.execute("DELETE FROM works WHERE id = ?", [w])
+
+
+def update_works(db, rows: dict[int, dict]) -> None:
+    """Rewrite works rows (work id -> columns, ``key`` among them); the keys
+    are cleared first so two works may swap keys."""
+    if not rows:
+        return
+    cols = list(next(iter(rows.values())))
+    unknown = set(cols) - set(TABLES["works"]["columns"])
+    if unknown:
+        raise ValueError(f"works has no column {sorted(unknown)}")
+    ids = list(rows)
+    db.conn.executemany("UPDATE works SET key = NULL WHERE id = ?", [(w,) for w in ids])
+    db.conn.executemany(
+        f"UPDATE works SET {', '.join(f'[{c}] = ?' for c in cols)} WHERE id = ?",
+        [[rows[w][c] for c in cols] + [w] for w in ids])
+
+
+def remember_keys(db, pairs: list[tuple[str, str]]) -> None:
+    """Add or replace ``work_keys`` rows: (fingerprint, key)."""
+    db.conn.executemany("INSERT OR REPLACE INTO work_keys (fingerprint, key) VALUES (?, ?)",
+                        pairs)
+
+
+def clear_work_authors(db, work_ids: list[int]) -> None:
+    for part in chunks(work_ids):
+        db.conn.execute(f"DELETE FROM work_authors WHERE work_id IN ({marks(part)})", part)
+
+
+def set_work_names(db, names: dict[int, str]) -> None:
+    """works.authors (a JSON list of display names) by work id."""
+    db.conn.executemany("UPDATE works SET authors = ? WHERE id = ?",
+                        [(v, w) for w, v in names.items()])
+
+
+# --------------------------------------------------------------------------
+# Writes of the graph stage (kb/graph): the graph counts and tables
+# --------------------------------------------------------------------------
+#: the works columns the graph stage counts (pagerank is written apart)
+GRAPH_WORK_COUNTS = ("cited_by_documents", "claim_count", "betweenness", "community")
+GRAPH_TABLES = {
+    "cocitations": ("work_a", "work_b", "weight", "documents", "same_note", "same_claim"),
+    "coupling": ("document_a", "document_b", "shared_works", "jaccard"),
+}
+
+
+def write_graph(db, work_counts: dict[int, dict], pagerank: dict[int, float],
+                doc_counts: dict[str, tuple], cocitations: list[tuple],
+                coupling: list[tuple], meta: dict[str, str]) -> int:
+    """Write what the graph stage computed, in one transaction: works'
+    counts (work id -> {GRAPH_WORK_COUNTS column: value}) and pagerank, works.ref_count where
+    empty, documents' (ref_count, claim_count), the cocitations and coupling
+    tables (rows in GRAPH_TABLES order) and kb_meta entries.  Only the graph
+    stage writes these counts.  Returns the cocitation/coupling rows changed."""
+    with db.conn:
+        conn = db.conn
+        conn.executemany(
+            f"UPDATE works SET {', '.join(f'[{c}] = ?' for c in GRAPH_WORK_COUNTS)} WHERE id = ?",
+            [tuple(v[c] for c in GRAPH_WORK_COUNTS) + (wid,) for wid, v in work_counts.items()])
+        conn.executemany("UPDATE works SET pagerank = ? WHERE id = ?",
+                         [(v, wid) for wid, v in pagerank.items()])
+        conn.execute("UPDATE works SET ref_count = (SELECT count(*) FROM refs "
+                     "WHERE refs.work_id = works.id) WHERE ref_count IS NULL")
+        conn.executemany("UPDATE documents SET ref_count = ?, claim_count = ? WHERE id = ?",
+                         [(*v, d) for d, v in doc_counts.items()])
+        changed = replace_rows(db, "cocitations", GRAPH_TABLES["cocitations"], cocitations)
+        changed += replace_rows(db, "coupling", GRAPH_TABLES["coupling"], coupling)
+        conn.executemany("INSERT OR REPLACE INTO kb_meta (name, value) VALUES (?, ?)",
+                         list(meta.items()))
+    return changed
+
+
+def replace_rows(db, table: str, cols: tuple, rows: list[tuple]) -> int:
+    """Make ``table`` hold exactly ``rows`` (tuples in ``cols`` order, the first
+    two the primary key) writing only the difference: after a small change
+    most pairs are unchanged, and rewriting them all is the slow part.
+    Returns the number of rows deleted or written."""
+    old = set(db.execute(f"SELECT {', '.join(cols)} FROM [{table}]"))
+    new = set(rows)
+    if len(new) != len(rows):
+        raise ValueError(f"{table}: duplicate rows")
+    keep_keys = {r[:2] for r in new}
+    gone = [r[:2] for r in old - new if r[:2] not in keep_keys]
+    add = new - old
+    db.conn.executemany(f"DELETE FROM [{table}] WHERE {cols[0]} = ? AND {cols[1]} = ?", gone)
+    db.conn.executemany(f"INSERT OR REPLACE INTO [{table}] ({', '.join(cols)}) "
+                        f"VALUES ({', '.join('?' * len(cols))})", sorted(add))
+    return len(gone) + len(add)

@@ -29,6 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kb import graph  # noqa: E402
+from kb.publish import picture  # noqa: E402
 from kb.store import connect, open_db  # noqa: E402
 
 CATEGORIES = (("scholarly", 0.45), ("book", 0.25), ("grey", 0.12), ("web", 0.1),
@@ -180,7 +181,7 @@ def main(argv=None) -> None:
         print(f"  {k}: {v}")
     if args.html:
         cpu0, t0 = _cpu(), time.perf_counter()
-        text = graph.render_html(db)
+        text = picture.render_html(db)
         Path(args.html).write_text(text, encoding="utf-8")
         rss2 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"render_html: {time.perf_counter() - t0:.1f} s wall, {_cpu() - cpu0:.1f} s CPU,"

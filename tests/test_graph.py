@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
 from kb import graph
+from kb.publish import picture
 from kb.commands.graph import command as graph_command
 from kb.models import Citation, Claim, Document, DocResult, Ref
 from kb.store import connect, open_db, write_result
@@ -200,7 +201,7 @@ def test_update_store_on_empty_and_uncited_stores(tmp_path):
     graph.update_store(db)
     row = next(db.query("SELECT * FROM works"))
     assert (row["cited_by_documents"], row["claim_count"]) == (0, 0)
-    assert "No citations" in graph.render_html(db)
+    assert "No citations" in picture.render_html(db)
 
 
 def test_update_store_is_one_transaction(three, monkeypatch):
@@ -305,7 +306,7 @@ def test_html_escapes_text_and_is_offline(tmp_path):
     db = connect(path)
     with db.conn:
         db["documents"].update("doc_c", {"title": "<b>Bold</b> & <script>x()</script>"})
-    html = graph.render_html(db)
+    html = picture.render_html(db)
     assert "<script>alert(1)" not in html and "<b>Bold" not in html
     assert "&lt;b&gt;Bold&lt;/b&gt; &amp; &lt;script&gt;" in html     # the SVG label
     data = _script_json(html)
@@ -322,7 +323,7 @@ def test_html_big_store_draws_top_nodes_with_a_note(tmp_path):
     docs = {f"d{i}": dict(refs=[(B, None, f"w{j}", None) for j in range(i % 7, 12)])
             for i in range(20)}
     db = make_store(tmp_path / "kb.db", docs, [f"w{j}" for j in range(12)])
-    html = graph.render_html(db, top=9)
+    html = picture.render_html(db, top=9)
     assert len(re.findall(r'<(?:circle|rect) data-i=', html)) == 9
     assert "Showing the 9 most cited of 32 nodes" in html
     data = _script_json(html)
@@ -332,12 +333,12 @@ def test_html_big_store_draws_top_nodes_with_a_note(tmp_path):
 
 def test_html_of_an_empty_store(tmp_path):
     db = open_db(tmp_path / "kb.db")
-    assert "No citations in the store yet" in graph.render_html(db)
+    assert "No citations in the store yet" in picture.render_html(db)
 
 
 def test_fast_layout_is_finite_and_seeded():
     G = nx.barabasi_albert_graph(600, 2, seed=1)
-    a, b = graph.layout(G), graph.layout(G)
+    a, b = picture.layout(G), picture.layout(G)
     assert a == b and len(a) == 600
     assert all(math.isfinite(x) and -1.0001 <= x <= 1.0001 for p in a.values() for x in p)
     # linked nodes end up closer than average
@@ -349,7 +350,7 @@ def test_fast_layout_is_finite_and_seeded():
 
 def test_label_levels_avoid_overlap():
     items = [(0, 0, 5, "Alpha 2001"), (1, 0, 5, "Beta 2002"), (5000, 0, 5, "Far 2003")]
-    levels = graph._label_levels(items, upp=2.0)
+    levels = picture._label_levels(items, upp=2.0)
     assert levels[0] == 1 and levels[2] == 1
     assert levels[1] is None or levels[1] > 1
 
@@ -368,7 +369,7 @@ def test_view_in_headless_chromium(tmp_path):
     playwright = pytest.importorskip("playwright.sync_api")
     db = connect(build_store(tmp_path / "kb.db"))
     page_path = tmp_path / "g.html"
-    page_path.write_text(graph.render_html(db), encoding="utf-8")
+    page_path.write_text(picture.render_html(db), encoding="utf-8")
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM,
                                     args=["--no-sandbox", "--disable-gpu"])

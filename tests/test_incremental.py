@@ -70,10 +70,10 @@ def changed_copy(base, name: str) -> tuple[Path, Path]:
 
 def test_incremental_equals_full_resolve(base, monkeypatch):
     corpus, db = changed_copy(base, "a")
-    monkeypatch.setattr(resolve, "INCREMENTAL_MAX_SHARE", 0.5)   # a small corpus
+    monkeypatch.setattr(resolve.incremental, "INCREMENTAL_MAX_SHARE", 0.5)   # a small corpus
     modes = []
     real = resolve.resolve_incremental
-    monkeypatch.setattr(resolve, "resolve_incremental",
+    monkeypatch.setattr(resolve.incremental, "resolve_incremental",
                         lambda *a, **k: (lambda out: (modes.append(out and out["mode"]), out)[1])(
                             real(*a, **k)))
     s = build([corpus], db, progress=False, echo=lambda m: None)
@@ -97,7 +97,7 @@ def test_incremental_equals_full_resolve(base, monkeypatch):
 
 def test_incremental_keeps_store_consistent(base, monkeypatch):
     corpus, db = changed_copy(base, "b")
-    monkeypatch.setattr(resolve, "INCREMENTAL_MAX_SHARE", 0.5)
+    monkeypatch.setattr(resolve.incremental, "INCREMENTAL_MAX_SHARE", 0.5)
     build([corpus], db, progress=False, echo=lambda m: None)
     with sqlite3.connect(db) as c:
         assert c.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -155,7 +155,7 @@ def test_document_that_fails_to_reread_keeps_its_refs_indexed(base, monkeypatch)
     shutil.copy(db, db2)
     (c2 / "doc003.txt").unlink()
     (c2 / "doc003.pdf").write_bytes(b"%PDF-1.4 not really a pdf")   # same id, unreadable
-    monkeypatch.setattr(resolve, "INCREMENTAL_MAX_SHARE", 0.5)
+    monkeypatch.setattr(resolve.incremental, "INCREMENTAL_MAX_SHARE", 0.5)
     sql = ("SELECT count(*) FROM ref_blocks b JOIN refs r ON r.id = b.ref_id "
            "WHERE r.document_id = 'doc003'")
     with sqlite3.connect(db2) as c:

@@ -81,7 +81,7 @@ def bib_keys(text: str) -> list[str]:
 # ---------------------------------------------------------------- metadata
 
 def test_root_metadata_is_the_packaged_copy():
-    assert (ROOT / "metadata.yml").read_text() == (ROOT / "kb" / "metadata.yml").read_text()
+    assert plugin.metadata_path().read_text() == (ROOT / "metadata.yml").read_text()
 
 
 def test_metadata_describes_every_table_and_real_columns():

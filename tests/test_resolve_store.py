@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kb import resolve as R
+from kb import store
 from kb.models import Document, DocResult, Ref
 from kb.store import open_db, write_result
 
@@ -89,13 +90,13 @@ def test_resolve_store_is_atomic(db, monkeypatch):
     R.resolve_store(db)
     snapshot = {t: list(db[t].rows) for t in ("works", "authors", "merges", "work_keys")}
     work_ids = [r[0] for r in db.execute("SELECT work_id FROM refs ORDER BY id")]
-    real_insert = R._insert
+    real_insert = store.insert_rows
 
     def failing_insert(db_, table, rows):
         if table == "merges":
             raise RuntimeError("disk full")
         real_insert(db_, table, rows)
-    monkeypatch.setattr(R, "_insert", failing_insert)
+    monkeypatch.setattr(store, "insert_rows", failing_insert)
     with pytest.raises(RuntimeError):
         R.resolve_store(db)
     for table, rows in snapshot.items():

@@ -18,6 +18,7 @@ import sqlite3
 import click
 
 from .. import annotate as ann
+from .options import db_option
 
 
 def _one_line(text: str, width: int = 100) -> str:
@@ -28,8 +29,7 @@ def _one_line(text: str, width: int = 100) -> str:
 @click.command(name="annotate")
 @click.argument("key", required=False)
 @click.argument("text", required=False)
-@click.option("--db", "db_path", default="data/kb.db", show_default=True,
-              type=click.Path(dir_okay=False), help="The store (notes go beside it).")
+@db_option("The store (notes go beside it).")
 @click.option("--author", default=lambda: os.environ.get("KB_AUTHOR") or os.environ.get("USER"),
               help="Who wrote the note (default $KB_AUTHOR or $USER).")
 @click.option("--claim", "claim_id", type=int, help="Attach the note to this claim id.")

@@ -5,13 +5,13 @@ import sys
 
 import click
 
-from ..build import DEFAULT_CORPUS, DEFAULT_DB, BuildError, build
+from ..build import DEFAULT_CORPUS, BuildError, build
+from .options import db_option
 
 
 @click.command("build")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--db", "db_path", default=str(DEFAULT_DB), show_default=True,
-              help="The store to create or update.")
+@db_option("The store to create or update.")
 @click.option("-j", "--jobs", default=1, show_default=True,
               help="Worker processes for reading and parsing documents.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",

@@ -19,13 +19,12 @@ from pathlib import Path
 
 import click
 
-DEFAULT_DB = "data/kb.db"
+from .options import db_option
 
 
 def _selection(func):
     """The options every export shares."""
-    @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True,
-                  type=click.Path(dir_okay=False), help="The kb store.")
+    @db_option("The kb store.")
     @click.option("--document", default=None, metavar="ID",
                   help="Only works referenced by this document.")
     @click.option("--work", "keys", multiple=True, metavar="KEY",

@@ -15,6 +15,8 @@ from pathlib import Path
 import click
 
 from .. import graph as kbgraph
+from ..publish import picture
+from .options import db_option
 
 KINDS = ("full", "cocitation", "coupling", "authors")
 
@@ -47,8 +49,7 @@ def command():
                    "coupling: documents; authors: author co-citation.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="File to write (default: standard output).")
-@click.option("--db", "db_path", default="data/kb.db", show_default=True,
-              type=click.Path(dir_okay=False), help="The store.")
+@db_option()
 def export_cmd(fmt, kind, output, db_path):
     """Write the graph with its node and edge attributes."""
     db = _open(db_path)
@@ -72,13 +73,12 @@ def export_cmd(fmt, kind, output, db_path):
 @command.command("show")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="HTML file to write (default: graph.html beside the store).")
-@click.option("--db", "db_path", default="data/kb.db", show_default=True,
-              type=click.Path(dir_okay=False), help="The store.")
-@click.option("--top", default=kbgraph.PICTURE_TOP, show_default=True,
+@db_option()
+@click.option("--top", default=picture.PICTURE_TOP, show_default=True,
               help="Draw at most this many nodes (the most cited).")
 def show_cmd(output, db_path, top):
     """Write the interactive picture (works offline) and print its path."""
     db = _open(db_path)
     out = Path(output) if output else Path(db_path).with_name("graph.html")
-    out.write_text(kbgraph.render_html(db, top=top), encoding="utf-8")
+    out.write_text(picture.render_html(db, top=top), encoding="utf-8")
     click.echo(str(out))

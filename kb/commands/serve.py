@@ -1,7 +1,7 @@
 """``kb serve [--db data/kb.db] [--host 127.0.0.1] [--port 8001]``: the Datasette site.
 
 The store is opened immutable (read-only, like ``datasette -i``), with the
-site metadata from kb/metadata.yml (``--metadata`` for another file) and the
+site metadata from the top-level metadata.yml (``--metadata`` for another file) and the
 kb plugin (kb.publish.plugin).  Reviewers' notes go to ``annotations.db``
 beside the store, mounted as a second, writable database ``annotations``
 (``--no-annotations`` serves the store alone).
@@ -15,6 +15,8 @@ import asyncio
 from pathlib import Path
 
 import click
+
+from .options import db_option
 
 SETTINGS = {
     "sql_time_limit_ms": 1000,       # a slow ad-hoc query is stopped, not the site
@@ -58,14 +60,13 @@ def make_datasette(db_path: str | Path, metadata_path: str | Path | None = None,
 
 
 @click.command("serve")
-@click.option("--db", "db_path", default="data/kb.db", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="The store to serve.")
+@db_option("The store to serve.", path_type=Path)
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind (0.0.0.0 exposes the site to the network).")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--metadata", "metadata_path", default=None,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Site metadata (default: the one shipped as kb/metadata.yml).")
+              help="Site metadata (default: the one kb ships, metadata.yml).")
 @click.option("--annotations/--no-annotations", default=True, show_default=True,
               help="Mount annotations.db beside the store for reviewers' notes.")
 @click.option("--sql-time-limit", "sql_time_limit_ms", default=SETTINGS["sql_time_limit_ms"],

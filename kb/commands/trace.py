@@ -8,14 +8,14 @@ import click
 
 from ..store import connect
 from ..trace import format_claim, trace_text, trace_work
+from .options import db_option
 
 
 @click.command("trace")
 @click.argument("text", required=False)
 @click.option("--work", "work", default=None, metavar="KEY",
               help="Every claim, in every document, citing the work KEY.")
-@click.option("--db", "db_path", default="data/kb.db", show_default=True,
-              help="The store to read.")
+@db_option("The store to read.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--limit", default=20, show_default=True, help="At most N claims (0: all).")
 def command(text, work, db_path, as_json, limit):

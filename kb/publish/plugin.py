@@ -12,23 +12,24 @@ What it adds to any Datasette serving a kb store (``kb serve`` or
   cites, JSON lists of texts (annotations, claims) show as bullet lists.
   Everything else is left to Datasette, which escapes it;
 - ``/-/work/KEY`` (one page per work) and ``/-/work/KEY.bib``;
-- ``/-/graph``: the citation graph view from ``kb.graph.render_html``;
+- ``/-/graph``: the citation graph view from ``kb.publish.picture.render_html``;
 - the SQL function ``kb_fts(text)`` that turns what a reader types into a
   safe FTS5 query (used by the canned search queries);
 - a home page with a search box and the ready-made questions (kb/templates/
   index.html, shown only when a kb store is attached) and /-/kb.css.
 
     >>> from kb.publish.plugin import load_metadata
-    >>> meta = load_metadata("kb")          # kb/metadata.yml keyed for kb.db
+    >>> meta = load_metadata("kb")          # metadata.yml keyed for kb.db
 """
 from __future__ import annotations
 
 import copy
 import hashlib
-import importlib
-import importlib.resources
 import json
 import re
+import site
+import sys
+import sysconfig
 import urllib.parse
 from pathlib import Path
 
@@ -39,10 +40,15 @@ from datasette.utils.asgi import NotFound, Response
 from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup, escape
 
+from .. import store
+from . import picture
+
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-NAME_COLUMNS = ("authors", "editors", "translators")
-LIST_COLUMNS = ("annotations", "claims")
-WORK_KEY_TABLES = ("works", "annotations", "work_keys")
+NAME_COLUMNS = store.JSON_COLUMNS
+LIST_COLUMNS = ("annotations", "claims")   # JSON lists the canned queries build
+WORK_KEY_TABLES = store.WORK_KEY_TABLES
+# the store tables the home page links to, in this order
+HOME_TABLES = ("works", "refs", "claims", "documents", "authors")
 # readable names of the CSL types (work page)
 CSL_TYPES = {
     "article-journal": "Journal article", "article-magazine": "Magazine article",
@@ -60,16 +66,28 @@ MAX_BIB_PAGES = 50       # pages of a table followed for one .bib download
 
 # ---------------------------------------------------------------- metadata
 
+def metadata_path() -> Path:
+    """The site metadata file: the top-level metadata.yml of the source tree
+    (a checkout or an editable install), else the copy a wheel installs as
+    <prefix>/share/kb/metadata.yml (pyproject's data-files)."""
+    source = Path(__file__).resolve().parents[2] / "metadata.yml"
+    if source.is_file():
+        return source
+    bases = [sys.prefix, sysconfig.get_path("data"), site.getuserbase()]
+    for base in dict.fromkeys(bases):
+        shipped = Path(base) / "share" / "kb" / "metadata.yml"
+        if shipped.is_file():
+            return shipped
+    raise FileNotFoundError("metadata.yml: not in the source tree nor under share/kb")
+
+
 def load_metadata(db_name: str = "kb", path: str | Path | None = None) -> dict:
-    """The site metadata (kb/metadata.yml, or ``path``), keyed for ``db_name``.
+    """The site metadata (``metadata_path()``, or ``path``), keyed for ``db_name``.
 
     Datasette names a database after its file stem, so the ``kb`` entry is
     re-keyed to the stem of the file being served.
     """
-    if path is None:
-        text = importlib.resources.files("kb").joinpath("metadata.yml").read_text("utf-8")
-    else:
-        text = Path(path).read_text("utf-8")
+    text = Path(path or metadata_path()).read_text("utf-8")
     meta = yaml.safe_load(text) or {}
     dbs = meta.get("databases") or {}
     if db_name != "kb" and "kb" in dbs:
@@ -127,11 +145,8 @@ async def kb_database(datasette) -> str | None:
 
 
 def graph_renderer():
-    """kb.graph.render_html when the graph stage provides it, else None."""
-    try:
-        return getattr(importlib.import_module("kb.graph"), "render_html", None)
-    except ImportError:
-        return None
+    """The citation graph page's renderer (``kb.publish.picture``)."""
+    return picture.render_html
 
 
 @hookimpl
@@ -155,8 +170,7 @@ def extra_template_vars(template, datasette, request):
                         for q in queries.values() if q["name"] != "search"],
             "search_url": (datasette.urls.query(name, "search")
                            if "search" in queries else None),
-            "tables": [(t, datasette.urls.table(name, t)) for t in
-                       ("works", "refs", "claims", "documents", "authors")] +
+            "tables": [(t, datasette.urls.table(name, t)) for t in HOME_TABLES] +
                       [("annotations", "/-/annotations" if live_notes
                         else datasette.urls.table(name, "annotations"))],
             "graph_url": "/-/graph" if graph_renderer() else None,
@@ -268,7 +282,7 @@ def _cell(row, column):
 
 async def keys_for_rows(db, columns, rows, table) -> list[str]:
     """Work keys the rows point at, in row order, without repeats."""
-    if "key" in columns and table in (None, "works", "annotations", "work_keys"):
+    if "key" in columns and table in (None, *WORK_KEY_TABLES):
         keys = [_cell(r, "key") for r in rows]
     elif "work" in columns:
         keys = [_cell(r, "work") for r in rows]
@@ -341,7 +355,7 @@ async def render_bib(datasette, columns, rows, database, table, query_name, requ
 
 def can_render_bib(columns, table):
     columns = columns or []
-    return bool(("key" in columns and table in (None, "works", "annotations", "work_keys"))
+    return bool(("key" in columns and table in (None, *WORK_KEY_TABLES))
                 or "work" in columns or "work_id" in columns or "ref_id" in columns
                 or (table == "refs" and "id" in columns))
 
@@ -486,12 +500,11 @@ async def work_bib(datasette, request):
 
 
 async def graph_page(datasette, request):
-    render_html = graph_renderer()
     database = await kb_database(datasette)
-    if render_html is None or database is None:
+    if database is None:
         raise NotFound("The citation graph view is not available")
     db = datasette.get_database(database)
-    html = await db.execute_fn(lambda conn: render_html(
+    html = await db.execute_fn(lambda conn: picture.render_html(
         sqlite_utils.Database(conn), work_url=datasette.urls.path("/-/work/{key}")))
     return Response.html(html)
 
@@ -537,7 +550,7 @@ def canned_queries(datasette, database):
 
 # kb.graph's cocitations(work_a, work_b, weight, documents, same_note, same_claim),
 # work ids, each pair once (work_a < work_b)
-COCITATION_COLUMNS = {"work_a", "work_b", "weight", "documents", "same_note", "same_claim"}
+COCITATION_COLUMNS = set(store.TABLES["cocitations"]["columns"])
 # each side of the pair through its own index (an OR join scans the whole table)
 COCITED_SQL = """select o.key as work, o.title, o.year, sum(c.weight) as weight,
   sum(c.documents) as documents_together, sum(c.same_note) as notes_together,

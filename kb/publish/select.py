@@ -24,8 +24,9 @@ every work; ``keys=[]`` selects none):
 
 An item is a plain dict in the store's CSL spelling (``container_title``,
 ``issue``, ``place``...): the works row, filled from the work's *best* full ref
-(the non-short-form ref with the most fields filled; ties go to the lowest id);
-fields that ref lacks come from the work's other full refs, best first.
+(``kb.resolve.works.fullness``, the rule resolve also picks a work's fields
+by; ties go to the lowest id); fields that ref lacks come from the work's
+other full refs, best first.
 Names (``authors``, ``editors``, ``translators``: lists of
 ``{"family", "given"}`` or ``{"literal"}``) come from ``work_authors`` with that
 role when it has any, else from the refs.  ``raws`` lists the reference texts
@@ -37,12 +38,11 @@ import json
 import sqlite3
 
 from ..models import REF_FIELDS
+from ..store import WORK_FIELDS   # works columns that override the ref's value when set
+from ..resolve.works import best_ref, fullest_first  # noqa: F401  (best_ref: public here too)
 
 ID_COLUMNS = ("key", "work_id", "ref_id")
 NAME_ROLES = ("authors", "editors", "translators")
-# columns of the works row that override the ref's value when set
-WORK_FIELDS = ("type", "title", "year", "container_title", "doi", "url",
-               "isbn", "publisher")
 
 
 class SelectionError(ValueError):
@@ -134,11 +134,6 @@ def _filled(value) -> bool:
     return value not in (None, [], {})
 
 
-def ref_score(ref: dict) -> int:
-    """How many of the parsed fields a ref has filled."""
-    return sum(1 for k in REF_FIELDS if k != "type" and _filled(ref.get(k)))
-
-
 def _decode_names(value) -> list[dict]:
     if not value:
         return []
@@ -171,18 +166,9 @@ def _work_names(db, work_id: int) -> dict[str, list[dict]]:
     return names
 
 
-def best_ref(refs: list[dict]) -> dict | None:
-    """The full ref with most fields filled (lowest id on ties), else any ref."""
-    full = [r for r in refs if not r.get("short_form")] or refs
-    if not full:
-        return None
-    return sorted(full, key=lambda r: (-ref_score(r), r.get("id") or 0))[0]
-
-
 def build_item(work: dict, refs: list[dict], names: dict[str, list[dict]]) -> dict:
     """One export item from a works row, its refs and its names (pure)."""
-    full = [r for r in refs if not r.get("short_form")] or list(refs)
-    ranked = sorted(full, key=lambda r: (-ref_score(r), r.get("id") or 0))
+    ranked = fullest_first(sorted(refs, key=lambda r: r.get("id") or 0))
     item: dict = {"key": work.get("key") or f"work{work['id']}", "id": work["id"]}
     for k in REF_FIELDS:
         if k in NAME_ROLES:
