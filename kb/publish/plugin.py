@@ -271,7 +271,7 @@ def _pair_cell(datasette, database, table, value):
             w = rows[0]
             text = (w["title"] or w["key"]) + (f" ({w['year']})" if w["year"] else "")
             return link(work_url(w["key"]), text)
-        rows = await _rows(db, "select id, title from documents where id = ?", [value])
+        rows = await _rows(db, "select * from documents where id = ?", [value])
         label = document_label(rows[0]) if rows else str(value)
         return link(datasette.urls.row(database, "documents", str(value)), label)
     return cell
