@@ -358,6 +358,7 @@ def finish(db, echo, changes=None, stages: dict | None = None) -> dict:
     g = graph.update_store(db, changed_documents=changes.documents if changes is not None else None)
     stages["graph"] = round(time.perf_counter() - t, 3)
     stages["graph_metrics"] = g.get("metrics")
+    stages["review_queue"] = store.update_work_review(db)
     return {"resolve": res, "graph": g}
 
 

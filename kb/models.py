@@ -63,6 +63,7 @@ class Document:
     pages: list[Page] = field(default_factory=list)
     language: str | None = None
     title: str | None = None
+    label: str | None = None     # the title, else a readable name (pipeline.readable_name)
     authors: list[str] = field(default_factory=list)
     year: int | None = None
     citation_style: str | None = None  # author-date | notes-bibliography | footnotes | endnotes | none

@@ -143,6 +143,29 @@ def guess_year(lines: list[str]) -> int | None:
     return None
 
 
+def readable_name(doc: Document, words: int = 8) -> str:
+    """A name to show for a document without a title: its first heading that is
+    not front matter, else the opening words of its first sentence, else its
+    file stem."""
+    for line in doc.lines[:200]:
+        s = _clean_name(line)
+        if not s or heading_key(s) in _FRONT_HEADINGS or len(s) < 12:
+            continue
+        if _CAPTION.search(s):
+            continue
+        if _CJK.match(s):
+            return s[:words * 3] + ("…" if len(s) > words * 3 else "")
+        cut = s.split()
+        if len(cut) >= 3:
+            return " ".join(cut[:words]) + ("…" if len(cut) > words else "")
+    return doc.id
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CAPTION = re.compile(r"^(?:figure|fig\.|table|photo|image|source|kilde|quelle)\b|\bphoto\.?$",
+                      re.IGNORECASE)
+
+
 def fill_metadata(doc: Document) -> None:
     """Set title, authors and year where the text states them clearly (never overwrite)."""
     title, at = guess_title(doc.lines)
@@ -152,3 +175,4 @@ def fill_metadata(doc: Document) -> None:
         doc.authors = guess_authors(doc.lines, at if title else None)
     if doc.year is None:
         doc.year = guess_year(doc.lines)
+    doc.label = doc.title or readable_name(doc)

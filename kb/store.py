@@ -17,6 +17,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from . import review
 from .models import DocResult, Ref, REF_FIELDS
 
 SCHEMA_VERSION = 1
@@ -38,7 +39,7 @@ def _ref_columns(fields) -> dict:
 TABLES: dict[str, dict] = {
     "documents": dict(
         columns={
-            "id": str, "path": str, "title": str, "authors": str, "year": int,
+            "id": str, "path": str, "title": str, "label": str, "authors": str, "year": int,
             "language": str, "citation_style": str, "sha256": str, "format": str,
             "page_count": int, "ref_count": int, "claim_count": int,
             "built_at": str,
@@ -51,6 +52,7 @@ TABLES: dict[str, dict] = {
             "authors": str, "source_category": str,
             "ref_count": int, "cited_by_documents": int, "claim_count": int,
             "pagerank": float, "betweenness": float, "community": int,
+            "review_score": float, "review_reasons": str,
         },
         pk="id",
         fts=["title"],
@@ -62,6 +64,7 @@ TABLES: dict[str, dict] = {
             "page": int, "raw": str, **_ref_columns(REF_FIELDS), "year_suffix": str,
             "pinpoint": str, "short_form": int, "same_as": int, "work_id": int,
             "parse_ok": int, "position": int,
+            "review_score": float, "review_reasons": str,
         },
         pk="id",
         foreign_keys=[("document_id", "documents", "id"),
@@ -194,7 +197,9 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                         # canned queries (metadata.yml): covering / ordered scans
                         ("refs", ["work_id", "document_id"]),
                         ("refs", ["document_id", "position"]),
-                        ("citations", ["ref_id", "claim_id"])):
+                        ("citations", ["ref_id", "claim_id"]),
+                        # the review queue, worst first
+                        ("refs", ["review_score"]), ("works", ["review_score"])):
         db[table].create_index(cols, if_not_exists=True)
     # most_cited reads the top of this index (the graph stage's counts)
     db.execute("CREATE INDEX IF NOT EXISTS idx_works_most_cited ON works "
@@ -234,6 +239,12 @@ def ref_row(ref: Ref, document_id: str, position: int) -> dict:
     for k in REF_FIELDS:
         v = getattr(ref, k)
         row[k] = json.dumps(v, ensure_ascii=False) if k in JSON_COLUMNS else v
+    fields = dict(row, short_form=ref.short_form, same_as=ref.same_as,
+                  confidence=getattr(ref, "confidence", None),
+                  low_confidence=getattr(ref, "low_confidence", None))
+    score, reasons = review.review_ref(fields)
+    row["review_score"] = score
+    row["review_reasons"] = json.dumps(reasons) if reasons else None
     return row
 
 
@@ -266,7 +277,7 @@ def write_result(db: sqlite_utils.Database, result: DocResult) -> dict:
     with db.atomic():
         _delete_document(db, doc.id)
         db["documents"].insert({
-            "id": doc.id, "path": doc.path, "title": doc.title,
+            "id": doc.id, "path": doc.path, "title": doc.title, "label": doc.label or doc.id,
             "authors": json.dumps(doc.authors, ensure_ascii=False),
             "year": doc.year, "language": doc.language,
             "citation_style": doc.citation_style, "sha256": doc.sha256,
@@ -332,6 +343,25 @@ def load_refs(db: sqlite_utils.Database) -> list[dict]:
             row[k] = json.loads(row[k]) if row.get(k) else []
         rows.append(row)
     return rows
+
+
+def update_work_review(db: sqlite_utils.Database) -> int:
+    """Score every work for the review queue from its refs' scores
+    (``kb.review.review_work``); returns how many works are in the queue."""
+    by_work: dict[int, list] = {}
+    for wid, score, reasons in db.execute(
+            "SELECT work_id, review_score, review_reasons FROM refs WHERE work_id IS NOT NULL "
+            "AND NOT (short_form = 1 AND same_as IS NOT NULL)").fetchall():
+        by_work.setdefault(wid, []).append((score or 0.0, json.loads(reasons) if reasons else []))
+    rows = []
+    for wid, key, ref_count in db.execute("SELECT id, key, ref_count FROM works").fetchall():
+        score, reasons = review.review_work({"key": key, "ref_count": ref_count},
+                                            by_work.get(wid, []))
+        rows.append((score, json.dumps(reasons) if reasons else None, wid))
+    with db.atomic():
+        db.conn.executemany("UPDATE works SET review_score = ?, review_reasons = ? WHERE id = ?",
+                            rows)
+    return sum(1 for r in rows if r[0] >= review.QUEUE)
 
 
 def counts(db: sqlite_utils.Database) -> dict[str, int]:

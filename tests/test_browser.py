@@ -177,3 +177,90 @@ def test_table_with_facets_and_canned_queries(site, page, shots):
         page.wait_for_timeout(500)
         page.screenshot(path=str(shots / "graph.png"), full_page=True)
     assert page.dialogs == []
+
+
+# ---------------------------------------------------------------- the corpus, as a reviewer sees it
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory):
+    """`kb serve` over a store built from data/corpus (graph counts included)."""
+    from kb.build import build
+    path = tmp_path_factory.mktemp("corpus_site") / "kb.db"
+    build([Path(__file__).resolve().parents[1] / "data" / "corpus"], db_path=path,
+          progress=False, echo=lambda msg: None)
+    yield from _serve(path)
+
+
+def _serve(path):
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kb", "serve", "--db", str(path), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=Path(__file__).resolve().parents[1])
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/-/versions.json", proc)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def big_page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _cells(page, column: str) -> list[str]:
+    return page.locator(f"table.rows-and-columns td.col-{column}").all_inner_texts()
+
+
+def test_reviewer_sees_titles_not_ids(corpus_site, big_page, shots):
+    page = big_page
+    page.goto(corpus_site + "/")
+    assert page.get_by_role("link", name="Needs review").is_visible()
+    page.screenshot(path=str(shots / "corpus_home.png"))
+
+    page.goto(corpus_site + "/kb/works")
+    first = page.locator("table.rows-and-columns tbody tr").first
+    box = first.bounding_box()
+    page.screenshot(path=str(shots / "corpus_works.png"))
+    assert box and box["y"] + box["height"] <= 1000, box     # a row above the fold
+    page.screenshot(path=str(shots / "corpus_works.png"))
+
+    page.goto(corpus_site + "/kb/cocitations")
+    works = _cells(page, "work_a") + _cells(page, "work_b")
+    assert works and not any(w.strip().isdigit() for w in works)
+    assert page.locator("td.col-work_a a[href^='/-/work/']").count() > 0
+    page.screenshot(path=str(shots / "corpus_cocitations.png"))
+
+    page.goto(corpus_site + "/kb/coupling")
+    docs = _cells(page, "document_a") + _cells(page, "document_b")
+    assert docs and not any(d.strip().startswith(("000_", "001_", "002_", "003_", "004_"))
+                            for d in docs)
+    page.screenshot(path=str(shots / "corpus_coupling.png"))
+
+    page.goto(corpus_site + "/kb/documents")
+    assert "None" not in " ".join(_cells(page, "label"))
+    page.goto(corpus_site + "/kb/needs_review")
+    rows = page.locator("table.rows-and-columns tbody tr")
+    assert rows.count() > 0 and "appendix 1, quote 1" in page.inner_text("table.rows-and-columns")
+    page.screenshot(path=str(shots / "corpus_needs_review.png"))
+
+    page.goto(corpus_site + "/kb/search?q=Orwellian")
+    claim_links = page.locator("td.col-claim a")
+    assert claim_links.count() > 0
+    claim_links.first.click()
+    page.wait_for_url("**/kb/claims/*")
+    assert "Orwellian" in page.inner_text("body")
+    page.screenshot(path=str(shots / "corpus_claim.png"))
+
+    page.goto(corpus_site + "/kb")
+    assert "from works" in page.locator("textarea#sql-editor").input_value()

@@ -101,7 +101,7 @@ def test_metadata_describes_every_table_and_real_columns():
         if "fts_table" in info:
             assert info["fts_table"] == f"{name}_fts" and spec.get("fts"), name
     assert tables["works"]["label_column"] == "key"
-    assert tables["documents"]["label_column"] == "id"    # titles may be missing
+    assert tables["documents"]["label_column"] == "label"  # the title, else a readable name
     assert tables["authors"]["label_column"] == "name"
     for name, query in meta["databases"]["kb"]["queries"].items():
         assert query["title"] and query["description"] and query["sql"], name
@@ -170,7 +170,7 @@ QUERY_PARAMS = {
     "most_cited": "", "claims_citing": "key=kostka2019china",
     "cocited_with": "key=kostka2019china", "works_by_author": "name=Kostka",
     "source_categories": "", "annotated_bibliography": "document=doc_a",
-    "unparsed_refs": "",
+    "unparsed_refs": "", "needs_review": "",
 }
 
 

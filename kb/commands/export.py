@@ -75,11 +75,25 @@ def command():
 @click.option("--biblatex", is_flag=True,
               help="biblatex types for biber (@online, @thesis, @report...); "
                    "default: classic types that plain.bst accepts without a warning.")
-def bibtex(db, document, keys, query, ascii_, biblatex):
-    """BibTeX for bibtex (plain.bst) and biber; keys are works.key."""
-    from kb.publish.bibtex import bibtex_from_db, non_ascii_keys
-    text = bibtex_from_db(db, keys=keys, document=document, query=query, ascii=ascii_,
-                          strict=True, biblatex=biblatex)
+@click.option("--strict", "leave_out", is_flag=True,
+              help="Leave out the works in the review queue (they are always named on stderr).")
+def bibtex(db, document, keys, query, ascii_, biblatex, leave_out):
+    """BibTeX for bibtex (plain.bst) and biber; keys are works.key.
+
+    Each exported work in the review queue (likely parsed wrong; see the
+    site's "Needs review") is named on stderr; --strict leaves them out."""
+    from kb.publish.bibtex import bibtex_from_items, non_ascii_keys
+    from kb.publish.select import load_items, queued_works, select_work_ids
+    ids = select_work_ids(db, document=document, keys=keys, query=query, strict=True)
+    queued = queued_works(db, ids)
+    for w in queued:
+        click.echo(f"needs review: {w['key']} (score {w['review_score']:.2f}: "
+                   f"{'; '.join(w['review_reasons'])})" + (" — left out" if leave_out else ""),
+                   err=True)
+    if leave_out:
+        out = {w["id"] for w in queued}
+        ids = [i for i in ids if i not in out]
+    text = bibtex_from_items(load_items(db, ids), ascii_, biblatex)
     if ascii_:
         left = non_ascii_keys(text)
         if left:

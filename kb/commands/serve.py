@@ -1,7 +1,9 @@
 """``kb serve [--db data/kb.db] [--host 127.0.0.1] [--port 8001]``: the Datasette site.
 
-The store is opened immutable (read-only, like ``datasette -i``), with the
-site metadata from the top-level metadata.yml (``--metadata`` for another file) and the
+The store is opened immutable (read-only, like ``datasette -i``) and
+followed: after ``kb build`` swaps in a new store, the next request reads the
+new one (kb.publish.live), never a half-written one.  With the site metadata
+from the top-level metadata.yml (``--metadata`` for another file) and the
 kb plugin (kb.publish.plugin).  Reviewers' notes go to ``annotations.db``
 beside the store, mounted as a second, writable database ``annotations``
 (``--no-annotations`` serves the store alone).
@@ -23,6 +25,8 @@ SETTINGS = {
     "facet_time_limit_ms": 500,
     "max_returned_rows": 1000,
     "default_page_size": 50,
+    "default_facet_size": 6,         # the first rows stay above the fold
+    "suggest_facets": False,         # no facet suggestions: shorter pages, less work
     "allow_csv_stream": True,
 }
 
@@ -51,8 +55,11 @@ def make_datasette(db_path: str | Path, metadata_path: str | Path | None = None,
         annotate.open_annotations(notes, recover_from=db_path).conn.close()
         metadata.setdefault("plugins", {}).setdefault(
             "kb_annotations", {"database": notes.stem, "store": db_path.stem})
-    ds = Datasette(immutables=[str(db_path)], metadata=metadata,
-                   settings={**SETTINGS, **(settings or {})})
+    from ..publish.live import LiveStore
+
+    ds = Datasette(metadata=metadata, settings={**SETTINGS, **(settings or {})})
+    # immutable, and reopened when `kb build` swaps in a new store
+    ds.add_database(LiveStore(ds, str(db_path)), name=db_path.stem)
     if notes is not None:
         # mounted after the store, so the store is listed first
         ds.add_database(Database(ds, path=str(notes), is_mutable=True), name=notes.stem)

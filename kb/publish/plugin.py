@@ -40,12 +40,12 @@ from datasette.utils.asgi import NotFound, Response
 from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup, escape
 
-from .. import store
+from .. import review, store
 from . import picture
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 NAME_COLUMNS = store.JSON_COLUMNS
-LIST_COLUMNS = ("annotations", "claims")   # JSON lists the canned queries build
+LIST_COLUMNS = ("annotations", "claims", "why")   # JSON lists the canned queries build
 WORK_KEY_TABLES = store.WORK_KEY_TABLES
 # the store tables the home page links to, in this order
 HOME_TABLES = ("works", "refs", "claims", "documents", "authors")
@@ -124,6 +124,8 @@ def fts_query(text: str | None) -> str:
 @hookimpl
 def prepare_connection(conn):
     conn.create_function("kb_fts", 1, fts_query, deterministic=True)
+    # the review queue's threshold, for canned queries (kb.review.QUEUE)
+    conn.create_function("kb_review_queue", 0, lambda: review.QUEUE, deterministic=True)
 
 
 # ---------------------------------------------------------------- templates
@@ -236,9 +238,12 @@ def render_cell(row, value, column, table, database, datasette):
                 datasette.urls.table(database, "claims") + "?" +
                 urllib.parse.urlencode({"document_id": doc}))
             return link(href, str(value))
+    if table in PAIR_TABLES and column in PAIR_TABLES[table] and datasette is not None \
+            and value is not None:
+        return _pair_cell(datasette, database, table, value)
     if table is None and datasette is not None and value not in (None, ""):
         # query pages: document ids and ref ids link to their rows
-        target = {"document": "documents", "ref": "refs"}.get(column)
+        target = {"document": "documents", "ref": "refs", "claim": "claims"}.get(column)
         if target:
             return link(datasette.urls.row(database, target, str(value)), str(value))
     if not isinstance(value, str) or not value:
@@ -262,6 +267,31 @@ def render_cell(row, value, column, table, database, datasette):
         return Markup('<ul class="kb-list">{}</ul>').format(
             Markup("").join(Markup("<li>{}</li>").format(i) for i in items))
     return None
+
+
+# cocitations / coupling hold bare ids: show the work's or document's name
+PAIR_TABLES = {"cocitations": ("work_a", "work_b"), "coupling": ("document_a", "document_b")}
+
+
+def _pair_cell(datasette, database, table, value):
+    async def cell():
+        db = datasette.get_database(database)
+        if table == "cocitations":
+            rows = await _rows(db, "select key, title, year from works where id = ?", [value])
+            if not rows:
+                return None
+            w = rows[0]
+            text = (w["title"] or w["key"]) + (f" ({w['year']})" if w["year"] else "")
+            return link(work_url(w["key"]), text)
+        rows = await _rows(db, "select * from documents where id = ?", [value])
+        label = document_label(rows[0]) if rows else str(value)
+        return link(datasette.urls.row(database, "documents", str(value)), label)
+    return cell
+
+
+def document_label(doc: dict) -> str:
+    """A document's title, else its readable name (``documents.label``), else its id."""
+    return doc.get("title") or doc.get("label") or str(doc.get("id"))
 
 
 # ---------------------------------------------------------------- BibTeX
@@ -409,6 +439,8 @@ async def work_context(datasette, database: str, key: str) -> dict | None:
     cocited = await cocited_works(db, work["id"])
     bib = await db.execute_fn(lambda conn: export_bibtex(sqlite_utils.Database(conn), [key]))
     work["type_label"] = CSL_TYPES.get(work.get("type"), work.get("type"))
+    for r in refs:
+        r["review_reasons_text"] = "; ".join(_json_list(r.get("review_reasons")))
     fields = [(label, work.get(col)) for col, label in (
         ("type_label", "Type"), ("year", "Year"), ("container_title", "In"),
         ("publisher", "Publisher"), ("isbn", "ISBN"))
@@ -417,6 +449,9 @@ async def work_context(datasette, database: str, key: str) -> dict | None:
         "database": database, "color": database_color(db, database), "work": work, "people": people, "category": category,
         "fields": fields, "refs": refs, "claims": claims, "annotations": annotations,
         "cocited": cocited, "bibtex": bib,
+        "review_threshold": review.QUEUE,
+        "review_reasons": _json_list(work.get("review_reasons")),
+        "queue_url": datasette.urls.query(database, "needs_review"),
         "doi_url": doi_url(work["doi"]) if work.get("doi") else None,
         "url_ok": bool(work.get("url") and re.match(r"https?://", work["url"], re.I)),
         "bib_url": work_url(key) + ".bib",
@@ -433,6 +468,14 @@ async def work_context(datasette, database: str, key: str) -> dict | None:
         "person_url": lambda i: datasette.urls.row(database, "authors", str(i)),
         "work_url": work_url,
     }
+
+
+def _json_list(value) -> list:
+    try:
+        got = json.loads(value) if value else []
+    except ValueError:
+        return []
+    return got if isinstance(got, list) else []
 
 
 async def work_annotations(datasette, db, key: str) -> list[dict]:

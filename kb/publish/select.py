@@ -211,3 +211,17 @@ def select_items(db, document=None, keys=None, query=None,
     """``load_items(select_work_ids(...))`` in one call."""
     return load_items(db, select_work_ids(db, document=document, keys=keys,
                                           query=query, strict=strict))
+
+
+def queued_works(db, ids: list[int]) -> list[dict]:
+    """Works among ``ids`` in the review queue (kb.review), worst first:
+    ``{"id", "key", "review_score", "review_reasons"}``."""
+    from ..review import QUEUE
+    if not ids or "review_score" not in db["works"].columns_dict:
+        return []
+    chosen = set(ids)
+    rows = db.execute("SELECT id, key, review_score, review_reasons FROM works "
+                      "WHERE review_score >= ? ORDER BY review_score DESC, key", [QUEUE]).fetchall()
+    return [{"id": i, "key": k, "review_score": s,
+             "review_reasons": json.loads(r) if r else []}
+            for i, k, s, r in rows if i in chosen]
