@@ -3,7 +3,7 @@
     python scripts/bench_styles.py            # 8 CSL styles + built-in templates, 120 records each
     python scripts/bench_styles.py -n 300 --styles apa ieee
 
-Records come from kb.synth.make_records with seed 1000+ (training uses seeds
+Records come from kbdev.synth.make_records with seed 1000+ (training uses seeds
 < 1000), rendered with citeproc-py (notes styles: full first notes).  A field
 is scored when the record has it and the rendered string shows it (styles omit
 fields); names compare by family names, strings normalised as in
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kb import synth  # noqa: E402
+from kbdev import synth  # noqa: E402
 from kb.parse import parse  # noqa: E402
 from scripts.eval_parse import field_equal, norm  # noqa: E402
 

@@ -3,7 +3,7 @@
 
     python scripts/bench_styles_e2e.py [--docs 3] [--refs 25] [--seed 11]
 
-For each style kb.synth knows (author-date, numeric, note styles), writes
+For each style kbdev.synth knows (author-date, numeric, note styles), writes
 documents citing records that are not in the corpus, builds them with
 ``kb build`` and scores the store with scripts/evaluate.py against the gold
 the generator wrote: reference recall/precision, field accuracy, same_as
@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import evaluate  # noqa: E402
 
 from kb.build import build  # noqa: E402
-from kb.synth import CORPUS_STYLES, write_corpus  # noqa: E402
+from kbdev.synth import CORPUS_STYLES, write_corpus  # noqa: E402
 
 KEYS = ("refs_recall", "refs_precision", "field_acc", "sameas_acc", "link_recall",
         "link_precision")

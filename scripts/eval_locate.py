@@ -4,7 +4,7 @@
     python scripts/eval_locate.py -v         # also list misses and extras
     python scripts/eval_locate.py --locate   # kb.locate alone (no inline sources)
     python scripts/eval_locate.py --locate -v --corpus /tmp/s/apa6 --gold /tmp/s/apa6
-                                             # any corpus dir + gold dir (e.g. kb.synth's)
+                                             # any corpus dir + gold dir (e.g. kbdev.synth's)
 
 By default the found references are the pipeline's refs (kb.pipeline.process):
 locate()'s entries plus the sources named in prose that kb.cite adds for
@@ -104,7 +104,7 @@ def main(argv=None):
         if opt in argv:
             kw[key] = Path(argv[argv.index(opt) + 1])
     if "corpus" in kw and "gold_dir" not in kw:
-        kw["gold_dir"] = kw["corpus"]       # kb.synth writes .json next to the .txt
+        kw["gold_dir"] = kw["corpus"]       # kbdev.synth writes .json next to the .txt
     res = evaluate(locate_only="--locate" in argv, **kw)
     print(f"{'document':24} {'gold':>5} {'found':>5} {'match':>5} {'recall':>7} {'prec':>6} "
           f"{'line':>6} {'kind+note':>9}")

@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kb.metrics import bcubed, cluster_errors  # noqa: E402
+from kbdev.metrics import bcubed, cluster_errors  # noqa: E402
 from kb.resolve import clean_name, fold, given_tokens, name_key, resolve  # noqa: E402
 
 GOLD = ROOT / "tests" / "gold"

@@ -1,6 +1,6 @@
 """Per-style floors on citation linking, end to end on synthetic documents.
 
-For each style kb.synth writes (author-date, numeric, note styles) a small
+For each style kbdev.synth writes (author-date, numeric, note styles) a small
 corpus (2 documents x 20 references, fixed seed) is built with the real
 pipeline (``kb build``: read -> locate -> parse -> cite -> resolve -> store)
 and scored with scripts/evaluate.py against the generator's gold, as
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench_styles_e2e import score_style  # noqa: E402
-from kb.synth import CORPUS_STYLES  # noqa: E402
+from kbdev.synth import CORPUS_STYLES  # noqa: E402
 
 SEED = 23
 FLOOR = {"link_recall": 0.95, "link_precision": 0.95, "sameas_acc": 0.95}

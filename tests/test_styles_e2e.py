@@ -1,6 +1,6 @@
 """Reference recall/precision per citation style on synthetic documents.
 
-For each style kb.synth knows, a small corpus (2 documents x 20 references,
+For each style kbdev.synth knows, a small corpus (2 documents x 20 references,
 fixed seed) is written with its gold, then
 
 - located (kb.locate alone, scored like scripts/eval_locate.py --locate), and
@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from kb.build import build
-from kb.synth import CORPUS_STYLES, write_corpus
+from kbdev.synth import CORPUS_STYLES, write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED, DOCS, REFS = 11, 2, 20
