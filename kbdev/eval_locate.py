@@ -26,12 +26,11 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from kb.locate import locate
+from kb.pipeline import process
+from kb.read import read
 
-from kb.locate import locate  # noqa: E402
-from kb.pipeline import process  # noqa: E402
-from kb.read import read  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 THRESHOLD = 80
 

@@ -14,16 +14,11 @@ from __future__ import annotations
 import argparse
 import random
 import re
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from kbdev import synth  # noqa: E402
-from kb.parse import parse  # noqa: E402
-from scripts.eval_parse import field_equal, norm  # noqa: E402
+from kb.parse import parse
+from kbdev import synth
+from kbdev.eval_parse import field_equal, norm
 
 STYLES = ["chicago-notes-bibliography", "chicago-author-date", "apa", "modern-language-association",
           "harvard-cite-them-right", "elsevier-vancouver", "ieee", "mhra-notes"]

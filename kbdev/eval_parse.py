@@ -15,16 +15,13 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from kb.parse import parse
+from kbdev.evaluate import norm as evaluate_norm
 
-from kb.parse import parse  # noqa: E402
-sys.path.insert(0, str(ROOT / "scripts"))
-from evaluate import norm as evaluate_norm  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 GOLD = ROOT / "tests" / "gold"
 FIELDS = ("type", "authors", "editors", "translators", "title", "container_title", "year",

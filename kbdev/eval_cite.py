@@ -12,7 +12,7 @@ Scoring (the same rules as scripts/evaluate.py is asked to use):
 * a gold citation gives one (claim, target) pair per target;
 * the pair is found when one of our citation rows has a claim holding at
   least 60% of the gold claim's words (and at most twice as many words plus
-  15: scripts/evaluate.py's ``claim_matches``, used when importable), and a
+  15: kbdev.evaluate's ``claim_matches``), and a
   ref that, following ``same_as`` to its end, is the ref matched to the gold
   target (also followed to its end);
 * precision = our correct rows / our rows.  Rows on a note the gold leaves
@@ -33,17 +33,14 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from kb.cite import cite, words
+from kb.models import Ref, REF_FIELDS
+from kb.read import read
+from kbdev.evaluate import claim_matches
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from kb.cite import cite, words  # noqa: E402
-from kb.models import Ref, REF_FIELDS  # noqa: E402
-from kb.read import read  # noqa: E402
-
 GOLD = ROOT / "tests" / "gold"
 CORPUS = ROOT / "data" / "corpus"
-CLAIM_MIN = 0.6
 
 
 def claim_sim(a: str, b: str) -> float:
@@ -52,21 +49,6 @@ def claim_sim(a: str, b: str) -> float:
     if not x or not y:
         return 0.0
     return len(x & y) / len(x | y)
-
-
-def _claim_matches(gold_claim: str, claim: str) -> bool:
-    """The official rule: the claim holds >= 60% of the gold claim's words
-    and is not much longer (scripts/evaluate.py's claim_matches)."""
-    gw, cw = set(words(gold_claim)), set(words(claim))
-    if not gw or not cw:
-        return False
-    return len(gw & cw) / len(gw) >= CLAIM_MIN and len(cw) <= 2 * len(gw) + 15
-
-
-try:  # use the official scorer's own rule when it is there
-    from evaluate import claim_matches  # noqa: E402
-except Exception:  # pragma: no cover - the scorer is another helper's file
-    claim_matches = _claim_matches
 
 
 def gold_refs(gold: dict) -> list[Ref]:

@@ -31,11 +31,10 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from kb.resolve import clean_name, fold, given_tokens, name_key, resolve
+from kbdev.metrics import bcubed, cluster_errors
 
-from kbdev.metrics import bcubed, cluster_errors  # noqa: E402
-from kb.resolve import clean_name, fold, given_tokens, name_key, resolve  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 GOLD = ROOT / "tests" / "gold"
 
@@ -306,11 +305,8 @@ def evaluate_store(db_path: Path, verbose: bool = True) -> dict:
     whose folded family equals the gold one at the same position, with the
     clustering ``resolve()`` gives on the store's refs.
     """
-    import importlib.util
     from kb.store import connect, load_refs
-    spec = importlib.util.spec_from_file_location("kb_evaluate", ROOT / "scripts" / "evaluate.py")
-    ev = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ev)
+    from kbdev import evaluate as ev
     refs, gold, names = load_gold()
     ids = {v: k for k, v in names.items()}
     by_id = {r["id"]: r for r in refs}
@@ -383,7 +379,7 @@ def calibrate() -> None:
             print(f"   title {r[2]:5.1f} authors {au:>4} -> score {r[4]:5.1f}  {r[5]}  {r[6]}")
 
 
-if __name__ == "__main__":
+def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--unlinked", action="store_true",
@@ -394,11 +390,16 @@ if __name__ == "__main__":
                     help="print the scores of the closest same/different-work pairs")
     ap.add_argument("--db", type=Path,
                     help="score a built store instead of refs made from the gold")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     if args.db:
         evaluate_store(args.db, verbose=not args.quiet)
-        sys.exit(0)
+        return 0
     if args.calibrate:
         calibrate()
-        sys.exit(0)
+        return 0
     evaluate(verbose=not args.quiet, unlinked=args.unlinked, noisy=args.noisy)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

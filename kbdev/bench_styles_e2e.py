@@ -16,11 +16,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-import evaluate  # noqa: E402
-
-from kb.build import build  # noqa: E402
-from kbdev.synth import CORPUS_STYLES, write_corpus  # noqa: E402
+from kb.build import build
+from kbdev import evaluate
+from kbdev.synth import CORPUS_STYLES, write_corpus
 
 KEYS = ("refs_recall", "refs_precision", "field_acc", "sameas_acc", "link_recall",
         "link_precision")
