@@ -3,7 +3,7 @@
 
     python scripts/bench_build.py --sizes 100 1000 10000 --jobs 2 [--keep DIR]
 
-For each size: generates a corpus with ``kb.synth`` (40 references per
+For each size: generates a corpus with ``kbdev.synth`` (40 references per
 document drawn from a shared pool of works with Zipf-like popularity, as in a
 real field; mixed styles, notes and author-date), builds it
 from scratch, then changes one document and rebuilds.  Prints documents/s,
@@ -24,8 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from kb.build import build
-from kb.synth import CORPUS_STYLES, make_document, make_records
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kb.build import build  # noqa: E402
+from kbdev.synth import CORPUS_STYLES, make_document, make_records  # noqa: E402
 
 
 def write_corpus(directory: Path, n_docs: int, refs_per_doc: int, seed: int) -> list[Path]:

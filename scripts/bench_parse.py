@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kb import synth  # noqa: E402
+from kbdev import synth  # noqa: E402
 from kb.parse import parse  # noqa: E402
 
 

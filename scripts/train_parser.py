@@ -8,7 +8,7 @@ Training data (all invented; no corpus strings):
     built-in templates of hand-made styles (Chicago bibliography with dotted
     dates, Chicago notes, Wikipedia footnotes, European endnotes, APA 6,
     Vancouver, MLA, Harvard) and through CSL styles with citeproc-py;
-  * hand-labelled examples in kb/data/handlabelled.txt.
+  * hand-labelled examples in kbdev/data/handlabelled.txt.
 Records with seeds >= 1000 are reserved for benchmarks (scripts/bench_styles.py).
 
 Deterministic: fixed seeds throughout, so the shipped kb/data/parser.crfsuite is
@@ -28,11 +28,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kb import synth  # noqa: E402
+from kbdev import synth  # noqa: E402
 from kb.parsing.tokens import features  # noqa: E402
 
 MODEL = ROOT / "kb" / "data" / "parser.crfsuite"
-HAND = ROOT / "kb" / "data" / "handlabelled.txt"
+HAND = ROOT / "kbdev" / "data" / "handlabelled.txt"
 TEMPLATE_KIND = {"chicago-bib": "bibliography", "chicago-note": "footnote", "wiki": "footnote",
                  "euro-endnote": "endnote", "apa6": "bibliography", "vancouver-like": "bibliography",
                  "mla-like": "bibliography", "harvard-like": "bibliography"}

@@ -1,17 +1,15 @@
-"""The issues' accuracy floors, end to end: kb build of data/corpus scored by scripts/evaluate.py.
+"""The issues' accuracy floors, end to end: kb build of data/corpus scored by kbdev.evaluate.
 
 A regression anywhere in read -> locate -> parse -> cite -> resolve fails here.
 """
-import sys
 from pathlib import Path
 
 import pytest
 
 from kb.build import build
+from kbdev import evaluate
 
 ROOT = Path(__file__).parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import evaluate  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -1,18 +1,16 @@
-"""Floors on citation linking, measured as scripts/eval_cite.py does.
+"""Floors on citation linking, measured as kbdev.eval_cite does.
 
 Gold refs + kb.locate's apparatus + kb.cite, per corpus document.  The
 targets are 0.95; the floors sit a little lower so that work on locate
 does not break the build for a one-row change, while a real regression does.
 """
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
+from kbdev import eval_cite
 
-import eval_cite  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 STEMS = sorted(p.stem for p in (ROOT / "tests" / "gold").glob("0*.json"))
 

@@ -1,9 +1,9 @@
 """Per-style floors on citation linking, end to end on synthetic documents.
 
-For each style kb.synth writes (author-date, numeric, note styles) a small
+For each style kbdev.synth writes (author-date, numeric, note styles) a small
 corpus (2 documents x 20 references, fixed seed) is built with the real
 pipeline (``kb build``: read -> locate -> parse -> cite -> resolve -> store)
-and scored with scripts/evaluate.py against the generator's gold, as
+and scored with kbdev.evaluate against the generator's gold, as
 ``python scripts/bench_styles_e2e.py`` does for the full table.
 
 Every style reaches 1.0 on this seed (60 links per style); the floors sit at
@@ -12,16 +12,10 @@ the build while a real regression does; the issue's floor is 0.90.
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from bench_styles_e2e import score_style  # noqa: E402
-from kb.synth import CORPUS_STYLES  # noqa: E402
+from kbdev.bench_styles_e2e import score_style
+from kbdev.synth import CORPUS_STYLES
 
 SEED = 23
 FLOOR = {"link_recall": 0.95, "link_precision": 0.95, "sameas_acc": 0.95}

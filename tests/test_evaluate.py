@@ -1,13 +1,8 @@
 """The scorer: gold scores 1.000; a damaged gold scores lower by about the damage."""
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "scripts"))
-import evaluate  # noqa: E402
-
-from goldstore import GOLD, build_gold_store  # noqa: E402
+from goldstore import GOLD, build_gold_store
+from kbdev import evaluate
 
 
 @pytest.fixture(scope="module")

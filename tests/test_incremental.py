@@ -11,7 +11,7 @@ import pytest
 
 from kb import graph, resolve, store
 from kb.build import build
-from kb.synth import CORPUS_STYLES, make_document, make_records
+from kbdev.synth import CORPUS_STYLES, make_document, make_records
 
 
 def write_doc(directory: Path, d: int, pool: list[dict], rng: random.Random, n: int = 12) -> Path:

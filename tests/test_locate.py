@@ -82,7 +82,7 @@ def test_bibliography_ends_at_appendix():
 # --- segmentation -------------------------------------------------------------------
 
 def test_closing_remark_after_the_list_is_not_an_entry():
-    from kb.synth import make_document, make_records
+    from kbdev.synth import make_document, make_records
     text, _ = make_document(make_records(12, seed=3), "apa6", seed=3, doc_id="d")
     before = raws(locate(make_doc(text)), "bibliography")
     after = raws(locate(make_doc(text + "\nOne more closing sentence.\n")), "bibliography")

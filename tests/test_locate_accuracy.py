@@ -1,15 +1,16 @@
 """Accuracy floors of kb.locate on the corpus, scored against the gold references.
 
-Uses scripts/eval_locate.py (normalised raw similarity, one-to-one matching).
+Uses kbdev.eval_locate (normalised raw similarity, one-to-one matching).
 Short forms count: they are references too.  Inline sources (prose-only
 documents) are found by kb.cite and scored in tests/test_pipeline.py.
 """
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
+
+from kbdev import eval_locate
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "data" / "corpus"
@@ -17,16 +18,9 @@ CORPUS = ROOT / "data" / "corpus"
 pytestmark = pytest.mark.skipif(not any(CORPUS.glob("*.txt")), reason="corpus not present")
 
 
-def _eval_module():
-    spec = importlib.util.spec_from_file_location("eval_locate", ROOT / "scripts" / "eval_locate.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 @pytest.fixture(scope="module")
 def results():
-    return _eval_module().evaluate(locate_only=True)
+    return eval_locate.evaluate(locate_only=True)
 
 
 FLOOR = 0.97
@@ -47,7 +41,7 @@ def test_recall_precision_and_lines(results, stem):
 
 
 def test_matching_is_strict_enough():
-    ev = _eval_module()
+    ev = eval_locate
     from kb.models import Entry
     gold = [{"raw": "Smith, J. (2019). Credit and control. London: Verso.", "line": 3, "note": None},
             {"raw": "Ibid.", "line": 9, "note": 4}]

@@ -1,16 +1,10 @@
 """Accuracy floors of kb.parse on the corpus gold (tests/gold) and on held-out
-synthetic references.  The measure itself lives in scripts/eval_parse.py."""
+synthetic references.  The measure itself lives in kbdev.eval_parse."""
 from __future__ import annotations
-
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from scripts.eval_parse import evaluate  # noqa: E402
+from kbdev.eval_parse import evaluate
 
 
 @pytest.fixture(scope="module")

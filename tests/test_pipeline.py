@@ -147,10 +147,7 @@ def test_corpus_document_fields(corpus_results):
 @corpus
 def test_corpus_pipeline_refs_floor(corpus_results):
     """The pipeline's refs (locate + the inline sources kb.cite adds) against gold."""
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("eval_locate", ROOT / "scripts" / "eval_locate.py")
-    ev = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ev)
+    from kbdev import eval_locate as ev
     for stem, res in corpus_results.items():
         refs = json.loads((GOLD / f"{stem}.json").read_text())["references"]
         pairs = ev.match(refs, res.refs)

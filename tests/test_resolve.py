@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from kb import resolve as R
-from kb.metrics import bcubed, cluster_errors
+from kbdev.metrics import bcubed, cluster_errors
 from kb.resolve import resolve
 
 

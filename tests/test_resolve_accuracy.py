@@ -1,21 +1,15 @@
 """Accuracy floors of kb.resolve on refs built from the gold annotations
-(scripts/eval_resolve.py prints the figures and the wrong merges/splits)."""
+(kbdev.eval_resolve; scripts/eval_resolve.py prints the figures and the wrong merges/splits)."""
 from __future__ import annotations
-
-import importlib.util
-from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "eval_resolve.py"
+from kbdev import eval_resolve as _eval_resolve
 
 
 @pytest.fixture(scope="module")
 def eval_resolve():
-    spec = importlib.util.spec_from_file_location("eval_resolve", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _eval_resolve
 
 
 @pytest.mark.parametrize("unlinked, noisy", [(False, False), (True, False), (True, True)],

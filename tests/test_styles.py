@@ -2,15 +2,9 @@
 (small samples here; scripts/bench_styles.py runs the full table)."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from scripts.bench_styles import score_style, STYLES, HELDOUT_SEED  # noqa: E402
+from kbdev.bench_styles import score_style, STYLES, HELDOUT_SEED
 
 
 @pytest.mark.parametrize("style", STYLES + ["wiki", "euro-endnote"])

@@ -1,6 +1,6 @@
 """Reference recall/precision per citation style on synthetic documents.
 
-For each style kb.synth knows, a small corpus (2 documents x 20 references,
+For each style kbdev.synth knows, a small corpus (2 documents x 20 references,
 fixed seed) is written with its gold, then
 
 - located (kb.locate alone, scored like scripts/eval_locate.py --locate), and
@@ -14,16 +14,12 @@ precision also depends on kb.cite flagging short-form notes as short forms
 """
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
 from kb.build import build
-from kb.synth import CORPUS_STYLES, write_corpus
+from kbdev import eval_locate, evaluate
+from kbdev.synth import CORPUS_STYLES, write_corpus
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED, DOCS, REFS = 11, 2, 20
 
 # style -> (e2e refs recall floor, e2e refs precision floor)
@@ -38,15 +34,6 @@ E2E_FLOORS = {
     "euro-endnote": (0.97, 0.97),
 }
 LOCATE_FLOOR = 0.97
-
-
-def _script(name: str):
-    path = ROOT / "scripts" / f"{name}.py"
-    sys.path.insert(0, str(path.parent))
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +58,7 @@ def test_every_style_has_floors():
 @pytest.mark.parametrize("style", CORPUS_STYLES)
 def test_locate_finds_every_reference(style, corpora):
     corpus, gold = corpora[style]
-    res = _script("eval_locate").evaluate(corpus, gold, locate_only=True)
+    res = eval_locate.evaluate(corpus, gold, locate_only=True)
     assert len(res) == DOCS
     g = sum(r["gold"] for r in res.values())
     f = sum(r["found"] for r in res.values())
@@ -85,7 +72,7 @@ def test_build_scores_references(style, corpora, tmp_path):
     corpus, gold = corpora[style]
     db = tmp_path / f"{style}.db"
     build([corpus], db, progress=False, echo=lambda m: None)
-    overall = _script("evaluate").evaluate(db, gold)[1]
+    overall = evaluate.evaluate(db, gold)[1]
     recall, precision = E2E_FLOORS[style]
     assert overall["refs_recall"] >= recall, (style, overall)
     assert overall["refs_precision"] >= precision, (style, overall)

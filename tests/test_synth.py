@@ -1,10 +1,10 @@
-"""kb.synth: invented records, labelled training sequences, synthetic documents."""
+"""kbdev.synth: invented records, labelled training sequences, synthetic documents."""
 from __future__ import annotations
 
 import json
 import random
 
-from kb import synth
+from kbdev import synth
 from kb.parse import parse
 
 

@@ -205,14 +205,14 @@ def split_names(text: str) -> list[dict]:
 
 
 # Pinyin surnames, most common first (a name dictionary, as in GROBID).
-_PINYIN_SURNAMES = ("wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he "
+PINYIN_SURNAMES = ("wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he "
                     "lin gao luo zheng liang xie song tang han feng deng cao peng zeng xiao tian "
                     "dong pan yuan cai jiang yu du ye cheng wei su lu ding ren shen yao jin fu "
                     "zhong cui tan liao fan wang shi jia xia qiu fang hou zou xiong meng qin bai "
                     "jiang yan duan lei long tao he gu mao hao gong shao wan qian yin kong bao "
                     "jing qi kang mo").split()
 SURNAME_RANK = {}
-for _i, _w in enumerate(_PINYIN_SURNAMES):
+for _i, _w in enumerate(PINYIN_SURNAMES):
     SURNAME_RANK.setdefault(_w, _i)
 
 

@@ -24,8 +24,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .parsing import lexicon
-from .parsing.names import _PINYIN_SURNAMES
+from kb.parsing import lexicon
+from kb.parsing.names import PINYIN_SURNAMES
 
 # ---------------------------------------------------------------- sentinels
 FIELDS = ("title", "container", "publisher", "place", "author", "editor", "translator",
@@ -163,7 +163,7 @@ class Gen:
     def person(self) -> dict:
         r = self.r.random()
         if r < 0.12:
-            fam = self.pick(_PINYIN_SURNAMES).capitalize()
+            fam = self.pick(PINYIN_SURNAMES).capitalize()
             giv = self.pick(PINYIN_GIVEN)
             if self.r.random() < 0.2:
                 giv = giv + " " + self.pick(PINYIN_GIVEN)
@@ -907,7 +907,7 @@ def token_labels(text: str, clabs: list, toks, rec: dict) -> list[str]:
     """Labels for tokens: the sentinel label of their first character, then
     value matching for what citeproc renders without sentinels (given names,
     numbers, dates)."""
-    from .parsing.dates import month_number
+    from kb.parsing.dates import month_number
     labels = [clabs[t.start] or "other" for t in toks]
     n = len(toks)
     words = [t.text for t in toks]
@@ -987,9 +987,9 @@ def token_labels(text: str, clabs: list, toks, rec: dict) -> list[str]:
 
 def training_sequence(marked: str, rec: dict, kind: str | None = None):
     """(tokens, labels, masked text) exactly as kb.parse sees the clean string."""
-    from .parsing import rules
-    from .parsing.dates import numeric_order
-    from .parsing.tokens import tokenize
+    from kb.parsing import rules
+    from kb.parsing.dates import numeric_order
+    from kb.parsing.tokens import tokenize
     text, clabs = char_labels(marked)
     text = text[: rules.MAX_CHARS]
     _, spans = rules.extract(text, numeric_order(text))
@@ -1009,7 +1009,6 @@ CSL_STYLES = ("chicago-notes-bibliography", "chicago-author-date", "apa", "moder
               "harvard-cite-them-right", "elsevier-vancouver", "ieee", "mhra-notes",
               "american-sociological-association", "springer-basic-author-date")
 NOTE_STYLES = {"chicago-notes-bibliography", "mhra-notes", "chicago-note", "euro-endnote", "wiki"}
-NUMERIC_STYLES = {"elsevier-vancouver", "ieee", "vancouver-like"}
 
 
 @lru_cache(maxsize=32)
