@@ -408,9 +408,11 @@ def _sort_key(item: dict, bib: str, persons: dict) -> str | None:
     if persons.get("author") or (bib == "book" and persons.get("editor")):
         return None
     editors = [n.get("family") or n.get("literal") for n in item.get("editors") or []]
-    text = (" ".join(e for e in editors if e) or item.get("title")
-            or item.get("container_title") or item.get("publisher"))
-    return text or item["key"]
+    for text in (" ".join(e for e in editors if e), item.get("title"),
+                 item.get("container_title"), item.get("publisher")):
+        if text and text.strip():
+            return text.strip()
+    return item["key"]
 
 
 def bib_fields(item: dict, ascii: bool = False,
@@ -486,7 +488,8 @@ def bib_fields(item: dict, ascii: bool = False,
         fields["note"] = ". ".join(tx(n) for n in notes)
     sort = _sort_key(item, bib, persons)
     if sort:
-        fields["key"] = tx(sort)
+        # blank after encoding (only markup, say): the citation key sorts it
+        fields["key"] = tx(sort).strip() or tx(item["key"])
     return bib, fields, persons
 
 
