@@ -13,7 +13,7 @@ Reference lists
     References, Reference List, Works Cited, Literature, Sources,
     Literaturverzeichnis, Bibliografia, Bibliographie, Références,
     Referencias, Fuentes, Litteratur, Kilder, 参考文献, 参考资料, 文献 ...; see
-    BIB_HEADINGS), with markdown/bold markup and numbering ("#### 8.", "IV.")
+    kb.text.BIB_HEADINGS), with markdown/bold markup and numbering ("#### 8.", "IV.")
     ignored.  The last such heading followed by reference-like lines wins (a
     table of contents does not).  The section ends at an Appendix/Index/
     Acknowledgements-style heading or another reference-section heading.
@@ -110,8 +110,7 @@ import re
 from dataclasses import dataclass
 
 from .models import Apparatus, Document, Entry, Marker, Note
-from .text import (BIB_HEADINGS, END_HEADINGS, NOTE_HEADINGS, PARTICLE, SUB_HEADINGS,  # noqa: F401
-                   YEAR, YEAR_RE, fold_markup, heading_key, heading_kind)
+from .text import END_HEADINGS, PARTICLE, YEAR, YEAR_RE, fold_markup, heading_key, heading_kind
 
 MAX_LINE = 5000          # longer lines are cut before any regex sees them
 
