@@ -70,6 +70,7 @@ def citation_style(app: Apparatus) -> str:
 # --- document metadata -------------------------------------------------------------
 
 _NAME = re.compile(r"^(?:[A-Z\u00C0-\u024F][\w'’\-]{1,30}\.?\s){1,3}[A-Z\u00C0-\u024F][\w'’\-]{1,30}$")
+# the year of a publication line (1900-2099: this document, not a source it cites)
 _PUBLISHED = re.compile(r"^(?:published|first published|publicado|veröffentlicht|publié|"
                         r"pubblicato|publisert|publicerad)\b[^\n]{0,40}?\b((?:19|20)\d\d)\b",
                         re.IGNORECASE)

@@ -73,7 +73,7 @@ def bib_key(i: int, r: Ref, pos: int) -> BibKey:
     return BibKey(i, names, year, suffix, label, title, printed=lm is not None, firsts=firsts)
 
 
-def _name_score(marker_names: list[str], key_names: list[str]) -> float:
+def name_score(marker_names: list[str], key_names: list[str]) -> float:
     """How well the marker's names fit an entry's names (0 = not at all)."""
     if not marker_names or not key_names:
         return 0.0
@@ -103,18 +103,18 @@ def _name_score(marker_names: list[str], key_names: list[str]) -> float:
 
 def match_author_date(names: str, year: str, keys: list[BibKey]) -> int | None:
     """The bibliography ref an author-date citation names, or None."""
-    mnames, etal = _name_list(names)
+    mnames, etal = name_list(names)
     if not mnames:
         return None
     ym = re.match(r"(\d{4})([a-z]?)", year or "")
     y, suf = (int(ym.group(1)), ym.group(2) or None) if ym else (None, None)
     scored = []
     for k in keys:
-        ns = _name_score(mnames, k.names)
-        if ns > 0 and k.names and not any(_name_score(mnames[:1], [f]) > 0
+        ns = name_score(mnames, k.names)
+        if ns > 0 and k.names and not any(name_score(mnames[:1], [f]) > 0
                                           for f in (k.firsts or k.names[:1])):
             ns = 0.0                # the first author cited must be the entry's first
-        ns = max(ns, _title_score(names, k.title))
+        ns = max(ns, title_score(names, k.title))
         if ns <= 0:
             continue
         # a multi-word name must match a whole entry name, not one word of it
@@ -138,14 +138,14 @@ def match_author_date(names: str, year: str, keys: list[BibKey]) -> int | None:
     best = scored[0]
     if best[0] < 1.0:
         # no entry with the year: accept a unique exact-name match (year typo)
-        exact = [t for t in scored if t[2].year != y and _name_score(mnames, t[2].names) >= len(mnames)]
+        exact = [t for t in scored if t[2].year != y and name_score(mnames, t[2].names) >= len(mnames)]
         if len(exact) == 1 and y is not None:
             return exact[0][2].index
         return None
     return best[2].index
 
 
-def _title_score(marker: str, title: list[str]) -> float:
+def title_score(marker: str, title: list[str]) -> float:
     """A citation naming a work by its title's first words (no author:
     ``("Capitalism, Water," 2024)``, ``(Cairo's the Credit 2014)``): 1.0 when
     the marker's words begin the title (two words at least, or one of 5+
@@ -165,7 +165,7 @@ def match_by_name(names: str, keys: list[BibKey]) -> int | None:
     "(Smith, Short Title 45)"): every name must match an entry's names exactly;
     several works by those names need a title word to choose."""
     head, _, title = names.partition(",")
-    mnames, etal = _name_list(head)
+    mnames, etal = name_list(head)
     if not mnames or len(mnames) > 6:
         return None
     hits = []
@@ -174,7 +174,7 @@ def match_by_name(names: str, keys: list[BibKey]) -> int | None:
             continue
         if all(any(mn == kn or kn.split()[-1:] == mn.split()[-1:] and len(mn.split()) == 1
                    for kn in k.names) for mn in mnames) and mnames[0] == k.names[0] \
-                or _title_score(names, k.title) and len(words(names)) >= 2:
+                or title_score(names, k.title) and len(words(names)) >= 2:
             hits.append(k)
     if len(hits) > 1 and title.strip():
         tw = title_words(title)
@@ -185,7 +185,7 @@ def match_by_name(names: str, keys: list[BibKey]) -> int | None:
     return None
 
 
-def _name_list(names: str) -> tuple[list[str], bool]:
+def name_list(names: str) -> tuple[list[str], bool]:
     """``"Ohlberg, Ahmed & Lang"`` -> (["ohlberg", "ahmed", "lang"], False)."""
     etal = bool(_ETAL.search(names))
     names = _ETAL.sub(" ", names)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ..models import Apparatus, Document, Ref
 from ..text import PARTICLE
@@ -12,12 +13,19 @@ from .keys import BibKey
 from .stream import Stream
 
 
+# note number | author-date | numeric | prose source | a "(p. 19)" that
+# continues the source cited before (made author-date once resolved)
+MarkKind = Literal["note", "author-date", "numeric", "inline", "continue"]
+
+
 @dataclass
 class Mark:
+    """A marker found in the stream: ``start:end`` as printed, the refs it
+    cites (``targets``: (ref index or None, pinpoint))."""
     start: int
     end: int
     marker: str
-    kind: str                           # note | author-date | numeric | source | inline | continue
+    kind: MarkKind
     targets: list = field(default_factory=list)   # [(ref index, pinpoint)]
     after_sentence: bool = False        # stands after the end of its sentence
     note: int | None = None

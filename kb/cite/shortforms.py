@@ -6,7 +6,7 @@ import re
 
 from ..models import NOTE_KINDS, Ref
 from ..text import YEAR, words
-from .keys import _name_list, _name_score, bib_keys
+from .keys import name_list, name_score, bib_keys
 
 
 def is_short_form(ref: Ref) -> bool:
@@ -71,7 +71,7 @@ def _short_parts(raw: str) -> tuple[list[str], list[str]]:
         head, title = raw[:q.start()], raw[q.start():]
     else:
         head, _, title = raw.partition(",")
-    names, _ = _name_list(head)
+    names, _ = name_list(head)
     title = re.sub(r",\s*[\divxlc]+(?:\s*[-–]\s*[\divxlc]+)?\s*\.?\s*$", "", title)
     if re.fullmatch(r"\s*(?:(?:pp?|s)\.\s*)?[\divxlc]+(?:\s*[-–]\s*[\divxlc]+)?\s*\.?\s*", title):
         title = ""              # "Smith, 45.": the author and a page, no title
@@ -137,7 +137,7 @@ def _latest_by_author(refs, names, seen_full, bib) -> int | None:
     if not names:
         return None
     for j in reversed(seen_full + bib):
-        if _name_score(names[:1], _ref_names(refs[j]) or words(refs[j].raw)[:3]) >= 0.8:
+        if name_score(names[:1], _ref_names(refs[j]) or words(refs[j].raw)[:3]) >= 0.8:
             return j
     return None
 
@@ -149,7 +149,7 @@ def _best_bib(names, twords, ref, refs, bib, names_of=None) -> int | None:
     for j in bib:
         b = refs[j]
         bnames = names_of.get(j) or _ref_names(b) or [" ".join(words(b.raw.split(",")[0]))]
-        ns = _name_score(names, bnames) if names else 0.0
+        ns = name_score(names, bnames) if names else 0.0
         if names and ns <= 0:
             # literal names ("The Economist") may be folded into the title
             if not (names and " ".join(names) in " ".join(words(b.raw)[:8])):
@@ -191,7 +191,7 @@ def _earlier_note(names, twords, ref, refs, seen_full) -> int | None:
         if o.kind not in NOTE_KINDS:
             continue
         onames = _ref_names(o) + _short_parts(o.raw)[0]
-        if names and _name_score(names, onames) <= 0:
+        if names and name_score(names, onames) <= 0:
             continue
         if twords and _title_overlap(twords, o) < 0.7:
             continue
