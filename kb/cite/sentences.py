@@ -73,9 +73,6 @@ def sentence_spans(st: Stream, blank: list[tuple[int, int]] = ()) -> list[tuple[
     return spans
 
 
-_QUOTE_MAX = 700
-
-
 def _quoted_ranges(text: str) -> list[tuple[int, int]]:
     """(open, close) offsets of quotations (“…” or "…"), at most 700 chars long."""
     out = []
@@ -123,6 +120,7 @@ def _real_period(text: str, i: int) -> bool:
 
 # --- patterns ---------------------------------------------------------------------
 
+_QUOTE_MAX = 700          # characters of a quotation kept whole, at most
 _ABBREV = {
     "e.g", "i.e", "cf", "etc", "vs", "al", "p", "pp", "para", "paras", "ch",
     "chap", "vol", "no", "nr", "ed", "eds", "mr", "mrs", "ms", "dr", "prof",
