@@ -13,7 +13,7 @@ Reference lists
     References, Reference List, Works Cited, Literature, Sources,
     Literaturverzeichnis, Bibliografia, Bibliographie, Références,
     Referencias, Fuentes, Litteratur, Kilder, 参考文献, 参考资料, 文献 ...; see
-    BIB_HEADINGS), with markdown/bold markup and numbering ("#### 8.", "IV.")
+    kb.text.BIB_HEADINGS), with markdown/bold markup and numbering ("#### 8.", "IV.")
     ignored.  The last such heading followed by reference-like lines wins (a
     table of contents does not).  The section ends at an Appendix/Index/
     Acknowledgements-style heading or another reference-section heading.
@@ -110,97 +110,9 @@ import re
 from dataclasses import dataclass
 
 from .models import Apparatus, Document, Entry, Marker, Note
+from .text import END_HEADINGS, PARTICLE, YEAR, YEAR_RE, fold_markup, heading_key, heading_kind
 
 MAX_LINE = 5000          # longer lines are cut before any regex sees them
-
-# --- headings ------------------------------------------------------------------
-
-BIB_HEADINGS = {
-    "bibliography", "bibliographies", "references", "reference list", "reference",
-    "list of references", "references cited", "works cited", "work cited",
-    "works consulted", "literature", "literature cited", "cited literature",
-    "literature list", "sources", "sources cited", "list of sources",
-    "sources and literature", "sources and bibliography", "selected bibliography",
-    "select bibliography", "further reading", "bibliography and sources",
-    "references and notes", "citations",
-    # de
-    "literaturverzeichnis", "literatur", "quellen", "quellenverzeichnis",
-    "quellen und literatur", "bibliographie", "literaturangaben",
-    # it / es / pt / fr
-    "bibliografia", "bibliografía", "riferimenti bibliografici", "fonti",
-    "références", "références bibliographiques", "sources et bibliographie",
-    "referencias", "referencias bibliográficas", "fuentes", "obras citadas",
-    "referências", "referências bibliográficas",
-    # nordic / dutch
-    "litteratur", "litteraturliste", "litteraturlista", "litteraturförteckning",
-    "kilder", "kildeliste", "kilder og litteratur", "referanser", "referencer",
-    "källor", "referenser", "lähteet", "kirjallisuus", "bronnen", "literatuur",
-    "literatuurlijst", "bronnenlijst",
-    # others
-    "список литературы", "литература", "источники", "bibliografie",
-    "kaynakça", "kaynaklar", "piśmiennictwo", "bibliografia i źródła",
-    "参考文献", "参考资料", "参考資料", "文献", "引用文献", "参考书目",
-    "参考書目", "引用書目", "參考文獻", "參考資料", "참고문헌", "المراجع",
-}
-NOTE_HEADINGS = {
-    "notes", "endnotes", "end notes", "footnotes", "note", "notes and references",
-    "anmerkungen", "fußnoten", "fussnoten", "endnoten", "notes de fin", "notas",
-    "note finali", "noter", "noten", "sluttnoter", "slutnoter", "注", "注释",
-    "注釋", "脚注", "尾注", "примечания",
-}
-SUB_HEADINGS = {
-    "primary sources", "secondary sources", "primary literature",
-    "secondary literature", "books", "articles", "journal articles",
-    "book chapters", "chapters", "web", "websites", "web sources", "online sources",
-    "internet sources", "newspapers", "newspaper articles", "reports",
-    "government documents", "official documents", "legal documents", "laws",
-    "legislation", "cases", "interviews", "films", "videos", "archives",
-    "archival sources", "documents", "other", "other sources", "media",
-    "news", "press", "books and articles", "monographs", "edited volumes",
-    "dissertations", "theses", "datasets", "software", "podcasts",
-    "primärquellen", "sekundärliteratur", "fonti primarie", "fonti secondarie",
-    "fuentes primarias", "fuentes secundarias", "sources primaires",
-    "sources secondaires", "primærkilder", "sekundærkilder", "一手资料",
-    "二手资料", "中文文献", "英文文献", "外文文献",
-}
-END_HEADINGS = re.compile(
-    r"^(?:appendix|appendices|annex|annexe|anhang|anexo|allegato|vedlegg|bilaga|"
-    r"bijlage|附录|index|acknowledg(?:e)?ments?|about the authors?|author biograph|"
-    r"biographical note|curriculum vitae|glossary|list of (?:figures|tables)|"
-    r"declaration|erklärung|related articles|further information|comments?$|"
-    r"notes on contributors)", re.IGNORECASE)
-
-_HEAD_NUM = re.compile(r"^(?:(?:chapter|kapitel|capitolo|capítulo|chapitre)\s+)?"
-                       r"(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?|[ivxlc]{1,6}\.|[a-z]\))\s+", re.IGNORECASE)
-
-
-def heading_key(line: str) -> str:
-    """A line reduced to a heading key: no markup, numbering, case or colon.
-
-    >>> heading_key("#### 8. Reference List:")
-    'reference list'
-    """
-    s = line.strip()[:120]
-    s = re.sub(r"^#{1,6}\s*", "", s)
-    s = s.replace("*", "").replace("_", " ").strip()
-    s = _HEAD_NUM.sub("", s)
-    s = s.strip(" \t:.：-–—")
-    return re.sub(r"\s+", " ", s).casefold()
-
-
-def heading_kind(line: str) -> str | None:
-    """'bibliography' | 'notes' | 'sub' for a reference-section heading line."""
-    if len(line.strip()) > 80:
-        return None
-    key = heading_key(line)
-    if key in BIB_HEADINGS:
-        return "bibliography"
-    if key in NOTE_HEADINGS:
-        return "notes"
-    if key in SUB_HEADINGS:
-        return "sub"
-    return None
-
 
 # --- line shapes ---------------------------------------------------------------
 
@@ -215,7 +127,6 @@ URL = re.compile(r"https?://|www\.|\bdoi:\s?10\.|\b10\.\d{4,9}/|"
                  r"\b[\w-]{2,40}\.(?:org|com|net|gov|edu|int|info|cn|de|uk|fr|it|no)\b",
                  re.IGNORECASE)
 URL_STRONG = re.compile(r"https?://|www\.|\bdoi:\s?10\.|\b10\.\d{4,9}/", re.IGNORECASE)
-YEAR = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)")
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 IBID = re.compile(r"^\W{0,3}(?:ibid|ibidem|ib\.|op\.?\s?cit|idem|id\.|ebd|ebenda|a\.a\.O)\b",
                   re.IGNORECASE)
@@ -224,14 +135,11 @@ PUBLISH = re.compile(r"\b(?:retrieved|accessed|available|press|publish\w*|verlag
                      r"eds?\.|pp?\.|vol\.|no\.|isbn|university|journal|review)\b|"
                      r"\b[A-Z][a-z]{2,20}(?:,? [A-Z][A-Za-z]{1,10})?\s?:\s?[A-Z]", re.IGNORECASE)
 # "Surname, Given" / "Org (Note), " / "The Economist, " at the start of a piece
-# a surname may open with a particle ("du Bois", "von Weizsäcker", "ter Haar")
-PARTICLE = r"(?:van|von|de|du|der|den|ter|ten|da|di|dos|das|del|della|la|le|zu|al|el|ibn|bin|ben|abu|bint)"
+# a surname may open with a particle ("du Bois", "von Weizsäcker", "ter Haar": text.PARTICLE)
 NAME_START = re.compile(
     r"^(?:" + PARTICLE + r"\s){0,2}[A-Z\u00C0-\u024F][\w'’\-\.]{0,30}(?:\s{1,2}(?:and|&|et|und|y|e|van|von|de|der|da|di|"
     r"le|la|al\.?|for|of|on|the|des|du|für|ibn|bin|[A-Z\u00C0-\u024F\u3400-\u9fff][\w'’\-\.]{0,30})){0,6}(?:\s{0,2}\([^()]{1,60}\))?"
     r"\s{0,2},\s{0,3}[‘“\"'”A-Z\u00C0-\u024F\u3400-\u9fff]")
-CUE = re.compile(r"\b(?:see|cf\.|compare|according(?:\s+to)?|quoted\s+in|cited\s+in|"
-                 r"source|vgl\.|siehe|voir|véase|ver)\b", re.IGNORECASE)
 LEAD_IN = re.compile(
     r"^(?:[^.;“”\"‘]{0,160}?,?\s)?(?:see\s+also|see|cf\.|compare|vgl\.|siehe(?:\s+auch)?|voir|"
     r"véase|ver)(?:,?\s+(?:for\s+(?:instance|example)|e\.\s?g\.|especially|generally|further|"
@@ -298,10 +206,10 @@ def clean_raw(raw: str) -> str:
 # a book's publication facts at the end of a citation: "(Göttingen: Verso, 1977)",
 # "(Éditions du Seuil, 1993)", or the continental ", Edinburgh 1960."
 _PUB_FACTS = re.compile(
-    r"\((?:[A-Z][^():;]{1,60}:\s)?[A-Z\u00C0-\u024F][^():;]{1,80},\s(?:1[5-9]\d\d|20\d\d)\)[.,]?"
+    r"\((?:[A-Z][^():;]{1,60}:\s)?[A-Z\u00C0-\u024F][^():;]{1,80},\s" + YEAR + r"\)[.,]?"
     r"(?:,\s\d{1,4}(?:[-–]\d{1,4})?)?\.?\s*$|"
     r",\s[A-Z\u00C0-\u024F][\w.\-]{1,30}(?:\s(?:[A-Z\u00C0-\u024F][\w.\-]{1,30}|du|de|des|am|an|a\.|der|of|&)){0,3}"
-    r"\s(?:1[5-9]\d\d|20\d\d)\.?\s*$")
+    r"\s" + YEAR + r"\.?\s*$")
 
 
 def ref_score(piece: str) -> float:
@@ -327,7 +235,7 @@ def ref_score(piece: str) -> float:
         s += 1
         if re.match(r"^[“\"‘«„][^“”\"«»‘’]{2,300}[”\"»’]\s{0,2}[,.]\s{0,2}[A-Z\u00C0-\u024F]", p):
             s += 1      # a quoted title, then its container: “Title”, Journal
-    if YEAR.search(p):
+    if YEAR_RE.search(p):
         s += 1
     if PUBLISH.search(p):
         s += 1
@@ -493,7 +401,7 @@ def _trailing_prose(seg: str) -> str:
     parts = _sentences(seg)
     while len(parts) > 1:
         last = parts[-1]
-        if _prose_words(last) >= 3 and not URL.search(last) and not YEAR.search(last) \
+        if _prose_words(last) >= 3 and not URL.search(last) and not YEAR_RE.search(last) \
                 and not QUOTED.search(last) and not NAME_START.match(last) \
                 and not _EDITOR_END.search(parts[-2]):
             parts.pop()
@@ -516,7 +424,7 @@ def _leading_prose(seg: str) -> int:
             continue            # "... the case of Istanbul,” in ...": inside a title
         before = seg[:m.start()]
         if m.start() > 0 and _prose_words(before) >= 5 and not URL.search(before) \
-                and not YEAR.search(before):
+                and not YEAR_RE.search(before):
             best = m.start()
             break
     return best
@@ -581,7 +489,7 @@ def _reference_dense(lines: list[str], start: int, end: int) -> bool:
     ls = [l for l in lines[start - 1:end] if l.strip() and not LONE_NUM.match(l)][:100]
     if not ls:
         return False
-    refs = sum(1 for l in ls if YEAR.search(l) or URL.search(l)
+    refs = sum(1 for l in ls if YEAR_RE.search(l) or URL.search(l)
                or _entry_start_shape(BULLET.sub("", l).strip()))
     prose = sum(1 for l in ls if _prose_words(l) >= 6)
     return refs >= 0.5 * len(ls) and prose <= 0.4 * len(ls)
@@ -662,14 +570,14 @@ def locate(doc: Document) -> Apparatus:
     if bib:
         entries.extend(_bibliography_entries(lines, bib if bib_headed else (bib[0] - 1, bib[1]),
                                              page_lines))
-    known = [_fold(e.raw) for e in entries]       # bibliography entries, then full notes
+    known = [fold_markup(e.raw) for e in entries]       # bibliography entries, then full notes
     for nt in app.notes.values():
         nt.page = doc.page_of(nt.line)
         found = _note_entries(nt, lines)
         if not found and _short_form_of(nt.text, known):
             # "Author, Short Title, 12." whose words all stand in one earlier reference
             found = [Entry(kind=nt.kind, raw=nt.text.strip(), line=nt.line, note=nt.number)]
-        known.extend(_fold(e.raw) for e in found)
+        known.extend(fold_markup(e.raw) for e in found)
         entries.extend(found)
     for e in entries:
         e.page = doc.page_of(e.line)
@@ -685,18 +593,12 @@ def locate(doc: Document) -> Apparatus:
     return app
 
 
-def _fold(text: str) -> str:
-    """Text reduced for comparison: case, quotes, markup and spacing dropped."""
-    t = re.sub(r"[“”„«»\"‘’*_]", "", text[:2000].casefold())
-    return re.sub(r"\s+", " ", t).strip()
-
-
 def _short_form_of(text: str, known: list[str]) -> bool:
     """Is a note a short form of a reference already given ("Baker, The politics
     of food, 12.")?  Without its pinpoint, it is at most four comma-separated
     parts, each found word for word in one earlier reference (a bibliography
     entry or a full note): the way a reader matches a short citation."""
-    t = _fold(text)
+    t = fold_markup(text)
     t = re.sub(r"(?:,\s(?:pp?\.\s?)?\d{1,4}(?:\s?[-–]\s?\d{1,4})?)?\.?$", "", t).strip(" ,.")
     if not 8 <= len(t) <= 160:
         return False
@@ -1080,7 +982,7 @@ _ENTRY_ORG = re.compile(r"^[A-Z\u00C0-\u024F\u3400-\u9fff][^.,\d]{0,60}?\.\s+(?=
 _PLACE = re.compile(r"^[A-Z][\w '’-]{1,30}(?:,\s?[A-Z][\w ]{1,20})?:\s")
 _APA_RUN = re.compile(
     r"(?<=[./)\]])\s(?=[A-Z\u00C0-\u024F][\w'’\-]{1,30}(?:\s[A-Z\u00C0-\u024F][\w'’\-]{1,30})?,"
-    r"\s(?:[A-Z]\.\s?){1,3}(?:,[^()]{0,120})?\s?\((?:1[5-9]\d\d|20\d\d|n\.d\.))")
+    r"\s(?:[A-Z]\.\s?){1,3}(?:,[^()]{0,120})?\s?\((?:" + YEAR + r"|n\.d\.))")
 
 
 def _entry_start_shape(text: str) -> bool:
@@ -1119,7 +1021,7 @@ def _unheaded_bibliography(lines: list[str]) -> tuple[int, int] | None:
         b = BULLET.match(raw)
         t = raw[b.end():].strip() if b else s
         near = " ".join(x.strip() for x in lines[i - 1:i + 2])
-        if _entry_start_shape(t) and (YEAR.search(near) or URL.search(near)) and \
+        if _entry_start_shape(t) and (YEAR_RE.search(near) or URL.search(near)) and \
                 _prose_words(t) < 6:
             starts.append(i)
             first = i
@@ -1149,11 +1051,11 @@ def _ends_entry(text: str) -> bool:
 # an author-date entry: author (or title) then the year in brackets near the start,
 # "Baker, L. & Kim, J. (2005).", "Rural Lab (1995, June 4).", "Title. (2014, October)."
 _AD_HEAD = r"^(?!In[:\s])(?:[^()]|\([^()]{0,80}\)){2,160}?"     # may hold "(Ed.)", "(Org)"
-_AD_START = re.compile(_AD_HEAD + r"\s?\((?:1[5-9]\d\d|20\d\d)[a-z]?(?:,\s?[^()]{0,30})?(?:\)|$)|" +
+_AD_START = re.compile(_AD_HEAD + r"\s?\(" + YEAR + r"[a-z]?(?:,\s?[^()]{0,30})?(?:\)|$)|" +
                        _AD_HEAD + r"\s?\(n\.\s?d\.\)")
 
 
-_AD_YEAR = re.compile(r"\((?:1[5-9]\d\d|20\d\d|n\.\s?d\.)")
+_AD_YEAR = re.compile(r"\((?:" + YEAR + r"|n\.\s?d\.)")
 
 
 def _ad_entry_start(text: str, nxt: str = "") -> bool:
@@ -1246,7 +1148,7 @@ def _paragraph_layout(lines: list[str], content: list[int]) -> bool:
     for p in paras:
         text = join_lines([lines[i - 1] for i in p])
         first = lines[p[0] - 1].strip()
-        if (YEAR.search(text) or URL.search(text) or "n.d." in text) and \
+        if (YEAR_RE.search(text) or URL.search(text) or "n.d." in text) and \
                 _ends_paragraph_entry(lines[p[-1] - 1]) and \
                 (not _CONT.match(first) or _entry_start_shape(first)):
             ok += 1
@@ -1278,9 +1180,9 @@ def _split_chicago_run(raw: str) -> list[str]:
     out, last = [], 0
     for m in _CHI_NEXT.finditer(raw):
         before, after = raw[last:m.start()], raw[m.end():]
-        if len(before) >= 30 and (YEAR.search(before) or "n.d." in before) and \
+        if len(before) >= 30 and (YEAR_RE.search(before) or "n.d." in before) and \
                 _CHI_FIRST.match(raw[:200]) and not re.search(r"\)\.?$", before.rstrip()) and \
-                YEAR.search(after) and not re.search(r"\b(?:[Ee]d(?:s|ited)?|[Tt]rans(?:lated)?|by|In)\.?$",
+                YEAR_RE.search(after) and not re.search(r"\b(?:[Ee]d(?:s|ited)?|[Tt]rans(?:lated)?|by|In)\.?$",
                                                      before.rstrip(". ")):
             out.append(before.strip())
             last = m.end()
@@ -1309,7 +1211,7 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
         s = lines[i - 1]
         if not s.strip() or i in page_lines or is_separator(s):
             continue
-        if LONE_NUM.match(s) and not (content and YEAR.fullmatch(s.strip()) and
+        if LONE_NUM.match(s) and not (content and YEAR_RE.fullmatch(s.strip()) and
                                       re.search(r"[,:;\w]$", lines[content[-1] - 1].rstrip())):
             continue        # a page number, not the year closing "Accessed October 1,"
         if (heading_kind(s) == "sub" and _sub_heading_at(lines, i, start)) or \
@@ -1326,6 +1228,7 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
         _author_date_list([lines[i - 1].strip() for i in content])
     expect = None                # the next number of a numbered list
     groups: list[list[tuple[int, str]]] = []
+    labels: dict[int, str] = {}  # line -> list number printed before it ("[12]", "12.")
     dated: list[bool] = []
     for k, i in enumerate(content):
         raw_line = lines[i - 1]
@@ -1338,9 +1241,10 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
         t = text.strip()
         if b and num is not None:
             expect = num + 1
+            labels[i] = b.group(0).strip()
         if not groups:
             groups.append([(i, t)])
-            dated.append(bool(YEAR.search(t) or URL.search(t) or "n.d." in t))
+            dated.append(bool(YEAR_RE.search(t) or URL.search(t) or "n.d." in t))
             continue
         prev = groups[-1][-1][1]
         if numbered:
@@ -1365,7 +1269,7 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
         else:
             groups[-1].append((i, t))
         # an entry may end only once it has a year or a URL
-        dated[-1] = dated[-1] or bool(YEAR.search(t) or URL.search(t) or "n.d." in t)
+        dated[-1] = dated[-1] or bool(YEAR_RE.search(t) or URL.search(t) or "n.d." in t)
     out = []
     for g in groups:
         raw = join_lines([t for _, t in g])
@@ -1385,7 +1289,8 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
                     line = ln
                 pos += len(re.sub(r"\s+", " ", t.strip())) + 1
             if len(piece) >= 8 and re.search(r"[A-Za-z\u3400-\u9fff]{2}", piece):
-                out.append(Entry(kind="bibliography", raw=piece, line=line))
+                out.append(Entry(kind="bibliography", raw=piece, line=line,
+                                 label=labels.get(line) if at == 0 else None))
     if len(out) > 1 and _trailing_text(out[-1].raw):
         out.pop()   # a closing remark after the list, not an entry
     return out
@@ -1394,4 +1299,4 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
 def _trailing_text(raw: str) -> bool:
     """A last "entry" that is plain prose: no date, no URL, nothing a
     reference has ("n.d." stands for a missing date in every style)."""
-    return not (YEAR.search(raw) or URL.search(raw) or "n.d." in raw) and ref_score(raw) < 2
+    return not (YEAR_RE.search(raw) or URL.search(raw) or "n.d." in raw) and ref_score(raw) < 2

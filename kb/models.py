@@ -12,15 +12,33 @@ per-document result can be pickled to a worker process and back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, asdict
-from typing import Any
+from typing import Any, Literal, get_args
+
+# --- kinds ----------------------------------------------------------------------
+
+RefKind = Literal["bibliography", "footnote", "endnote", "inline"]
+NoteKind = Literal["footnote", "endnote"]
+CitationStyle = Literal["author-date", "notes-bibliography", "footnotes", "endnotes", "none"]
+Format = Literal["txt", "md", "html", "pdf"]
+Area = Literal["body", "footnote", "furniture"]
+
+REF_KINDS: tuple[str, ...] = get_args(RefKind)
+NOTE_KINDS: tuple[str, ...] = get_args(NoteKind)
+CITATION_STYLES: tuple[str, ...] = get_args(CitationStyle)
+
+# --- field lists ------------------------------------------------------------------
 
 # The parsed fields a Ref carries, in CSL-JSON spelling (dashes as underscores
-# where the store column uses underscores).
+# where the store column uses underscores).  Every other list of ref fields
+# derives from this one.
 REF_FIELDS = (
     "type", "authors", "editors", "translators", "title", "container_title",
     "year", "date", "volume", "issue", "pages", "edition", "publisher",
     "place", "url", "doi", "isbn", "accessed",
 )
+# what parse() may return for a Ref besides REF_FIELDS
+PARSE_EXTRAS = ("year_suffix", "pinpoint", "parse_ok")
+REF_PARSED = REF_FIELDS + PARSE_EXTRAS
 
 
 @dataclass
@@ -49,7 +67,7 @@ class LineLayout:
     bold: float = 0.0
     italic: float = 0.0
     sup: list[tuple[int, int]] = field(default_factory=list)
-    area: str = "body"
+    area: Area = "body"
 
 
 @dataclass
@@ -59,14 +77,14 @@ class Document:
     path: str
     lines: list[str]
     sha256: str
-    format: str                  # txt | md | html | pdf
+    format: Format
     pages: list[Page] = field(default_factory=list)
     language: str | None = None
     title: str | None = None
     label: str | None = None     # the title, else a readable name (pipeline.readable_name)
     authors: list[str] = field(default_factory=list)
     year: int | None = None
-    citation_style: str | None = None  # author-date | notes-bibliography | footnotes | endnotes | none
+    citation_style: CitationStyle | None = None
     layout: list[LineLayout | None] = field(default_factory=list)  # per line, PDFs only
 
     @property
@@ -89,14 +107,16 @@ class Document:
 class Entry:
     """A located reference string, before parsing.
 
-    ``kind`` is bibliography | footnote | endnote | inline; ``note`` the note
-    number for notes.  A note citing three sources gives three entries.
+    ``note`` is the note number for notes; ``label`` the list label printed
+    before a bibliography entry when locate read one ("[12]", "12.", "12)"),
+    which ``raw`` leaves out.  A note citing three sources gives three entries.
     """
-    kind: str
+    kind: RefKind
     raw: str
     line: int
     note: int | None = None
     page: int | None = None
+    label: str | None = None
 
 
 @dataclass
@@ -109,7 +129,7 @@ class Note:
     holding its text (the note-number line itself excluded).
     """
     number: int
-    kind: str                    # footnote | endnote
+    kind: NoteKind
     line: int
     end_line: int
     text: str
@@ -145,8 +165,7 @@ class Apparatus:
     - ``bibliography_span`` / ``notes_span``: (first, last) line of the
       reference-list section / endnotes section, or None.
     - ``page_lines``: lines that print only a page number.
-    - ``note_kind``: footnote | endnote | None (which kind of notes the
-      document uses).
+    - ``note_kind``: which kind of notes the document uses (None: no notes).
     """
     entries: list[Entry] = field(default_factory=list)
     notes: dict[int, Note] = field(default_factory=dict)
@@ -156,17 +175,19 @@ class Apparatus:
     bibliography_span: tuple[int, int] | None = None
     notes_span: tuple[int, int] | None = None
     page_lines: set[int] = field(default_factory=set)
-    note_kind: str | None = None
+    note_kind: NoteKind | None = None
 
 
 @dataclass
 class Ref:
-    """One reference as written in a document, with its parsed fields."""
-    kind: str
+    """One reference as written in a document, with its parsed fields
+    (``REF_FIELDS``; ``kind`` to ``label`` as located, see Entry)."""
+    kind: RefKind
     raw: str
     line: int
     note: int | None = None
     page: int | None = None
+    label: str | None = None
     type: str | None = None
     authors: list[dict] = field(default_factory=list)
     editors: list[dict] = field(default_factory=list)

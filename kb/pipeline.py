@@ -25,14 +25,11 @@ import re
 from pathlib import Path
 
 from .cite import cite
-from .locate import heading_key, locate
-from .models import Apparatus, DocResult, Document, Entry, Ref
+from .locate import locate
+from .models import REF_PARSED, Apparatus, DocResult, Document, Entry, Ref
 from .parse import parse
 from .read import read
-
-REF_PARSED = ("type", "authors", "editors", "translators", "title", "container_title",
-              "year", "date", "volume", "issue", "pages", "edition", "publisher", "place",
-              "url", "doi", "isbn", "accessed", "year_suffix", "pinpoint", "parse_ok")
+from .text import FRONT_HEADINGS, heading_key, markdown_title
 
 
 def process(path: str | Path) -> DocResult:
@@ -47,10 +44,10 @@ def process(path: str | Path) -> DocResult:
 
 
 def to_ref(entry: Entry) -> Ref:
-    """An Entry parsed into a Ref (raw, kind, line, note, page kept as located)."""
+    """An Entry parsed into a Ref (raw, kind, line, note, page, label kept as located)."""
     fields = parse(entry.raw, entry.kind)
     ref = Ref(kind=entry.kind, raw=entry.raw, line=entry.line, note=entry.note,
-              page=entry.page)
+              page=entry.page, label=entry.label)
     for k in REF_PARSED:
         if k in fields and fields[k] is not None:
             setattr(ref, k, fields[k])
@@ -72,14 +69,8 @@ def citation_style(app: Apparatus) -> str:
 
 # --- document metadata -------------------------------------------------------------
 
-_FRONT_HEADINGS = {
-    "abstract", "summary", "introduction", "preface", "foreword", "contents",
-    "table of contents", "acknowledgements", "acknowledgments", "zusammenfassung",
-    "einleitung", "inhalt", "inhaltsverzeichnis", "sammendrag", "innledning", "forord",
-    "resumen", "introducción", "riassunto", "introduzione", "prefazione", "résumé",
-    "sommaire", "前言", "摘要", "目录", "序言", "引言",
-}
 _NAME = re.compile(r"^(?:[A-Z\u00C0-\u024F][\w'’\-]{1,30}\.?\s){1,3}[A-Z\u00C0-\u024F][\w'’\-]{1,30}$")
+# the year of a publication line (1900-2099: this document, not a source it cites)
 _PUBLISHED = re.compile(r"^(?:published|first published|publicado|veröffentlicht|publié|"
                         r"pubblicato|publisert|publicerad)\b[^\n]{0,40}?\b((?:19|20)\d\d)\b",
                         re.IGNORECASE)
@@ -93,16 +84,15 @@ def _clean_name(s: str) -> str:
 
 def guess_title(lines: list[str]) -> tuple[str | None, int | None]:
     """(title, line) where the document clearly opens with one, else (None, None)."""
-    for i, line in enumerate(lines[:50], 1):
-        m = re.match(r"^#\s+(.+?)\s*#*\s*$", line.strip())
-        if m:
-            return re.sub(r"[*_]{1,3}", "", m.group(1)).strip(), i
+    title, at = markdown_title(lines)
+    if at is not None:
+        return title, at
     for i, line in enumerate(lines[:10], 1):
         s = line.strip()
         if not s:
             continue
         key = heading_key(s)
-        if key in _FRONT_HEADINGS or len(s) > 150 or len(s.split()) > 20:
+        if key in FRONT_HEADINGS or len(s) > 150 or len(s.split()) > 20:
             return None, None
         if s.endswith((".", ",", ";", ":")) or not s[0].isupper():
             return None, None

@@ -63,9 +63,10 @@ def gold_refs(gold: dict) -> list[Ref]:
 
 
 def stub_apparatus(doc, refs: list[Ref]):
-    """Used while kb.locate is missing: notes from the note refs only."""
+    """Used while kb.locate is missing: notes from the note refs only, every
+    other line running text."""
     from kb import models
-    notes: dict[int, object] = {}
+    notes: dict[int, models.Note] = {}
     for r in refs:
         if r.note is None:
             continue
@@ -73,12 +74,9 @@ def stub_apparatus(doc, refs: list[Ref]):
             notes[r.note].text += " " + r.raw
             continue
         notes[r.note] = models.Note(number=r.note, kind=r.kind, line=r.line,
-                                    end_line=r.line, text=r.raw) \
-            if hasattr(models, "Note") else {"number": r.note, "line": r.line, "text": r.raw}
-    if hasattr(models, "Note"):
-        for n in notes.values():
-            n.lines = []
-    return {"notes": notes, "body": None, "markers": []}
+                                    end_line=r.line, text=r.raw)
+    body = set(range(1, len(doc.lines) + 1)) - {r.line for r in refs}
+    return models.Apparatus(notes=notes, body=body)
 
 
 USE_LOCATE = True

@@ -222,3 +222,11 @@ def test_superscript_digit_alone_on_a_line_does_not_crash():
         p = Path(d) / "sup.txt"
         p.write_text("Smith\n\u00b9\nSmith\n1 Ibid., 4.\n")
         process(p)                       # found by tests/test_fuzz.py
+
+
+def test_numeric_marker_uses_the_label_locate_read():
+    # the list prints 2 then 1: the label, not the position, names the entry
+    refs = [bib("Smith, J. Credit and control. 2019.", ["Smith"], 2019, label="2."),
+            bib("Lee, K. Surveys of trust. 2020.", ["Lee"], 2020, label="1.")]
+    _, cits = run("Scoring spreads [2]. Surveys agree [1].", refs)
+    assert [c.ref for c in cits] == [0, 1]

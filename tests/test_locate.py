@@ -532,3 +532,11 @@ def test_section_heading_over_prose_is_not_a_reference_section():
     app = locate(make_doc(text))
     assert app.bibliography_span is None and app.notes_span is None
     assert app.entries == [] and len(app.body) == 9
+
+
+def test_numbered_list_keeps_its_printed_labels():
+    doc = make_doc("Scoring spreads [2]. Surveys agree [1].\n\nReferences\n\n"
+                   "[1] Lee, K. Surveys of trust. Journal of Trust, 3(2), 1-20, 2020.\n"
+                   "[2] Smith, J. Credit and control. London: Verso, 2019.\n")
+    got = [(e.raw[:8], e.label) for e in locate(doc).entries]
+    assert got == [("Lee, K. ", "[1]"), ("Smith, J", "[2]")]

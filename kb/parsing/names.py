@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import re
 
-PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "la", "le",
-             "du", "des", "dos", "das", "ter", "ten", "vom", "zu", "zum", "zur", "af",
-             "al", "el", "bin", "ibn", "st.", "d'", "l'", "op", "het", "'t"}
+from ..text import PARTICLES  # noqa: E402,F401  (one particle list for every stage)
 ORG_WORDS = {
     "institute", "institut", "university", "universität", "université", "universidad",
     "council", "center", "centre", "agency", "foundation", "group", "ministry",
