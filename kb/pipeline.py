@@ -139,7 +139,7 @@ def readable_name(doc: Document, words: int = 8) -> str:
     file stem."""
     for line in doc.lines[:200]:
         s = _clean_name(line)
-        if not s or heading_key(s) in _FRONT_HEADINGS or len(s) < 12:
+        if not s or heading_key(s) in FRONT_HEADINGS or len(s) < 12:
             continue
         if _CAPTION.search(s):
             continue
