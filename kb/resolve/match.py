@@ -17,6 +17,7 @@ from typing import Iterable
 
 from rapidfuzz import fuzz
 
+from ..text import YEAR
 from .normalise import (GENERIC_TITLES, NON_WORD, PAREN, clean_name, fold, int_year,
                         main_title, name_key, norm_doi, norm_isbn, norm_title, norm_url,
                         significant_tokens, title_numbers)
@@ -494,7 +495,7 @@ _ORIGINAL = re.compile(
 
 
 _IN_CONTAINER = re.compile(r"[.,]\s+(?:in|In|IN)[:\s]")
-_YEAR = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)\b")
+_YEAR = re.compile(r"\b" + YEAR + r"\b")
 
 
 _LOCATOR = re.compile(

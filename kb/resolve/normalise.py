@@ -12,38 +12,16 @@ from __future__ import annotations
 import functools
 import json
 import re
-import unicodedata
 
 from rapidfuzz import fuzz
 
+from ..text import fold_letters as fold
 from .thresholds import GIVEN_NAME, MAX_TEXT
 
 
 # --------------------------------------------------------------------------
 # Titles
 # --------------------------------------------------------------------------
-_SPECIAL = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe",
-                          "Œ": "OE", "ß": "ss", "đ": "d", "Đ": "D", "ł": "l",
-                          "Ł": "L", "þ": "th", "ı": "i", "’": "'", "‘": "'",
-                          "“": '"', "”": '"', "–": "-", "—": "-"})
-
-
-@functools.lru_cache(maxsize=1 << 16)   # the same strings recur in every citing document
-def fold(text: str | None) -> str:
-    """Casefolded text with diacritics removed (for matching only).
-
-    >>> fold("Galič, Sæther")
-    'galic, saether'
-    """
-    if not text:
-        return ""
-    if text.isascii():
-        return text[:MAX_TEXT].casefold()
-    text = unicodedata.normalize("NFKD", text[:MAX_TEXT].casefold().translate(_SPECIAL))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return text.translate(_SPECIAL) if not text.isascii() else text
-
-
 def _below_100(n: int) -> str:
     if n < 20:
         return _ONES[n]

@@ -49,5 +49,5 @@ WINDOW = 10
 EDITION_TYPES = {"book", "chapter", "article-journal", "thesis", None}
 #: types published again each year under one title: years must be equal.
 SERIAL_TYPES = {"report", "dataset"}
-#: longest raw text hashed for fingerprints / compared.
-MAX_TEXT = 2000
+#: longest raw text hashed for fingerprints / compared (the folding limit).
+from ..text import MAX_TEXT  # noqa: E402,F401
