@@ -67,6 +67,7 @@ class Document:
     year: int | None = None
     citation_style: str | None = None  # author-date | notes-bibliography | footnotes | endnotes | none
     layout: list[LineLayout | None] = field(default_factory=list)  # per line, PDFs only
+    warnings: list[str] = field(default_factory=list)  # read problems worth a build_errors row
 
     @property
     def text(self) -> str:
