@@ -182,17 +182,23 @@ def mark_furniture(lines: list[Line], counts: list[int]) -> None:
     edges = []
     for page in pages:
         ordered = sorted(page, key=lambda l: -l.top)
-        edges.append([l for l in ordered[:2] + ordered[-2:]
+        edges.append([l for l in ordered[:2] + ordered[-2:][::-1]
                       if _y(l) < 0.16 or _y(l) > 0.84])
     seen = Counter()
     for edge in edges:
         seen.update({_furniture_key(l.text) for l in edge})
     need = max(2, round(0.25 * len(pages)))
-    for edge in edges:
-        for l in edge:
-            key = _furniture_key(l.text)
-            if (len(pages) >= 2 and seen[key] >= need) or PAGE_NO.match(l.text):
-                l.area = "furniture"
+    for page in pages:
+        ordered = sorted(page, key=lambda l: -l.top)
+        for side in (ordered[:2], ordered[-2:][::-1]):   # outermost line first
+            for l in side:
+                key = _furniture_key(l.text)
+                if not (_y(l) < 0.16 or _y(l) > 0.84):
+                    break
+                if (len(pages) >= 2 and seen[key] >= need) or PAGE_NO.match(l.text):
+                    l.area = "furniture"
+                else:
+                    break     # the next line in is furniture only if this one is
 
 
 def mark_footnotes(lines: list[Line], counts: list[int], body: float) -> None:
