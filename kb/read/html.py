@@ -20,18 +20,26 @@ def read_html(path, data: bytes) -> Parsed:
 def html_to_text(text: str) -> str:
     """Strip markup but keep every newline, so line numbers match the file.
 
-    A file with fewer newlines than half its block tags (minified) is split
-    at block tags instead.
+    A file with more block boundaries inside lines than lines (minified) is
+    split at block tags instead.
     """
     def blank(m):
         return "\n" * m.group(0).count("\n")
     text = _drop_blocks(text)
-    blocks = sum(1 for _ in _BLOCK_TAG.finditer(text))
-    if blocks >= 2 and text.count("\n") * 2 < blocks:
+    inner, newlines = _inner_blocks(text), text.count("\n")
+    if inner and (inner > newlines or (newlines < 3 and len(text) > 2000)):
         text = _BLOCK_RUN.sub(lambda m: "\n" if m.start() and text[m.start() - 1] != "\n"
                               else "", text)
     text = _TAG.sub(blank, text)
     return html.unescape(text)
+
+
+def _inner_blocks(text: str) -> int:
+    """Block-tag runs with text on both sides on the same line (minified HTML)."""
+    n = len(text)
+    return sum(1 for m in _BLOCK_RUN.finditer(text)
+               if 0 < m.start() and m.end() < n and text[m.start() - 1] != "\n"
+               and text[m.end()] != "\n")
 
 
 def _drop_blocks(text: str) -> str:
@@ -70,7 +78,6 @@ _DROP_OPEN = re.compile(r"<(script|style|noscript|template)\b[^<>]*>|<!--", re.I
 _DROP_CLOSE = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE)
                for name in ("script", "style", "noscript", "template")}
 _BLOCKS = r"(?:p|div|li|h[1-6]|tr|blockquote|section|article|footer|aside|ul|ol|table|header|dd|dt)"
-_BLOCK_TAG = re.compile(rf"</?{_BLOCKS}\b[^<>]*>|<br\b[^<>]*>", re.IGNORECASE)
 # a run of block tags (with the space between them) -> one line end; a match
 # starts at a "<", so runs of spaces are never rescanned (linear time)
 _ONE_BLOCK = rf"(?:</?{_BLOCKS}\b[^<>]*>|<br\b[^<>]*>)"
