@@ -184,15 +184,15 @@ def mark_furniture(lines: list[Line], counts: list[int]) -> None:
         ordered = sorted(page, key=lambda l: -l.top)
         edges.append([l for l in ordered[:2] + ordered[-2:][::-1]
                       if _y(l) < 0.16 or _y(l) > 0.84])
-    seen = Counter()
+    seen = Counter()     # (text with digits as "#", height on the page) -> pages
     for edge in edges:
-        seen.update({_furniture_key(l.text) for l in edge})
+        seen.update({_furniture_key(l) for l in edge})
     need = max(2, round(0.25 * len(pages)))
     for page in pages:
         ordered = sorted(page, key=lambda l: -l.top)
         for side in (ordered[:2], ordered[-2:][::-1]):   # outermost line first
             for l in side:
-                key = _furniture_key(l.text)
+                key = _furniture_key(l)
                 if not (_y(l) < 0.16 or _y(l) > 0.84):
                     break
                 if (len(pages) >= 2 and seen[key] >= need) or PAGE_NO.match(l.text):
@@ -212,7 +212,9 @@ def mark_footnotes(lines: list[Line], counts: list[int], body: float) -> None:
                 run.append(line)
             else:
                 break
-        if run and len(run) < len(ordered):
+        above = ordered[len(ordered) - len(run) - 1] if len(run) < len(ordered) else None
+        # notes sit apart from the text above them (a rule, extra space)
+        if run and above is not None and above.bottom - run[-1].top > 0.4 * body:
             for line in run:
                 line.area = "footnote"
 
@@ -229,8 +231,9 @@ def _y(line: Line) -> float:
     return (line.height - line.top) / line.height if line.height else 0.0
 
 
-def _furniture_key(text: str) -> str:
-    return DIGITS.sub("#", text.lower()).strip()
+def _furniture_key(line: Line) -> tuple[str, int]:
+    """Running heads repeat their text (page numbers aside) at one height."""
+    return DIGITS.sub("#", line.text.lower()).strip(), round(_y(line) * 100)
 
 
 # --- markers and hyphens ------------------------------------------------------------
@@ -246,11 +249,12 @@ def format_markers(line: Line) -> None:
         out.append(text[last:start])
         mark = text[start:end]
         lead = not text[:start].strip()
-        if mark.replace(",", "").isdigit() and lead:
+        numeric = any(c.isdigit() for c in mark) and not mark.strip(NOTE_MARK_CHARS)
+        if numeric and lead:
             rep = mark + ("" if text[end:end + 1] == " " else " ")
             out.append(rep)   # "12 Smith, ...": a note number, as in plain text
             new_spans.append((start + shift, start + shift + len(mark)))
-        elif mark.replace(",", "").isdigit():
+        elif numeric:
             rep = mark.translate(SUPERSCRIPT)
             if out and out[-1].endswith(" ") and start > 0:
                 out[-1] = out[-1][:-1]          # "the ¹" -> "the¹"
@@ -334,6 +338,7 @@ ACCENTS = {"¨": "\u0308", "´": "\u0301", "`": "\u0300", "ˆ": "\u0302", "^": "
            "˜": "\u0303", "~": "\u0303", "¸": "\u0327", "˚": "\u030a", "ˇ": "\u030c",
            "˘": "\u0306", "¯": "\u0304", "˙": "\u0307", "˝": "\u030b", "˛": "\u0328"}
 CLOSING = set(".,;:)]?!")
+NOTE_MARK_CHARS = "0123456789,–-"
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 # first halves of compounds whose hyphen stays at a line end
 COMPOUND_HEADS = {"self", "well", "long", "short", "non", "co", "ex", "half", "all", "cross",
