@@ -214,3 +214,21 @@ def test_hostile_pdfs_keep_their_errors(tmp_path):
     cut.write_bytes(path.read_bytes()[:200])
     with pytest.raises(ReadError, match="cut.pdf"):
         read(cut)
+
+
+def test_sideways_margin_text_is_furniture(tmp_path):
+    path = tmp_path / "r.pdf"
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    for i, line in enumerate(["First line of the body text.", "Second line of the body."]):
+        pdf.text(20, 30 + 7 * i, line)
+    pdf.set_font("helvetica", size=7)
+    with pdf.rotation(90, 10, 200):
+        pdf.text(10, 200, "Downloaded from example.org on 1 May 2020")
+    pdf.output(str(path))
+    doc = read(path)
+    body = [l for l, lo in zip(doc.lines, doc.layout) if lo.area == "body"]
+    side = [l for l, lo in zip(doc.lines, doc.layout) if lo.area == "furniture"]
+    assert body == ["First line of the body text.", "Second line of the body."]
+    assert side == ["Downloaded from example.org on 1 May 2020"]

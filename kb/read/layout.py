@@ -36,6 +36,7 @@ class Char:
     bold: bool = False
     italic: bool = False
     space_before: bool = False   # a space (real or the library's) came before it
+    rotated: bool = False        # set sideways (margin notes, "Downloaded from ...")
 
 
 @dataclass
@@ -66,7 +67,9 @@ def build_lines(pages: list[tuple[list[Char], float, float]]) -> tuple[list[Line
     """Per page (chars, width, height) -> (lines in reading order, lines per page)."""
     lines, counts = [], []
     for number, (chars, width, height) in enumerate(pages, 1):
-        page_lines = [Line(group, number, width, height) for group in group_lines(chars)]
+        upright = [c for c in chars if not c.rotated]
+        groups = group_lines(upright) + _sideways(c for c in chars if c.rotated)
+        page_lines = [Line(group, number, width, height) for group in groups]
         for line in page_lines:
             line_text(line)
         page_lines = [l for l in page_lines if l.text.strip()]
@@ -106,6 +109,18 @@ def group_lines(chars: list[Char]) -> list[list[Char]]:
     return out
 
 
+def _sideways(chars) -> list[list[Char]]:
+    """Rotated characters: one line per run in stream order (positions do not
+    order them), marked furniture later by ``rotated``."""
+    out: list[list[Char]] = []
+    for ch in chars:
+        if out and len(out[-1]) < 400:
+            out[-1].append(ch)
+        else:
+            out.append([ch])
+    return out
+
+
 def line_text(line: Line) -> None:
     """Fill ``line.text``, ``line.size`` and raw superscript spans from its chars."""
     chars = _join_accents(line.chars)
@@ -114,11 +129,11 @@ def line_text(line: Line) -> None:
     line.size = sizes.most_common(1)[0][0]
     base = statistics.median(c.bottom for c in chars if abs(c.size - line.size) < 0.2)
     parts, sup, prev, prev_raised = [], [], None, False
-    pos = 0
+    pos, upright = 0, not chars[0].rotated   # sideways: only spaces in the text count
     for ch in chars:
-        raised = ch.size <= 0.9 * line.size and ch.bottom > base + 0.18 * line.size
+        raised = upright and ch.size <= 0.9 * line.size and ch.bottom > base + 0.18 * line.size
         if prev is not None and not (prev_raised and ch.c in CLOSING) and (
-                ch.space_before or ch.x0 - prev.x1 > 0.15 * min(ch.size, prev.size)):
+                ch.space_before or (upright and ch.x0 - prev.x1 > 0.15 * min(ch.size, prev.size))):
             parts.append(" ")
             pos += 1
         if raised:
@@ -178,7 +193,10 @@ def body_size(lines: list[Line]) -> float:
 def mark_furniture(lines: list[Line], counts: list[int]) -> None:
     """Running heads and page numbers: lines at the top or bottom edge of a
     page whose text (digits aside) repeats on several pages, or a page number."""
-    pages = _by_page(lines, counts)
+    pages = [[l for l in page if not l.chars[0].rotated] for page in _by_page(lines, counts)]
+    for line in lines:
+        if line.chars[0].rotated:
+            line.area = "furniture"
     edges = []
     for page in pages:
         ordered = sorted(page, key=lambda l: -l.top)

@@ -127,7 +127,8 @@ def _chars(tp, text: str, raw) -> list[lay.Char]:
     fonts: dict[tuple[bytes, int], tuple[bool, bool]] = {}
     out: list[lay.Char] = []
     new = lay.Char
-    space, style, last_size = True, (False, False), -1.0
+    angle = raw.FPDFText_GetCharAngle
+    space, style, last_size, rotated = True, (False, False), -1.0, False
     for k, c in enumerate(text):
         if c in SPACES:
             space = True
@@ -139,10 +140,12 @@ def _chars(tp, text: str, raw) -> list[lay.Char]:
             key = (name.value, flags.value)
             style = fonts.get(key) or fonts.setdefault(key, _style(*key))
             last_size = size
+            turn = angle(tp, k)
+            rotated = 0.05 < turn < 6.23     # radians: margin text set sideways
         if size <= 1.5:    # a font scaled by its matrix reports size 1
             size = max(size, (rect.top - rect.bottom) / 1.2)
         out.append(new(LIGATURES.get(c, c), rect.left, rect.right, rect.bottom,
-                       rect.top, size, style[0], style[1], space))
+                       rect.top, size, style[0], style[1], space, rotated))
         space = False
     return out
 
