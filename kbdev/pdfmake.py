@@ -44,7 +44,8 @@ def note_text(rnd: random.Random, n: int) -> str:
             f"(London: Penguin, {1950 + n}), {n + 10}.")
 
 
-def latex_source(pages: int, seed: int, encoding: str = "OT1") -> tuple[str, dict]:
+def latex_source(pages: int, seed: int, encoding: str = "OT1",
+                 columns: int = 1) -> tuple[str, dict]:
     rnd = random.Random(seed)
     body, notes, paras, n = [], {}, [], 0
     for _ in range(pages * 3):
@@ -58,21 +59,23 @@ def latex_source(pages: int, seed: int, encoding: str = "OT1") -> tuple[str, dic
             parts.append(s)
         paras.append(" ".join(parts))
     enc = r"\usepackage[T1]{fontenc}\usepackage{lmodern}" if encoding == "T1" else ""
-    src = (r"\documentclass[11pt]{article}" "\n" + enc +
-           r"\usepackage[a5paper,margin=18mm]{geometry}\usepackage{fancyhdr}"
+    cls = r"\documentclass[11pt,twocolumn]{article}" if columns == 2 else r"\documentclass[11pt]{article}"
+    paper = "a4paper" if columns == 2 else "a5paper"
+    src = (cls + "\n" + enc +
+           r"\usepackage[" + paper + r",margin=18mm]{geometry}\usepackage{fancyhdr}"
            r"\pagestyle{fancy}\fancyhf{}\fancyhead[C]{" + HEAD + r"}\fancyfoot[C]{\thepage}"
            "\n" r"\begin{document}" "\n" + "\n\n".join(paras) + "\n" r"\end{document}" "\n")
     return src, {"body": body, "notes": notes, "head": HEAD, "names": NAMES, "hyphenated": LONG}
 
 
 def latex_pdf(out_dir, pages: int = 3, seed: int = 1, encoding: str = "OT1",
-              name: str = "doc") -> tuple[Path, dict]:
+              name: str = "doc", columns: int = 1) -> tuple[Path, dict]:
     """Typeset a LaTeX article with footnotes and running heads (needs pdflatex)."""
     if not shutil.which("pdflatex"):
         raise RuntimeError("pdflatex not installed")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    src, truth = latex_source(pages, seed, encoding)
+    src, truth = latex_source(pages, seed, encoding, columns)
     (out_dir / f"{name}.tex").write_text(src, encoding="utf-8")
     subprocess.run(["pdflatex", "-interaction=batchmode", "-halt-on-error", f"{name}.tex"],
                    cwd=out_dir, capture_output=True, timeout=120, check=True)

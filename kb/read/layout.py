@@ -55,6 +55,10 @@ class Line:
         return min(c.x0 for c in self.chars)
 
     @property
+    def x1(self) -> float:
+        return max(c.x1 for c in self.chars)
+
+    @property
     def top(self) -> float:
         return max(c.top for c in self.chars)
 
@@ -221,20 +225,32 @@ def mark_furniture(lines: list[Line], counts: list[int]) -> None:
 
 def mark_footnotes(lines: list[Line], counts: list[int], body: float) -> None:
     """Footnotes: a run of lines set smaller than the body at the bottom of a
-    page (below all body text, furniture aside)."""
+    page or column, apart from the text above (furniture aside)."""
     for page in _by_page(lines, counts):
-        ordered = [l for l in sorted(page, key=lambda l: -l.top) if l.area != "furniture"]
-        run = []
-        for line in reversed(ordered):
-            if line.size <= 0.92 * body and _y(line) > 0.35:
-                run.append(line)
-            else:
-                break
-        above = ordered[len(ordered) - len(run) - 1] if len(run) < len(ordered) else None
-        # notes sit apart from the text above them (a rule, extra space)
-        if run and above is not None and above.bottom - run[-1].top > 0.4 * body:
-            for line in run:
-                line.area = "footnote"
+        page = [l for l in page if l.area != "furniture"]
+        if not page:
+            continue
+        left, right = min(l.x0 for l in page), max(l.x1 for l in page)
+        mid, width = (left + right) / 2, right - left
+        wide = [l for l in page if l.x1 - l.x0 > 0.55 * width]
+        for column in ([l for l in page if l.x1 <= mid + 0.05 * width],
+                       [l for l in page if l.x0 >= mid - 0.05 * width]):
+            both = {id(l): l for l in column + wide}.values()
+            _footnote_run(sorted(both, key=lambda l: -l.top), body)
+
+
+def _footnote_run(ordered: list[Line], body: float) -> None:
+    run = []
+    for line in reversed(ordered):
+        if line.size <= 0.92 * body and _y(line) > 0.35:
+            run.append(line)
+        else:
+            break
+    above = ordered[len(ordered) - len(run) - 1] if len(run) < len(ordered) else None
+    # notes sit apart from the text above them (a rule, extra space)
+    if run and above is not None and above.bottom - run[-1].top > 0.4 * body:
+        for line in run:
+            line.area = "footnote"
 
 
 def _by_page(lines: list[Line], counts: list[int]) -> list[list[Line]]:
