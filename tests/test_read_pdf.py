@@ -4,6 +4,7 @@ PDFs are made here with fpdf2 (always installed for tests) and LaTeX (those
 tests skip without pdflatex); the layout steps are also tested on
 hand-made characters, which pins each rule without a typesetter.
 """
+import re
 import shutil
 
 import pytest
@@ -14,6 +15,7 @@ from kb.read import layout as lay
 from kb.read import pdf as kbpdf
 from kbdev.pdfmake import HEAD, latex_pdf
 
+NOTE_START = re.compile(r"\d+ [A-Z]")
 WORDS = "historiography conducted with Kastan, David Scott. Benedict Anderson [8] were".split()
 
 
@@ -147,9 +149,9 @@ def test_word_gaps_on_hand_made_characters():
 
 
 @pytest.mark.skipif(not shutil.which("pdflatex"), reason="pdflatex not installed")
-@pytest.mark.parametrize("encoding", ["OT1", "T1"])
-def test_latex_article(tmp_path, encoding):
-    path, truth = latex_pdf(tmp_path, pages=3, seed=4, encoding=encoding)
+@pytest.mark.parametrize("encoding,columns", [("OT1", 1), ("T1", 1), ("T1", 2)])
+def test_latex_article(tmp_path, encoding, columns):
+    path, truth = latex_pdf(tmp_path, pages=3, seed=4, encoding=encoding, columns=columns)
     doc = read(path)
     text = "\n".join(doc.lines)
     for name in ("Dahlström", "Schlögel", "Françoise", "Åström"):
@@ -159,7 +161,7 @@ def test_latex_article(tmp_path, encoding):
     heads = [i for i, l in enumerate(doc.lines) if l == HEAD]
     assert len(heads) == len(doc.pages) and all(doc.layout[i].area == "furniture" for i in heads)
     notes = [l for l, lo in zip(doc.lines, doc.layout) if lo.area == "footnote"]
-    starts = [l for l in notes if l[:1].isdigit()]
+    starts = [l for l in notes if NOTE_START.match(l)]
     assert len(starts) == len(truth["notes"])
     for n, note in truth["notes"].items():
         assert any(l.startswith(f"{n} ") and note[:20] in l for l in starts)
