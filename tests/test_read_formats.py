@@ -31,6 +31,7 @@ def test_markdown_footnote_keeps_whole_reference(tmp_path):
     assert doc.title == "A Title"
     assert doc.lines[4] == "[^1]: Smith, The Book (London, 2001), 12."
     assert len(doc.lines) == 6         # the last newline ends an empty line, as before
+    assert doc.layout == [None] * 6    # layout is known for PDF lines only
 
 
 def test_minified_html_gives_lines(tmp_path):

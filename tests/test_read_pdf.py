@@ -131,6 +131,9 @@ def test_accents_join_their_letter():
     line += [lay.Char("˚", 70.5, 74.5, 103, 113, 10, space_before=True)] + chars("Astrom", x=70)
     lines, _ = lay.build_lines([(line, 600, 800)])
     assert [l.text for l in lines] == ["Dahlström Åstrom"]
+    combining = chars("Mu", x=10) + [lay.Char("\u0308", 15, 15, 100, 110, 10)] + chars("ller", x=20)
+    lines, _ = lay.build_lines([(combining, 600, 800)])
+    assert [l.text for l in lines] == ["Müller"]
 
 
 def test_ligatures_and_soft_hyphens_are_letters():
@@ -181,7 +184,7 @@ def test_fallback_to_plain_text_with_warning(tmp_path, monkeypatch):
     monkeypatch.setattr(kbpdf, "layout_read", broken)
     doc = read(path)
     assert "Fallback text of the document." in doc.lines
-    assert doc.layout == [] and "layout exploded" in doc.warnings[0]
+    assert doc.layout == [None] * len(doc.lines) and "layout exploded" in doc.warnings[0]
 
 
 def test_fallback_warning_reaches_build_errors(tmp_path, monkeypatch):

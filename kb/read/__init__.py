@@ -50,7 +50,8 @@ def read(path: str | Path) -> Document:
     doc = Document(id=path.stem, path=str(path), lines=lines,
                    sha256=hashlib.sha256(data).hexdigest(), format=fmt,
                    pages=parsed.pages, title=parsed.title, authors=list(parsed.authors),
-                   layout=parsed.layout, warnings=list(parsed.warnings))
+                   layout=parsed.layout or [None] * len(lines),  # None: no layout known
+                   warnings=list(parsed.warnings))
     doc.language = detect_language(lines)
     return doc
 

@@ -154,12 +154,16 @@ def line_text(line: Line) -> None:
 
 def _join_accents(chars: list[Char]) -> list[Char]:
     """A spacing accent set over the next (or previous) letter joins it: ¨ + o -> ö."""
-    if not any(c.c in ACCENTS for c in chars):
+    if not any(c.c in ACCENTS or unicodedata.combining(c.c[0]) for c in chars):
         return chars
     out: list[Char] = []
     i = 0
     while i < len(chars):
         ch = chars[i]
+        if unicodedata.combining(ch.c[0]) and out and out[-1].c.isalpha():
+            out[-1] = _combined(out[-1], ch.c, out[-1].space_before)   # o + U+0308
+            i += 1
+            continue
         mark = ACCENTS.get(ch.c)
         if mark:
             nxt = chars[i + 1] if i + 1 < len(chars) else None
