@@ -288,6 +288,10 @@ def format_markers(line: Line) -> None:
         mark = text[start:end]
         lead = not text[:start].strip()
         numeric = any(c.isdigit() for c in mark) and not mark.strip(NOTE_MARK_CHARS)
+        rest = text[end:].lstrip()[:1]
+        # a note's own number: in a note area, or before a capital/quote/bracket
+        # (a marker that merely wrapped to a line start is followed by lower case)
+        lead = lead and (line.area == "footnote" or not rest.islower())
         if numeric and lead:
             rep = mark + ("" if text[end:end + 1] == " " else " ")
             out.append(rep)   # "12 Smith, ...": a note number, as in plain text
@@ -385,7 +389,7 @@ COMPOUND_HEADS = {"self", "well", "long", "short", "non", "co", "ex", "half", "a
                   "sixty", "seventy", "eighty", "ninety", "one", "two", "three", "four",
                   "e", "x", "u"}
 DIGITS = re.compile(r"\d+")
-PAGE_NO = re.compile(r"^\s*[-–—]?\s?(?:\d{1,4}|[ivxlcdm]{1,7}|[IVXLCDM]{1,7})\s?[-–—]?\s*$")
+PAGE_NO = re.compile(r"^\s*[-–—]?\s?(?:\d{1,4}|[ivxlcdm]{1,7})\s?[-–—]?\s*$")
 WORD = re.compile(r"[^\W\d_]+")
 COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 # a word broken at the line end: letters, then "-" (or the soft hyphen) at the end
