@@ -103,11 +103,13 @@ NO_SUP = str.maketrans("", "", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 def score(pages: list[str], truth: dict) -> tuple[float, float]:
     """Recall and precision of word tokens against the source's words."""
-    ext = collections.Counter(TOKEN.findall("\n".join(pages).translate(NO_SUP)))
+    text = "\n".join(pages).translate(NO_SUP)
+    ext = collections.Counter(TOKEN.findall(text))
     gold = collections.Counter(TOKEN.findall(" ".join(truth["body"] +
                                                        list(truth["notes"].values()))))
+    heads = text.count(truth["head"]) if truth["head"] else 0
     for w in (truth["head"] or "").split():   # running heads are not scored
-        ext[w] = max(0, ext[w] - len(pages))
+        ext[w] = max(0, ext[w] - heads)
     both = sum((ext & gold).values())
     return both / max(1, sum(gold.values())), both / max(1, sum(ext.values()))
 
