@@ -82,7 +82,7 @@ def finish(pages: list[tuple[list[lay.Char], float, float]]) -> Parsed:
     lay.repair_hyphens([l for l in lines if l.area == "footnote"])
     leading = lay.body_leading(lines, body)
     left = lay.page_left(lines)
-    out_lines, layout, page_list, start = [], [], [], 1
+    out_lines, layout, page_list = [], [], []
     prev = None
     for line in lines:
         out_lines.append(line.text.rstrip())
@@ -179,7 +179,6 @@ def _metadata(reader) -> tuple[str | None, list[str]]:
 def open_checked(path, data: bytes):
     """pypdf's reader once the file passed the checks; else ReadError."""
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     if not data.startswith(b"%PDF"):
         raise ReadError(path, "not a PDF (no %PDF header)")
