@@ -61,12 +61,15 @@ from kb.read import strip_emphasis, html_to_text
 from kb.read import layout as lay
 n = 200_000
 inputs = ["*" * n, "_" * n, "*a" * (n // 2), "a_" * (n // 2), "** " * (n // 3),
-          "*" + " " * n + "x", "a" * n + "-", "-" * n, ("ab" * 30 + "-") * (n // 61)]
+          "*" + " " * n + "x", "a" * n + "-", "-" * n, ("ab" * 30 + "-") * (n // 61),
+          "a" * n, ("a" * 50 + "-") * (n // 51) + "1"]
 for s in inputs:
     strip_emphasis(s)
     lay.HYPHEN_END.search(s)
     lay.WORD_START.match(s)
     lay.PAGE_NO.match(s)
+    lay.COMPOUND.findall(s)
+    lay.WORD.findall(s)
     html_to_text("<p>" + s + "</p>" * 3)
 html_to_text("<p " * n)
 html_to_text("<p>" + " " * n + "x" + "<br>" * 5)

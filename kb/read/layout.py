@@ -391,7 +391,8 @@ COMPOUND_HEADS = {"self", "well", "long", "short", "non", "co", "ex", "half", "a
 DIGITS = re.compile(r"\d+")
 PAGE_NO = re.compile(r"^\s*[-–—]?\s?(?:\d{1,4}|[ivxlcdm]{1,7})\s?[-–—]?\s*$")
 WORD = re.compile(r"[^\W\d_]+")
-COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+# starts only at a word start, so a long word without a hyphen is scanned once
+COMPOUND = re.compile(r"(?<![^\W\d_])[^\W\d_]+(?:-[^\W\d_]+)+")
 # a word broken at the line end: letters, then "-" (or the soft hyphen) at the end
 HYPHEN_END = re.compile(r"(?<!\w)([^\W\d_]{1,40})[-\u00ad]$")
 # the rest of the word on the next line (lower case), its trailing punctuation
