@@ -1,6 +1,7 @@
 """PDF pages per second per core: reading alone and end to end (target >= 10/s).
 
-    python scripts/bench_read.py                 # 4 LaTeX PDFs x 10 pages (fpdf2 without TeX)
+    python scripts/bench_read.py                 # 4 LaTeX PDFs x 10 pages (fpdf2 without TeX):
+                                                 # read, end to end per document, a whole kb build
     python scripts/bench_read.py --pages 20 --docs 6
     python scripts/bench_read.py --compare       # text quality and speed per PDF library
 
@@ -62,6 +63,21 @@ def throughput(args) -> None:
             cpu, wall, n = rate(fn, paths)
             print(f"{name:11s} {n} pages ({maker}): {cpu:6.1f} pages/s per core "
                   f"(wall {wall:6.1f} pages/s)")
+        build_rate(Path(tmp), paths, n, maker)
+
+
+def build_rate(tmp: Path, paths: list[Path], pages: int, maker: str) -> None:
+    """A whole ``kb build`` (one process: read ... resolve, graph, store) of the PDFs."""
+    from kb.build import build
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    for i, p in enumerate(paths):
+        shutil.copy(p, corpus / f"doc{i}.pdf")
+    t0, c0 = time.perf_counter(), time.process_time()
+    build([corpus], tmp / "kb.db", jobs=1, progress=False, echo=lambda s: None)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    print(f"{'kb build':11s} {pages} pages ({maker}): {pages / cpu:6.1f} pages/s per core "
+          f"(wall {pages / wall:6.1f} pages/s)")
 
 
 # --- library comparison ---------------------------------------------------------------
