@@ -237,3 +237,25 @@ def test_sideways_margin_text_is_furniture(tmp_path):
     side = [l for l, lo in zip(doc.lines, doc.layout) if lo.area == "furniture"]
     assert body == ["First line of the body text.", "Second line of the body."]
     assert side == ["Downloaded from example.org on 1 May 2020"]
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+CHAR = st.builds(
+    lambda c, x, y, w, h, size, sp, rot: lay.Char(c, x, x + w, y, y + h, size,
+                                                  space_before=sp, rotated=rot),
+    st.sampled_from(list("ab1¹-.,(¨´˚") + ["\u0308", "fi"]),
+    st.floats(-50, 700), st.floats(-50, 900), st.floats(-5, 20), st.floats(-5, 30),
+    st.floats(0, 40), st.booleans(), st.booleans())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.lists(CHAR, max_size=60), st.sampled_from([0.0, 300.0, 595.0]),
+                          st.sampled_from([0.0, 400.0, 842.0])), min_size=1, max_size=4))
+def test_layout_never_fails_on_odd_characters(pages):
+    """Any characters (odd boxes, zero sizes, empty pages) give lines, pages and layout."""
+    parsed = kbpdf.finish(pages)
+    assert len(parsed.layout) == len(parsed.lines)
+    for page in parsed.pages:
+        assert 1 <= page.start_line <= page.end_line <= len(parsed.lines)
+    assert all(lo.area in ("body", "footnote", "furniture") for lo in parsed.layout)

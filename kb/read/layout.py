@@ -48,6 +48,7 @@ class Line:
     text: str = ""
     sup: list[tuple[int, int]] = field(default_factory=list)
     size: float = 0.0            # main font size
+    bottom: float = 0.0          # baseline-ish: median bottom of main-size characters
     area: str = "body"
 
     @property
@@ -62,9 +63,6 @@ class Line:
     def top(self) -> float:
         return max(c.top for c in self.chars)
 
-    @property
-    def bottom(self) -> float:
-        return statistics.median(c.bottom for c in self.chars if c.size >= self.size * 0.95)
 
 
 def build_lines(pages: list[tuple[list[Char], float, float]]) -> tuple[list[Line], list[int]]:
@@ -131,7 +129,8 @@ def line_text(line: Line) -> None:
     line.chars = chars
     sizes = Counter(round(c.size, 1) for c in chars)
     line.size = sizes.most_common(1)[0][0]
-    base = statistics.median(c.bottom for c in chars if abs(c.size - line.size) < 0.2)
+    base = line.bottom = statistics.median(c.bottom for c in chars
+                                           if abs(c.size - line.size) < 0.2)
     parts, sup, prev, prev_raised = [], [], None, False
     pos, upright = 0, not chars[0].rotated   # sideways: only spaces in the text count
     for ch in chars:
