@@ -64,7 +64,6 @@ class Line:
         return max(c.top for c in self.chars)
 
 
-
 def build_lines(pages: list[tuple[list[Char], float, float]]) -> tuple[list[Line], list[int]]:
     """Per page (chars, width, height) -> (lines in reading order, lines per page)."""
     lines, counts = [], []
@@ -116,7 +115,9 @@ def _sideways(chars) -> list[list[Char]]:
     order them), marked furniture later by ``rotated``."""
     out: list[list[Char]] = []
     for ch in chars:
-        if out and len(out[-1]) < 400:
+        prev = out[-1][-1] if out else None
+        if (prev is not None and len(out[-1]) < 400 and abs(ch.x0 - prev.x0)
+                + abs(ch.bottom - prev.bottom) < 3 * max(ch.size, prev.size, 1.0)):
             out[-1].append(ch)
         else:
             out.append([ch])
