@@ -198,9 +198,11 @@ def body_size(lines: list[Line]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
-def mark_furniture(lines: list[Line], counts: list[int]) -> None:
+def mark_furniture(lines: list[Line], counts: list[int], body: float) -> None:
     """Running heads and page numbers: lines at the top or bottom edge of a
-    page whose text (digits aside) repeats on several pages, or a page number."""
+    page whose text (digits aside) repeats at the same height on a quarter of
+    the pages (half, for lines set as small as notes: a last note line such
+    as "Ibid., 45." often sits at one height), or a page number."""
     pages = [[l for l in page if not l.chars[0].rotated] for page in _by_page(lines, counts)]
     for line in lines:
         if line.chars[0].rotated:
@@ -214,6 +216,7 @@ def mark_furniture(lines: list[Line], counts: list[int]) -> None:
     for edge in edges:
         seen.update({_furniture_key(l) for l in edge})
     need = max(2, round(0.25 * len(pages)))
+    need_small = max(3, -(-len(pages) // 2))
     for page in pages:
         ordered = sorted(page, key=lambda l: -l.top)
         for side in (ordered[:2], ordered[-2:][::-1]):   # outermost line first
@@ -221,7 +224,8 @@ def mark_furniture(lines: list[Line], counts: list[int]) -> None:
                 key = _furniture_key(l)
                 if not (_y(l) < 0.16 or _y(l) > 0.84):
                     break
-                if (len(pages) >= 2 and seen[key] >= need) or PAGE_NO.match(l.text):
+                wanted = need_small if l.size <= 0.92 * body else need
+                if (len(pages) >= 2 and seen[key] >= wanted) or PAGE_NO.match(l.text):
                     l.area = "furniture"
                 else:
                     break     # the next line in is furniture only if this one is

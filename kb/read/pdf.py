@@ -74,7 +74,7 @@ def finish(pages: list[tuple[list[lay.Char], float, float]]) -> Parsed:
     """Lines of all pages -> areas, markers, hyphens repaired -> Parsed."""
     lines, counts = lay.build_lines(pages)
     body = lay.body_size(lines)
-    lay.mark_furniture(lines, counts)
+    lay.mark_furniture(lines, counts, body)
     lay.mark_footnotes(lines, counts, body)
     for line in lines:
         lay.format_markers(line)
