@@ -260,7 +260,7 @@ BROKEN = _broken()
 SPACES = frozenset(" \t\r\n\x00\xa0\u2000\u2001\u2002\u2003\u2009\u200a\u202f\u3000")
 LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st",
              "\ufffe": "-", "\u00ad": "-", "\u2010": "-", "\u2011": "-"}
-BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|cmbx|cmb\d|[-,]b\b|medi", re.I)
+BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|cmbx|cmb\d|[-,]b\b", re.I)
 ITALIC_NAME = re.compile(r"italic|oblique|cmti|cmsl|cmmi|[-,]it?\b|ital|slant", re.I)
 JUNK_TITLE = re.compile(r"^(?:untitled|microsoft word|document\d*\b)|\.(?:docx?|pdf|tex|dvi|indd|rtf)\b",
                         re.I)
