@@ -331,6 +331,9 @@ def _store_one(db, path, status, value, summary, echo) -> None:
     if status == "ok":
         store.write_result(db, value)
         summary.processed += 1
+        for warning in getattr(value.document, "warnings", None) or []:  # read fallbacks
+            store.record_error(db, path, f"warning: {warning}", value.document.id)
+            echo(f"warning: {path}: {warning}")
     else:
         _fail(db, summary, echo, path, value, Path(path).stem)
 

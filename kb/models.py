@@ -86,6 +86,7 @@ class Document:
     year: int | None = None
     citation_style: CitationStyle | None = None
     layout: list[LineLayout | None] = field(default_factory=list)  # per line, PDFs only
+    warnings: list[str] = field(default_factory=list)  # read problems worth a build_errors row
 
     @property
     def text(self) -> str:

@@ -1,23 +1,13 @@
-"""Readers: a file (.txt, .md, .html, .pdf) -> one in-memory Document.
-
-    >>> doc = read("data/corpus/001_55ce07cbde726804.txt")
-    >>> doc.lines[0]            # line 1 of the file
-    >>> doc.page_of(120), doc.language
-
-For text formats the 1-based line numbers match the source file exactly:
-HTML tags are stripped inside each line and form feeds become page breaks
-without moving any line.  PDFs are read page by page with pypdf; their
-lines are numbered across pages.  Anything unreadable raises ReadError
-naming the file and the reason.
+"""Shared by every reader: limits, ReadError, decoding bytes, lines and pages,
+language detection, and the ``Parsed`` record a format reader returns.
 """
 from __future__ import annotations
 
-import hashlib
-import html
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .models import Document, Page
+from ..models import LineLayout, Page
 
 MAX_BYTES = 64 * 1024 * 1024       # larger files are refused, not half-read
 # text is processed at roughly 15 s/MB by the later stages: above this a text
@@ -39,42 +29,15 @@ class ReadError(Exception):
         super().__init__(f"{path}: {reason}")
 
 
-def read(path: str | Path) -> Document:
-    """Read one file into a Document, or raise ReadError."""
-    path = Path(path)
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise ReadError(path, f"unsupported file type {path.suffix or '(none)'!r}")
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ReadError(path, f"file too large ({size:,} bytes; limit {MAX_BYTES:,})")
-        if fmt != "pdf" and size > MAX_TEXT_BYTES:
-            raise ReadError(path, f"text file too large ({size:,} bytes; "
-                                  f"limit {MAX_TEXT_BYTES:,})")
-        data = path.read_bytes()
-    except OSError as e:
-        raise ReadError(path, f"cannot open: {e.strerror or e}") from None
-    if not data.strip():
-        raise ReadError(path, "empty file")
-    sha = hashlib.sha256(data).hexdigest()
-    if fmt == "pdf":
-        lines, pages = pdf_lines(path, data)
-    else:
-        text = decode(path, data)
-        if fmt == "html":
-            text = html_to_text(text)
-        lines, pages = text_lines(text)
-    if not any(l.strip() for l in lines):
-        raise ReadError(path, "no text found")
-    doc = Document(id=path.stem, path=str(path), lines=lines, sha256=sha,
-                   format=fmt, pages=pages)
-    doc.language = detect_language(lines)
-    if fmt == "md":
-        doc.title = markdown_title(lines)
-    elif fmt == "html":
-        doc.title = html_title(data)
-    return doc
+@dataclass
+class Parsed:
+    """What one format reader gives back; read() makes the Document from it."""
+    lines: list[str]
+    pages: list[Page] = field(default_factory=list)
+    layout: list[LineLayout | None] = field(default_factory=list)
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 # --- decoding ---------------------------------------------------------------
@@ -213,131 +176,6 @@ def pages_from_numbers(lines: list[str]) -> list[Page]:
     if start <= len(lines):
         pages.append(Page(marks[-1][1] + 1, start, len(lines)))
     return pages
-
-
-# --- HTML ---------------------------------------------------------------------
-
-# Opening of a dropped block; its end is found with str.find / one search, so
-# unclosed openings cost linear time, not quadratic (kb fault handling).
-_DROP_OPEN = re.compile(r"<(script|style|noscript|template)\b[^<>]*>|<!--", re.IGNORECASE)
-_DROP_CLOSE = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE)
-               for name in ("script", "style", "noscript", "template")}
-_BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|tr|blockquote|section|article)\s*>|<br\s*/?>",
-                        re.IGNORECASE)
-_TAG = re.compile(r"<[^<>]*>")  # [^<>]: a stray "<" never scans to the end
-
-
-def html_to_text(text: str) -> str:
-    """Strip markup but keep every newline, so line numbers match the file.
-
-    A file with almost no newlines (minified) is split at block ends instead.
-    """
-    def blank(m):
-        return "\n" * m.group(0).count("\n")
-    text = _drop_blocks(text)
-    if text.count("\n") < 3 and len(text) > 2000:
-        text = _BLOCK_END.sub("\n", text)
-    text = _TAG.sub(blank, text)
-    return html.unescape(text)
-
-
-def _drop_blocks(text: str) -> str:
-    """Blank out script/style/noscript/template blocks and comments (newlines kept).
-
-    Linear time: an unclosed block runs to the end of the text, as in a browser.
-    """
-    out, pos = [], 0
-    while True:
-        m = _DROP_OPEN.search(text, pos)
-        if not m:
-            out.append(text[pos:])
-            return "".join(out)
-        out.append(text[pos:m.start()])
-        if m.group(1):
-            close = _DROP_CLOSE[m.group(1).lower()].search(text, m.end())
-            end = close.end() if close else len(text)
-        else:
-            close = text.find("-->", m.end())
-            end = close + 3 if close >= 0 else len(text)
-        out.append("\n" * text.count("\n", m.start(), end))
-        pos = end
-
-
-def html_title(data: bytes) -> str | None:
-    m = re.search(rb"<title[^<>]*>([^<]{1,500})</title>", data[:200_000], re.IGNORECASE)
-    if not m:
-        return None
-    return html.unescape(m.group(1).decode("utf-8", "replace")).strip() or None
-
-
-def markdown_title(lines: list[str]) -> str | None:
-    for line in lines[:50]:
-        m = re.match(r"#\s+(\S.*)", line.strip()[:1000])  # no lazy scan: linear
-        if m:
-            return re.sub(r"[*_]{1,3}", "", m.group(1).rstrip("#").rstrip()).strip()
-    return None
-
-
-# --- PDF ----------------------------------------------------------------------
-
-def pdf_lines(path, data: bytes) -> tuple[list[str], list[Page]]:
-    """Text of each page through pypdf; an encrypted or broken PDF -> ReadError."""
-    import io
-    import logging
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    if not data.startswith(b"%PDF"):
-        raise ReadError(path, "not a PDF (no %PDF header)")
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                ok = reader.decrypt("")
-            except Exception:
-                ok = 0
-            if not ok:
-                raise ReadError(path, "encrypted PDF (password required)")
-        n = len(reader.pages)
-        if n > MAX_PDF_PAGES:
-            raise ReadError(path, f"PDF has {n} pages (limit {MAX_PDF_PAGES})")
-        lines: list[str] = []
-        pages: list[Page] = []
-        for i, page in enumerate(reader.pages, 1):
-            _check_inflated_size(path, page, i)
-            text = page.extract_text() or ""
-            if len(text) > MAX_PAGE_CHARS:
-                raise ReadError(path, f"page {i} expands to {len(text):,} characters "
-                                      "(decompression bomb?)")
-            page_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-            start = len(lines) + 1
-            lines.extend(page_lines)
-            pages.append(Page(i, start, len(lines)))
-    except ReadError:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError,
-            IndexError, OSError, RecursionError, MemoryError, NotImplementedError) as e:
-        raise ReadError(path, f"broken PDF ({type(e).__name__}: {str(e)[:200]})") from None
-    if not any(l.strip() for l in lines):
-        raise ReadError(path, "PDF has no extractable text (scanned images?)")
-    return lines, pages
-
-
-def _check_inflated_size(path, page, number: int) -> None:
-    """Refuse a page whose content stream inflates past MAX_PAGE_STREAM.
-
-    Inflating is cheap; extracting text from a huge stream is not (and pypdf
-    quietly returns "" when its own limit trips), so this names the problem.
-    """
-    from pypdf.errors import LimitReachedError
-    try:
-        contents = page.get_contents()
-        size = len(contents.get_data()) if contents is not None else 0
-    except LimitReachedError:
-        size = MAX_PAGE_STREAM + 1
-    if size > MAX_PAGE_STREAM:
-        raise ReadError(path, f"page {number} content inflates past {MAX_PAGE_STREAM:,} "
-                              "bytes (decompression bomb?)")
 
 
 # --- language -------------------------------------------------------------------
