@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from .. import text
 from .common import Parsed, decode, text_lines
 
 
@@ -30,11 +31,8 @@ def strip_emphasis(line: str) -> str:
 
 
 def markdown_title(lines: list[str]) -> str | None:
-    for line in lines[:50]:
-        m = re.match(r"#\s+(\S.*)", line.strip()[:1000])  # no lazy scan: linear
-        if m:
-            return re.sub(r"[*_]{1,3}", "", m.group(1).rstrip("#").rstrip()).strip()
-    return None
+    """The document's ``# Title`` (kb.text.markdown_title), or None."""
+    return text.markdown_title(lines)[0]
 
 
 # --- patterns -------------------------------------------------------------------
