@@ -39,6 +39,8 @@ from datasette.utils.asgi import NotFound, Response
 from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup, escape
 
+from kb.publish import limits
+
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 NAME_COLUMNS = ("authors", "editors", "translators")
 LIST_COLUMNS = ("annotations", "claims")
@@ -106,6 +108,7 @@ def fts_query(text: str | None) -> str:
 @hookimpl
 def prepare_connection(conn):
     conn.create_function("kb_fts", 1, fts_query, deterministic=True)
+    limits.apply(conn)     # what one query may allocate
 
 
 # ---------------------------------------------------------------- templates
