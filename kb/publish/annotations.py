@@ -180,13 +180,27 @@ async def delete_annotation(request, datasette):
     return Response.redirect(_back(datasette, form.get("key")))
 
 
+def post_only(handler):
+    """Only a POST (which carries the CSRF token) may change a note; GET gets 405."""
+    async def inner(request, datasette):
+        if request.method != "POST":
+            return Response.text("405: this address changes data; use the form (POST)",
+                                 status=405, headers={"allow": "POST"})
+        return await handler(request, datasette)
+    return inner
+
+
+# ids longer than 18 digits are no note (and would overflow SQLite's integer): 404
+NOTE_ID = r"(?P<id>\d{1,18})"
+
+
 @hookimpl
 def register_routes():
     return [
         (r"^/-/annotations$", annotations_page),
-        (r"^/-/annotations/add$", add_annotation),
-        (r"^/-/annotations/(?P<id>\d+)/edit$", edit_annotation),
-        (r"^/-/annotations/(?P<id>\d+)/delete$", delete_annotation),
+        (r"^/-/annotations/add$", post_only(add_annotation)),
+        (rf"^/-/annotations/{NOTE_ID}/edit$", post_only(edit_annotation)),
+        (rf"^/-/annotations/{NOTE_ID}/delete$", post_only(delete_annotation)),
     ]
 
 
