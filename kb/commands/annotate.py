@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 
 import click
 
@@ -65,8 +66,17 @@ def command(key, text, db_path, author, claim_id, list_, orphaned, only_key, as_
     try:
         _run(notes_path, key, text, db_path, author, claim_id, list_, orphaned, only_key,
              as_json, delete_id, edit_id, force)
+    except BrokenPipeError:       # `kb annotate --list | head`: the reader left
+        quiet_exit()
     except (sqlite3.Error, OSError) as e:   # corrupt file, disk full, locked too long
         raise click.ClickException(f"{notes_path}: {e}; no annotation was changed")
+
+
+def quiet_exit() -> None:
+    """Leave without a word when stdout's reader has gone (and no flush error)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(1)
 
 
 def _run(notes_path, key, text, db_path, author, claim_id, list_, orphaned, only_key,
