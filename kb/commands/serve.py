@@ -25,6 +25,9 @@ SETTINGS = {
 }
 
 
+NOTES_NAME = "annotations"   # the notes database's name on the site, whatever its file
+
+
 def make_datasette(db_path: str | Path, metadata_path: str | Path | None = None,
                    annotations: bool = True, settings: dict | None = None):
     """A Datasette instance serving store ``db_path`` (immutable) the kb way.
@@ -45,16 +48,16 @@ def make_datasette(db_path: str | Path, metadata_path: str | Path | None = None,
     if annotations:
         from .. import annotate
         notes = annotate.annotations_path(db_path)
-        if notes.stem == db_path.stem:
-            raise click.ClickException(f"{db_path}: the store cannot be named {notes.name}")
+        if db_path.stem == NOTES_NAME:
+            raise click.ClickException(f"{db_path}: the store cannot be named {NOTES_NAME}.db")
         annotate.open_annotations(notes, recover_from=db_path).conn.close()
         metadata.setdefault("plugins", {}).setdefault(
-            "kb_annotations", {"database": notes.stem, "store": db_path.stem})
+            "kb_annotations", {"database": NOTES_NAME, "store": db_path.stem})
     ds = Datasette(immutables=[str(db_path)], metadata=metadata,
                    settings={**SETTINGS, **(settings or {})})
     if notes is not None:
         # mounted after the store, so the store is listed first
-        ds.add_database(Database(ds, path=str(notes), is_mutable=True), name=notes.stem)
+        ds.add_database(Database(ds, path=str(notes), is_mutable=True), name=NOTES_NAME)
     return ds
 
 

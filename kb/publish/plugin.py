@@ -432,6 +432,7 @@ async def work_annotations(datasette, db, key: str) -> list[dict]:
     if notes is not None and notes is not db and await notes.table_exists("annotations"):
         rows = await _rows(notes, "select * from annotations where key = ? "
                            "order by created, id", [key])
+        rows = await attached_notes(db, key, rows)
         for row in rows:
             claim = (await _rows(db, "select text from claims where id = ?",
                                  [row["claim_id"]])) if row.get("claim_id") else []
@@ -442,9 +443,19 @@ async def work_annotations(datasette, db, key: str) -> list[dict]:
     rows = await _rows(db, """select a.*, c.text as current_claim from annotations a
         left join claims c on c.id = a.claim_id where a.key = ? order by a.created, a.id""",
                        [key])
+    rows = [r for r in rows if not r.get("orphan_reason")]
     for row in rows:
         row["claim_text"] = row.pop("current_claim") or row.get("claim_text")
     return rows
+
+
+async def attached_notes(db, key: str, notes: list[dict]) -> list[dict]:
+    """The notes written on the work now under ``key`` (not on an earlier work
+    that had the same key)."""
+    from kb.annotate import orphan_reason
+    found = await _rows(db, "select key, title, year, authors from works where key = ?", [key])
+    work = found[0] if found else None
+    return [n for n in notes if orphan_reason(n, work) is None]
 
 
 async def cocited_works(db, work_id: int, limit: int = 10) -> list[dict]:
