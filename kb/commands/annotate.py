@@ -153,7 +153,7 @@ def _list(db, kb_db, orphaned, only_key, as_json):
         click.echo("no orphaned annotations" if orphaned else "no annotations")
         return
     for r in rows:
-        flag = f" [orphaned: {r['orphan_reason']}]" if r["orphaned"] else ""
+        flag = f" [orphaned] ({r['orphan_reason']})" if r["orphaned"] else ""
         claim = f" claim={r['claim_id']}" if r["claim_id"] is not None else ""
         click.echo(f"{r['id']}\t{r['key']}{flag}{claim}\t{r['author'] or '-'}\t"
                    f"{r['updated']}\t{_one_line(r['text'])}")
