@@ -375,3 +375,19 @@ def test_serve_on_a_busy_port_fails_before_saying_serving(tmp_path):
     assert r.returncode != 0
     assert "serving" not in r.stderr and str(port) in r.stderr
     assert "Traceback" not in r.stderr
+
+
+# --- 8. exports stream, and say the same ---------------------------------------------
+
+def test_streamed_bib_is_the_whole_export(site, monkeypatch):
+    import sqlite_utils
+    from kb.publish import bibstream
+    from kb.publish.bibtex import bibtex_from_db
+    ds, db = site
+    monkeypatch.setattr(bibstream, "CHUNK", 2)       # several chunks from a small store
+    whole = bibtex_from_db(sqlite_utils.Database(db))
+    r = get(ds, "/kb/works.bib", params={"_x": "chunked"})
+    assert r.status_code == 200 and r.text == whole and whole.count("@") >= 4
+    assert 'filename="works.bib"' in r.headers["content-disposition"]
+    r = get(ds, "/kb/refs.bib", params={"_sort": "id"})
+    assert r.status_code == 200 and r.text.count("@") >= 3

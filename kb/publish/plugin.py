@@ -39,7 +39,7 @@ from datasette.utils.asgi import NotFound, Response
 from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup, escape
 
-from kb.publish import limits
+from kb.publish import bibstream, limits
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 NAME_COLUMNS = ("authors", "editors", "translators")
@@ -303,10 +303,14 @@ async def keys_for_rows(db, columns, rows, table) -> list[str]:
     return [k for k in keys if k in known]
 
 
-async def _all_table_rows(datasette, database, table, request) -> tuple[list, list]:
-    """Every row of a (filtered) table view, following its pages."""
+async def _all_table_rows(datasette, database, table, request,
+                          first_columns=None) -> tuple[list, list]:
+    """Every row of a (filtered) table view, following its pages (only the
+    column that leads to the works, no facets or counts)."""
     args = [(k, v) for k, v in urllib.parse.parse_qsl(request.query_string if request else "")
             if k not in ("_format", "_size", "_next", "_shape", "_labels")]
+    args += [("_nofacet", "1"), ("_nosuggest", "1"), ("_nocount", "1")]
+    args += [("_col", c) for c in bib_columns(first_columns or [], table)]
     base = datasette.urls.table(database, table, format="json")
     rows, columns, next_token = [], [], None
     for _ in range(MAX_BIB_PAGES):
@@ -325,6 +329,20 @@ async def _all_table_rows(datasette, database, table, request) -> tuple[list, li
     return columns, rows
 
 
+def bib_columns(columns, table) -> list[str]:
+    """The one column (besides the primary key) that keys_for_rows reads."""
+    if "key" in columns and table in (None, "works", "annotations", "work_keys"):
+        return ["key"]
+    for column in ("work", "work_id", "ref_id"):
+        if column in columns:
+            return [column]
+    return []
+
+
+def export_chunk(conn, keys):
+    return export_bibtex(sqlite_utils.Database(conn), keys)
+
+
 def bib_response(text: str, filename: str) -> Response:
     safe = re.sub(r"[^\w.-]+", "_", filename)[:80] or "kb"
     return Response(text, content_type="application/x-bibtex; charset=utf-8",
@@ -335,11 +353,9 @@ async def render_bib(datasette, columns, rows, database, table, query_name, requ
                      view_name):
     db = datasette.get_database(database)
     if table and view_name == "table":
-        columns, rows = await _all_table_rows(datasette, database, table, request)
+        columns, rows = await _all_table_rows(datasette, database, table, request, columns)
     keys = await keys_for_rows(db, columns, rows, table)
-    text = await db.execute_fn(
-        lambda conn: export_bibtex(sqlite_utils.Database(conn), keys)) if keys else ""
-    return bib_response(text, query_name or table or database)
+    return bibstream.bib_stream(db, keys, query_name or table or database, export_chunk)
 
 
 def can_render_bib(columns, table):
@@ -512,6 +528,13 @@ async def graph_page(datasette, request):
 
 async def css(datasette, request):
     return Response((TEMPLATES / "kb.css").read_text("utf-8"), content_type="text/css; charset=utf-8")
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """Cache anonymous pages of the immutable store (kb/publish/cache.py)."""
+    from kb.publish import cache
+    return lambda app: cache.wrap(app, datasette)
 
 
 @hookimpl
