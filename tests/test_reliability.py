@@ -391,3 +391,17 @@ def test_streamed_bib_is_the_whole_export(site, monkeypatch):
     assert 'filename="works.bib"' in r.headers["content-disposition"]
     r = get(ds, "/kb/refs.bib", params={"_sort": "id"})
     assert r.status_code == 200 and r.text.count("@") >= 3
+
+
+def test_cached_pages_follow_notes_and_stay_anonymous(notes_site):
+    ds, db, note_id = notes_site
+    assert "keep me" in get(ds, "/-/work/botsman2017who").text
+    assert get(ds, "/kb/works").status_code == 200
+    notes = ann.open_annotations(ann.annotations_path(db))
+    ann.update(notes, note_id, text="changed since")
+    notes.conn.close()
+    page = get(ds, "/-/work/botsman2017who").text      # a note written: not the old page
+    assert "changed since" in page and "keep me" not in page
+    signed = get(ds, "/kb/works", cookies=signed_in(ds)).text
+    assert "ana" in signed                                # the actor's own menu
+    assert "ana" not in get(ds, "/kb/works").text         # ... never served to others

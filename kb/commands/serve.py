@@ -118,6 +118,7 @@ def command(db_path, host, port, metadata_path, annotations, sql_time_limit_ms):
     ds = make_datasette(db_path, metadata_path, annotations,
                         {"sql_time_limit_ms": sql_time_limit_ms})
     asyncio.run(ds.invoke_startup())
+    ds.kb_prewarm = True     # the response cache fills with the fixed pages at the first request
     check_port(host, port)
     click.echo(f"kb: serving {db_path} at http://{host}:{port}/", err=True)
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")

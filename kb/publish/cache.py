@@ -33,6 +33,7 @@ class ResponseCache:
         self.size = 0
         self.max_bytes, self.max_entry = max_bytes, max_entry
         self.inflight: dict = {}
+        self.warming = False
 
     def get(self, key):
         hit = self.entries.get(key)
@@ -94,9 +95,31 @@ def file_version(path) -> tuple | None:
     return tuple(version)
 
 
+async def prewarm(datasette, notes_name: str, limit: int = 40) -> int:
+    """Make the store's fixed pages once, in the background (kb serve sets
+    ``datasette.kb_prewarm``): the home page and each table's first page."""
+    paths = ["/"]
+    for name, db in list(datasette.databases.items()):
+        if name in (notes_name, "_internal", "_memory") or db.is_mutable:
+            continue
+        hidden = set(await db.hidden_table_names())
+        paths += [datasette.urls.table(name, t) for t in await db.table_names()
+                  if t not in hidden]
+    for path in paths[:limit]:
+        try:
+            await datasette.client.get(path)
+        except Exception:  # noqa: BLE001 - a page that fails is made on demand
+            pass
+        await asyncio.sleep(0.01)     # requests that arrive meanwhile go first
+    return len(paths[:limit])
+
+
 def wrap(app, datasette):
-    """ASGI app ``app`` with the response cache in front."""
-    cache = ResponseCache()
+    """ASGI app ``app`` with the response cache in front (one cache per
+    Datasette: the server's app and ``datasette.client`` share it)."""
+    cache = getattr(datasette, "_kb_response_cache", None)
+    if cache is None:
+        cache = datasette._kb_response_cache = ResponseCache()
     notes_name = (datasette.plugin_config("kb_annotations") or {}).get("database", "annotations")
 
     async def replay(hit, send):
@@ -105,6 +128,9 @@ def wrap(app, datasette):
         await send({"type": "http.response.body", "body": body})
 
     async def cached_app(scope, receive, send):
+        if getattr(datasette, "kb_prewarm", False) and not cache.warming:
+            cache.warming = True
+            asyncio.get_running_loop().create_task(prewarm(datasette, notes_name))
         key = cache_key(scope, datasette, notes_name)
         if key is None:
             return await app(scope, receive, send)

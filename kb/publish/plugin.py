@@ -205,7 +205,8 @@ EMPTY = Markup('<span class="kb-empty"></span>')
 
 
 def link(href: str, text: str) -> Markup:
-    return Markup('<a href="{}">{}</a>').format(href, text)
+    # (escape + f-string: Markup.format costs ~0.1 ms, paid for every cell)
+    return Markup(f'<a href="{escape(href)}">{escape(text)}</a>')
 
 
 def work_url(key: str) -> str:
@@ -248,8 +249,8 @@ def render_cell(row, value, column, table, database, datasette):
             return None
         if not items:
             return EMPTY
-        return Markup('<ul class="kb-list">{}</ul>').format(
-            Markup("").join(Markup("<li>{}</li>").format(i) for i in items))
+        return Markup('<ul class="kb-list">{}</ul>'.format(
+            "".join(f"<li>{escape(i)}</li>" for i in items)))
     return None
 
 
