@@ -120,13 +120,22 @@ def prepare_jinja2_environment(env):
 
 
 async def kb_database(datasette) -> str | None:
-    """Name of the first attached database that is a kb store, or None."""
+    """Name of the first attached database that is a kb store, or None
+    (remembered while the same immutable databases are attached)."""
+    attached = tuple((n, db.is_mutable) for n, db in datasette.databases.items())
+    memo = getattr(datasette, "_kb_database_memo", None)
+    if memo and memo[0] == attached:
+        return memo[1]
+    found = None
     for name, db in datasette.databases.items():
         if name.startswith("_"):
             continue
         if await db.table_exists("works") and await db.table_exists("refs"):
-            return name
-    return None
+            found = name
+            break
+    if found is not None and not datasette.databases[found].is_mutable:
+        datasette._kb_database_memo = (attached, found)
+    return found
 
 
 def graph_renderer():
