@@ -405,3 +405,10 @@ def test_cached_pages_follow_notes_and_stay_anonymous(notes_site):
     signed = get(ds, "/kb/works", cookies=signed_in(ds)).text
     assert "ana" in signed                                # the actor's own menu
     assert "ana" not in get(ds, "/kb/works").text         # ... never served to others
+
+
+def test_cached_pages_keep_each_clients_host(site):
+    ds, _ = site
+    pages = [get(ds, "/kb/works", headers={"host": h}).text for h in ("a.test:81", "b.test:82")]
+    for text, other in zip(pages, ("b.test:82", "a.test:81")):
+        assert other not in text

@@ -69,7 +69,10 @@ def cache_key(scope, datasette, notes_name: str):
            if name not in (notes_name, "_internal", "_memory")):
         return None
     notes = dbs.get(notes_name)
-    return path, query, file_version(notes.path if notes is not None else None)
+    host = next((v for n, v in scope.get("headers") or [] if n == b"host"), b"")
+    # pages hold absolute links built from the request's scheme and host
+    return (scope.get("scheme"), host, path, query,
+            file_version(notes.path if notes is not None else None))
 
 
 def shareable(start: dict | None, chunks: list[bytes]) -> bool:
@@ -95,9 +98,11 @@ def file_version(path) -> tuple | None:
     return tuple(version)
 
 
-async def prewarm(datasette, notes_name: str, limit: int = 40) -> int:
+async def prewarm(datasette, notes_name: str, app, first: dict, limit: int = 40) -> int:
     """Make the store's fixed pages once, in the background (kb serve sets
-    ``datasette.kb_prewarm``): the home page and each table's first page."""
+    ``datasette.kb_prewarm``): the home page and each table's first page,
+    asked of ``app`` as the first request ``first`` was (same scheme and host,
+    no cookies), so the cached pages link where that client's pages do."""
     paths = ["/"]
     for name, db in list(datasette.databases.items()):
         if name in (notes_name, "_internal", "_memory") or db.is_mutable:
@@ -105,9 +110,19 @@ async def prewarm(datasette, notes_name: str, limit: int = 40) -> int:
         hidden = set(await db.hidden_table_names())
         paths += [datasette.urls.table(name, t) for t in await db.table_names()
                   if t not in hidden]
+    headers = [(n, v) for n, v in first.get("headers") or [] if n != b"cookie"]
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def discard(message):
+        pass
     for path in paths[:limit]:
+        path, _, query = path.partition("?")
+        scope = {**first, "path": path, "raw_path": path.encode(),
+                 "query_string": query.encode(), "headers": headers}
         try:
-            await datasette.client.get(path)
+            await app(scope, receive, discard)
         except Exception:  # noqa: BLE001 - a page that fails is made on demand
             pass
         await asyncio.sleep(0.01)     # requests that arrive meanwhile go first
@@ -128,9 +143,11 @@ def wrap(app, datasette):
         await send({"type": "http.response.body", "body": body})
 
     async def cached_app(scope, receive, send):
-        if getattr(datasette, "kb_prewarm", False) and not cache.warming:
+        if getattr(datasette, "kb_prewarm", False) and not cache.warming \
+                and scope.get("type") == "http":
             cache.warming = True
-            asyncio.get_running_loop().create_task(prewarm(datasette, notes_name))
+            asyncio.get_running_loop().create_task(
+                prewarm(datasette, notes_name, cached_app, dict(scope)))
         key = cache_key(scope, datasette, notes_name)
         if key is None:
             return await app(scope, receive, send)
