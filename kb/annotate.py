@@ -314,17 +314,26 @@ def orphan_reasons(notes: list[dict], kb_db: sqlite_utils.Database | None) -> di
     return {i: r for i, r in reasons.items() if r}
 
 
-def fill_anchors(db: sqlite_utils.Database, kb_db: sqlite_utils.Database | None) -> int:
-    """Give notes written before work anchors existed the anchor of their key's
-    work in ``kb_db`` (the store they were written on); returns how many."""
-    notes = list(db.query(f"SELECT id, key FROM {TABLE} WHERE work_anchor IS NULL"))
+def missing_anchors(db: sqlite_utils.Database,
+                    kb_db: sqlite_utils.Database | None) -> dict[str, str]:
+    """{uid: work anchor JSON} for notes written before work anchors existed,
+    from their key's work in ``kb_db`` (the store they were written on)."""
+    notes = list(db.query(f"SELECT uid, key FROM {TABLE} WHERE work_anchor IS NULL"))
     works = works_by_key(kb_db, [n["key"] for n in notes])
+    return {n["uid"]: json.dumps(anchor_of(works[n["key"]])) for n in notes
+            if n["key"] in works and n["uid"]}
+
+
+def fill_anchors(db: sqlite_utils.Database, kb_db: sqlite_utils.Database | None,
+                 anchors: dict[str, str] | None = None) -> int:
+    """Write the anchors of notes that have none (``anchors`` by uid, else
+    from store ``kb_db``); returns how many."""
+    anchors = missing_anchors(db, kb_db) if anchors is None else anchors
     filled = 0
     with db.atomic():
-        for n in notes:
-            if n["key"] in works:
-                db[TABLE].update(n["id"], {"work_anchor": json.dumps(anchor_of(works[n["key"]]))})
-                filled += 1
+        for uid, anchor in anchors.items():
+            filled += db.execute(f"UPDATE {TABLE} SET work_anchor = ? WHERE uid = ? "
+                                 "AND work_anchor IS NULL", [anchor, uid]).rowcount
     return filled
 
 
@@ -365,10 +374,13 @@ def anchor_claims(db: sqlite_utils.Database, kb_db: sqlite_utils.Database) -> in
     return changed
 
 
-def mirror(db: sqlite_utils.Database, kb_db: sqlite_utils.Database) -> int:
+def mirror(db: sqlite_utils.Database, kb_db: sqlite_utils.Database,
+           anchors: dict[str, str] | None = None) -> int:
     """Replace the ``annotations`` table of store ``kb_db`` with ``db``'s rows,
-    their claim ids anchored to ``kb_db``'s claims (``db`` is not changed)."""
-    notes = list_annotations(db)
+    their claim ids anchored to ``kb_db``'s claims, notes without a work
+    anchor given the one in ``anchors`` (by uid); ``db`` is not changed."""
+    notes = [dict(n, work_anchor=n.get("work_anchor") or (anchors or {}).get(n["uid"]))
+             for n in list_annotations(db)]
     reasons = orphan_reasons(notes, kb_db)
     rows = [dict(r, claim_id=claim_for(kb_db, r), orphan_reason=reasons.get(r["id"]))
             for r in notes]
@@ -406,8 +418,9 @@ def carry_over(db_path: str | Path, new_store: sqlite_utils.Database,
     try:
         if lost:
             recover_from_db(db, new_store)
-        _fill_anchors_from(db, old)     # the store the older notes were written on
-        mirrored = mirror(db, new_store)
+        # notes older than work anchors: anchored in the mirror (from the old
+        # store's mirror, else its works), the notes file left as it is
+        mirrored = mirror(db, new_store, _anchors_from(db, old))
         return {"annotations": mirrored,
                 "orphaned": len(orphaned(db, work_keys(new_store)))}
     except sqlite3.DatabaseError as e:
@@ -418,17 +431,22 @@ def carry_over(db_path: str | Path, new_store: sqlite_utils.Database,
         db.conn.close()
 
 
-def _fill_anchors_from(db: sqlite_utils.Database, store_path: Path) -> None:
+def _anchors_from(db: sqlite_utils.Database, store_path: Path) -> dict[str, str]:
     try:
         old = open_store_readonly(store_path)
     except sqlite3.Error:
-        return
+        return {}
     if old is None:
-        return
+        return {}
     try:
-        fill_anchors(db, old)
+        anchors = missing_anchors(db, old)
+        if old[TABLE].exists() and "work_anchor" in old[TABLE].columns_dict:
+            anchors.update((r["uid"], r["work_anchor"]) for r in old.query(
+                f"SELECT uid, work_anchor FROM {TABLE} WHERE work_anchor IS NOT NULL "
+                "AND uid IS NOT NULL"))
+        return anchors
     except sqlite3.DatabaseError:      # a corrupt old store anchors nothing
-        pass
+        return {}
     finally:
         old.conn.close()
 
