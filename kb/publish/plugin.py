@@ -490,10 +490,14 @@ async def cocited_works(db, work_id: int, limit: int = 10) -> list[dict]:
     params = {"id": work_id, "limit": limit}
     if await db.table_exists("cocitations") and (
             await db.execute("select 1 from cocitations limit 1")).rows:
+        # each side through its own index (an OR over both scans every pair)
         return await _rows(db, """select o.key, o.title, o.year,
-              c.documents, c.weight from cocitations c
-            join works o on o.id = case when c.work_a = :id then c.work_b else c.work_a end
-            where :id in (c.work_a, c.work_b) and o.id != :id
+              c.documents, c.weight from (
+              select work_b as other, documents, weight from cocitations where work_a = :id
+              union all
+              select work_a, documents, weight from cocitations where work_b = :id) c
+            join works o on o.id = c.other
+            where o.id != :id
             order by c.weight desc, o.key limit :limit""", params)
     return await _rows(db, """select o.key, o.title, o.year,
           count(distinct r.document_id) as documents
