@@ -31,6 +31,7 @@ from urllib.parse import quote, urlencode
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))      # this checkout's kb, as the server runs it
 
 
 def free_port() -> int:
@@ -102,6 +103,7 @@ def peak_rss_mb(pid: int) -> float | None:
 
 def run(base: str, work: list[tuple[str, str]], clients: int):
     times, statuses, lock = defaultdict(list), defaultdict(set), threading.Lock()
+    statuses["failed"] = set()         # the paths that did not answer 200
     todo = iter(work)
 
     def client():
@@ -118,6 +120,8 @@ def run(base: str, work: list[tuple[str, str]], clients: int):
                 with lock:
                     times[kind].append(ms)
                     statuses[kind].add(r.status_code)
+                    if r.status_code != 200:
+                        statuses["failed"].add(f"{r.status_code} {path}")
 
     t0 = time.perf_counter()
     threads = [threading.Thread(target=client) for _ in range(clients)]
@@ -154,6 +158,8 @@ def main(argv=None) -> int:
     print(f"{a.db}: {total} requests, {a.clients} clients, {total / seconds:.1f} requests/s, "
           f"server peak RSS {peak:.0f} MB" if peak else "")
     print(f"{'page':<10} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  status")
+    for failed in sorted(statuses.pop("failed"))[:5]:
+        print("not 200:", failed)
     for kind in sorted(times):
         xs = times[kind]
         print(f"{kind:<10} {len(xs):>5} {statistics.median(xs):>8.1f} {pct(xs, 0.95):>8.1f} "
