@@ -7,7 +7,7 @@ could take gigabytes.  :func:`apply` runs on every connection Datasette opens
 
 * each value: ``SQLITE_LIMIT_LENGTH`` (a longer string or blob is an SQL
   error, "string or blob too big", before it is built);
-* the SQL text, compound selects, attached databases;
+* the SQL text and compound selects;
 * a whole result: rows are counted as they are fetched, and a statement
   whose rows together pass ``MAX_RESULT_BYTES`` stops with an SQL error
   (Datasette shows it as an error page), so no page, JSON or .bib response
@@ -25,7 +25,6 @@ LIMITS = {
     sqlite3.SQLITE_LIMIT_LENGTH: MAX_VALUE_BYTES,
     sqlite3.SQLITE_LIMIT_SQL_LENGTH: 100_000,
     sqlite3.SQLITE_LIMIT_COMPOUND_SELECT: 100,
-    sqlite3.SQLITE_LIMIT_ATTACHED: 2,
 }
 
 
