@@ -39,7 +39,7 @@ from datasette.utils.asgi import NotFound, Response
 from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup, escape
 
-from kb.publish import bibstream, limits
+from kb.publish import bibstream, limits, workpage
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 NAME_COLUMNS = ("authors", "editors", "translators")
@@ -394,35 +394,16 @@ async def _rows(db, sql, params=()) -> list[dict]:
 async def work_context(datasette, database: str, key: str) -> dict | None:
     """Everything the work page shows, or None when ``key`` is unknown."""
     db = datasette.get_database(database)
-    found = await _rows(db, "select * from works where key = ?", [key])
-    if not found:
+    parts = await db.execute_fn(lambda conn: workpage.load_work(conn, key, export_chunk))
+    if parts is None:
         return None
-    work = found[0]
-    people = await _rows(db, """select a.id, a.name, wa.role from work_authors wa
-        join authors a on a.id = wa.author_id where wa.work_id = ?
-        order by case wa.role when 'author' then 0 when 'editor' then 1 else 2 end,
-                 wa.position""", [work["id"]])
+    work, people = parts["work"], parts["people"]
     if not people and work.get("authors"):
         people = [{"id": None, "name": n, "role": "author"}
                   for n in (names_text(work["authors"]) or "").split("; ") if n]
-    category = None
-    if work.get("source_category") and await db.table_exists("source_types"):
-        cat = await _rows(db, "select label from source_types where id = ?",
-                          [work["source_category"]])
-        category = cat[0]["label"] if cat else None
-    refs = await _rows(db, """select r.*, d.title as document_title from refs r
-        left join documents d on d.id = r.document_id where r.work_id = ?
-        order by r.document_id, r.position""", [work["id"]])
-    claims = await _rows(db, """select c.id, c.document_id, c.page, c.line, c.section,
-        c.text, d.title as document_title, group_concat(distinct ci.marker) as marker,
-        group_concat(distinct ci.pinpoint) as pinpoint
-        from citations ci join refs r on r.id = ci.ref_id
-        join claims c on c.id = ci.claim_id
-        left join documents d on d.id = c.document_id
-        where r.work_id = ? group by c.id order by c.document_id, c.line""", [work["id"]])
+    category, refs, claims = parts["category"], parts["refs"], parts["claims"]
+    cocited, bib = parts["cocited"], parts["bibtex"]
     annotations = await work_annotations(datasette, db, key)
-    cocited = await cocited_works(db, work["id"])
-    bib = await db.execute_fn(lambda conn: export_bibtex(sqlite_utils.Database(conn), [key]))
     work["type_label"] = CSL_TYPES.get(work.get("type"), work.get("type"))
     fields = [(label, work.get(col)) for col, label in (
         ("type_label", "Type"), ("year", "Year"), ("container_title", "In"),
@@ -482,29 +463,6 @@ async def attached_notes(db, key: str, notes: list[dict]) -> list[dict]:
     found = await _rows(db, "select key, title, year, authors from works where key = ?", [key])
     work = found[0] if found else None
     return [n for n in notes if orphan_reason(n, work) is None]
-
-
-async def cocited_works(db, work_id: int, limit: int = 10) -> list[dict]:
-    """Works most often cited together with ``work_id``: from kb.graph's
-    cocitations table once it is filled, else counted from the refs."""
-    params = {"id": work_id, "limit": limit}
-    if await db.table_exists("cocitations") and (
-            await db.execute("select 1 from cocitations limit 1")).rows:
-        # each side through its own index (an OR over both scans every pair)
-        return await _rows(db, """select o.key, o.title, o.year,
-              c.documents, c.weight from (
-              select work_b as other, documents, weight from cocitations where work_a = :id
-              union all
-              select work_a, documents, weight from cocitations where work_b = :id) c
-            join works o on o.id = c.other
-            where o.id != :id
-            order by c.weight desc, o.key limit :limit""", params)
-    return await _rows(db, """select o.key, o.title, o.year,
-          count(distinct r.document_id) as documents
-        from refs r join works o on o.id = r.work_id
-        where r.document_id in (select document_id from refs where work_id = :id)
-          and o.id != :id
-        group by o.id order by documents desc, o.key limit :limit""", params)
 
 
 async def work_page(datasette, request):
