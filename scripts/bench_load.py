@@ -17,6 +17,7 @@ import argparse
 import itertools
 import os
 import random
+import re
 import socket
 import sqlite3
 import statistics
@@ -54,11 +55,13 @@ def urls(db: Path, n: int, seed: int = 0) -> list[tuple[str, str]]:
     from kb.publish.plugin import load_metadata
     queries = load_metadata(name)["databases"][name].get("queries", {})
 
-    def canned():
+    def canned():        # with the parameters its SQL uses, as a reader's form sends
         q = rng.choice(sorted(queries))
         args = {"key": rng.choice(keys), "id": rng.choice(docs), "document": rng.choice(docs),
                 "q": rng.choice(words), "name": rng.choice(words)}
-        return f"/{name}/{q}?" + urlencode(args)
+        used = set(re.findall(r"(?<!:):([a-zA-Z_]\w*)", queries[q]["sql"]))
+        query = urlencode({k: v for k, v in args.items() if k in used})
+        return f"/{name}/{q}" + (f"?{query}" if query else "")
 
     makers = {
         "table": lambda: f"/{name}/" + rng.choice(["works", "refs", "claims", "documents",
