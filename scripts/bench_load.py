@@ -122,6 +122,8 @@ def run(base: str, work: list[tuple[str, str]], clients: int):
                 ms = 1000 * (time.perf_counter() - t)
                 with lock:
                     times[kind].append(ms)
+                    if kind == "canned":      # and per query
+                        times["canned:" + path.split("?")[0].rsplit("/", 1)[-1]].append(ms)
                     statuses[kind].add(r.status_code)
                     if r.status_code != 200:
                         statuses["failed"].add(f"{r.status_code} {path}")
@@ -157,16 +159,16 @@ def main(argv=None) -> int:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    total = sum(len(v) for v in times.values())
+    total = sum(len(v) for k, v in times.items() if not k.startswith("canned:"))
     print(f"{a.db}: {total} requests, {a.clients} clients, {total / seconds:.1f} requests/s, "
           f"server peak RSS {peak:.0f} MB" if peak else "")
-    print(f"{'page':<10} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  status")
+    print(f"{'page':<30} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  status")
     for failed in sorted(statuses.pop("failed"))[:5]:
         print("not 200:", failed)
     for kind in sorted(times):
         xs = times[kind]
-        print(f"{kind:<10} {len(xs):>5} {statistics.median(xs):>8.1f} {pct(xs, 0.95):>8.1f} "
-              f"{max(xs):>8.1f}  {','.join(map(str, sorted(statuses[kind])))}")
+        print(f"{kind:<30} {len(xs):>5} {statistics.median(xs):>8.1f} {pct(xs, 0.95):>8.1f} "
+              f"{max(xs):>8.1f}  {','.join(map(str, sorted(statuses.get(kind, ()))))}")
     return 0
 
 
