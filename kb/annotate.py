@@ -16,8 +16,11 @@ The source of truth is a small writable SQLite file *beside* the store:
   (:func:`open_annotations` with ``recover_from``).  Only losing both loses notes.
 
 Identity: ``key`` is ``works.key`` (kept stable across rebuilds by the resolver's
-``work_keys`` table).  An annotation whose work is gone stays and is listed by
-:func:`orphaned`; it re-attaches by itself when a work with that key returns.
+``work_keys`` table), checked against ``work_anchor``: the title, first author
+and year of the work the note was written on.  An annotation whose work is
+gone, or whose key now names a different work (a rebuilt store), stays and is
+listed by :func:`orphaned` with the reason (:func:`orphan_reason`); it
+re-attaches by itself when its own work returns under that key.
 Claim ids change on every re-ingest, so an annotation on a claim also stores an
 anchor (``claim_document_id``, ``claim_text``) and :func:`reanchor` maps it
 to the current claim id after each build (``kb annotate`` does too).
@@ -30,8 +33,11 @@ to the current claim id after each build (``kb annotate`` does too).
 """
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 import uuid
+from difflib import SequenceMatcher
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -51,12 +57,17 @@ class AnnotationError(ValueError):
 
 
 def annotations_path(db_path: str | Path) -> Path:
-    """The annotations file that belongs to store ``db_path``.
+    """The annotations file that belongs to store ``db_path``: named after
+    the store, so two stores in one folder never share notes (the default
+    store ``kb.db`` keeps ``annotations.db``).
 
-    >>> annotations_path("data/kb.db")
-    PosixPath('data/annotations.db')
+    >>> annotations_path("data/kb.db"), annotations_path("data/big.db")
+    (PosixPath('data/annotations.db'), PosixPath('data/big.annotations.db'))
     """
-    return Path(db_path).with_name(ANNOTATIONS_FILE)
+    path = Path(db_path)
+    if path.stem == "kb":
+        return path.with_name(ANNOTATIONS_FILE)
+    return path.with_name(f"{path.stem}.{ANNOTATIONS_FILE}")
 
 
 def _now() -> str:
@@ -136,10 +147,12 @@ def _clean_text(text: str | None, what: str, limit: int, required: bool) -> str 
 
 
 def add(db: sqlite_utils.Database, key: str, text: str, author: str | None = None,
-        claim_id: int | None = None, claim: dict | None = None) -> dict:
+        claim_id: int | None = None, claim: dict | None = None,
+        work: dict | None = None) -> dict:
     """Add a note on work ``key`` (optionally on claim ``claim_id``); returns the row.
 
-    ``claim`` is the claim's row ({document_id, text}) used as a stable anchor.
+    ``claim`` is the claim's row ({document_id, text}) used as a stable anchor;
+    ``work`` the work's row ({title, year, authors}), the note's work anchor.
     """
     key = _clean_text(key, "key", MAX_KEY, True)
     text = _clean_text(text, "text", MAX_TEXT, True)
@@ -148,7 +161,8 @@ def add(db: sqlite_utils.Database, key: str, text: str, author: str | None = Non
     row = {"key": key, "claim_id": claim_id, "text": text, "author": author,
            "created": now, "updated": now, "uid": uuid.uuid4().hex,
            "claim_document_id": (claim or {}).get("document_id"),
-           "claim_text": (claim or {}).get("text")}
+           "claim_text": (claim or {}).get("text"),
+           "work_anchor": json.dumps(anchor_of(work)) if work else None}
     with db.atomic():
         pk = db[TABLE].insert(row).last_pk
     return get(db, pk)
@@ -196,9 +210,124 @@ def work_keys(kb_db: sqlite_utils.Database | None) -> set[str]:
     return {r["key"] for r in kb_db.query("SELECT key FROM works WHERE key IS NOT NULL")}
 
 
-def orphaned(db: sqlite_utils.Database, keys: set[str]) -> list[dict]:
-    """Notes whose key is not among ``keys`` (the store's current work keys)."""
-    return [a for a in list_annotations(db) if a["key"] not in keys]
+def orphaned(db: sqlite_utils.Database, keys: set[str],
+             kb_db: sqlite_utils.Database | None = None) -> list[dict]:
+    """Notes whose key is not among ``keys`` (the store's current work keys),
+    or, given the store ``kb_db``, whose key now names a different work."""
+    notes = list_annotations(db)
+    if kb_db is None:
+        return [a for a in notes if a["key"] not in keys]
+    reasons = orphan_reasons(notes, kb_db)
+    return [dict(a, orphan_reason=reasons[a["id"]]) for a in notes if reasons.get(a["id"])]
+
+
+# --- which work a note belongs to -----------------------------------------------
+
+ANCHOR_TITLE_SIMILARITY = 0.6    # below: another work (titles are re-chosen on rebuilds)
+
+
+def anchor_of(work: dict) -> dict:
+    """What identifies a work row ({title, year, authors JSON}) for a note."""
+    return {"title": work.get("title"), "year": work.get("year"),
+            "author": first_family(work.get("authors"))}
+
+
+def first_family(authors) -> str | None:
+    try:
+        names = json.loads(authors) if isinstance(authors, str) else authors
+    except ValueError:
+        return None
+    if not names or not isinstance(names, list):
+        return None
+    first = names[0]
+    if isinstance(first, dict):
+        return first.get("family") or first.get("literal")
+    return str(first) if first else None
+
+
+def _words(text) -> str:
+    return " ".join(re.findall(r"\w+", str(text or "").lower()))
+
+
+def _describe(anchor: dict) -> str:
+    bits = ", ".join(str(b) for b in (anchor.get("author"), anchor.get("year")) if b)
+    return f"\u201c{anchor.get('title') or '?'}\u201d" + (f" ({bits})" if bits else "")
+
+
+def same_work(anchor: dict | None, work: dict) -> bool:
+    """Is ``work`` (a works row) the work a note with ``anchor`` was written on?"""
+    if not anchor:
+        return True            # a note older than anchors: the key decides
+    now = anchor_of(work)
+    a, b = _words(anchor.get("title")), _words(now["title"])
+    if a and b and not (a.startswith(b) or b.startswith(a)) and \
+            SequenceMatcher(None, a, b).ratio() < ANCHOR_TITLE_SIMILARITY:
+        return False
+    author_a, author_b = _words(anchor.get("author")), _words(now["author"])
+    return not (author_a and author_b and author_a != author_b and anchor.get("year")
+                and now["year"] and str(anchor["year"]) != str(now["year"]))
+
+
+def note_anchor(note: dict) -> dict | None:
+    try:
+        return json.loads(note.get("work_anchor") or "null")
+    except ValueError:
+        return None
+
+
+def orphan_reason(note: dict, work: dict | None) -> str | None:
+    """Why ``note`` is not attached to ``work`` (its key's row now, or None), or None."""
+    if work is None:
+        return f"work {note['key']} is not in the store now"
+    anchor = note_anchor(note)
+    if same_work(anchor, work):
+        return None
+    return (f"key {note['key']} now names a different work, {_describe(anchor_of(work))}; "
+            f"the note was written on {_describe(anchor)}")
+
+
+def works_by_key(kb_db: sqlite_utils.Database | None, keys) -> dict[str, dict]:
+    """{key: works row (key, title, year, authors)} for ``keys`` in store ``kb_db``."""
+    keys = sorted(set(k for k in keys if k))
+    if kb_db is None or not keys or not kb_db["works"].exists():
+        return {}
+    found = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        found.update((r["key"], r) for r in kb_db.query(
+            "SELECT key, title, year, authors FROM works WHERE key IN ({})".format(
+                ",".join("?" * len(chunk))), chunk))
+    return found
+
+
+def orphan_reasons(notes: list[dict], kb_db: sqlite_utils.Database | None) -> dict[int, str]:
+    """{note id: why it is orphaned} for the notes not attached in store ``kb_db``."""
+    works = works_by_key(kb_db, [n["key"] for n in notes])
+    reasons = {n["id"]: orphan_reason(n, works.get(n["key"])) for n in notes}
+    return {i: r for i, r in reasons.items() if r}
+
+
+def missing_anchors(db: sqlite_utils.Database,
+                    kb_db: sqlite_utils.Database | None) -> dict[str, str]:
+    """{uid: work anchor JSON} for notes written before work anchors existed,
+    from their key's work in ``kb_db`` (the store they were written on)."""
+    notes = list(db.query(f"SELECT uid, key FROM {TABLE} WHERE work_anchor IS NULL"))
+    works = works_by_key(kb_db, [n["key"] for n in notes])
+    return {n["uid"]: json.dumps(anchor_of(works[n["key"]])) for n in notes
+            if n["key"] in works and n["uid"]}
+
+
+def fill_anchors(db: sqlite_utils.Database, kb_db: sqlite_utils.Database | None,
+                 anchors: dict[str, str] | None = None) -> int:
+    """Write the anchors of notes that have none (``anchors`` by uid, else
+    from store ``kb_db``); returns how many."""
+    anchors = missing_anchors(db, kb_db) if anchors is None else anchors
+    filled = 0
+    with db.atomic():
+        for uid, anchor in anchors.items():
+            filled += db.execute(f"UPDATE {TABLE} SET work_anchor = ? WHERE uid = ? "
+                                 "AND work_anchor IS NULL", [anchor, uid]).rowcount
+    return filled
 
 
 def claim_row(kb_db: sqlite_utils.Database | None, claim_id: int) -> dict | None:
@@ -238,10 +367,16 @@ def anchor_claims(db: sqlite_utils.Database, kb_db: sqlite_utils.Database) -> in
     return changed
 
 
-def mirror(db: sqlite_utils.Database, kb_db: sqlite_utils.Database) -> int:
+def mirror(db: sqlite_utils.Database, kb_db: sqlite_utils.Database,
+           anchors: dict[str, str] | None = None) -> int:
     """Replace the ``annotations`` table of store ``kb_db`` with ``db``'s rows,
-    their claim ids anchored to ``kb_db``'s claims (``db`` is not changed)."""
-    rows = [dict(r, claim_id=claim_for(kb_db, r)) for r in list_annotations(db)]
+    their claim ids anchored to ``kb_db``'s claims, notes without a work
+    anchor given the one in ``anchors`` (by uid); ``db`` is not changed."""
+    notes = [dict(n, work_anchor=n.get("work_anchor") or (anchors or {}).get(n["uid"]))
+             for n in list_annotations(db)]
+    reasons = orphan_reasons(notes, kb_db)
+    rows = [dict(r, claim_id=claim_for(kb_db, r), orphan_reason=reasons.get(r["id"]))
+            for r in notes]
     ensure_table(kb_db)
     with kb_db.atomic():
         kb_db.execute(f"DELETE FROM {TABLE}")
@@ -276,7 +411,9 @@ def carry_over(db_path: str | Path, new_store: sqlite_utils.Database,
     try:
         if lost:
             recover_from_db(db, new_store)
-        mirrored = mirror(db, new_store)
+        # notes older than work anchors: anchored in the mirror (from the old
+        # store's mirror, else its works), the notes file left as it is
+        mirrored = mirror(db, new_store, _anchors_from(db, old))
         return {"annotations": mirrored,
                 "orphaned": len(orphaned(db, work_keys(new_store)))}
     except sqlite3.DatabaseError as e:
@@ -285,6 +422,26 @@ def carry_over(db_path: str | Path, new_store: sqlite_utils.Database,
         return {"annotations": None, "error": str(e)}
     finally:
         db.conn.close()
+
+
+def _anchors_from(db: sqlite_utils.Database, store_path: Path) -> dict[str, str]:
+    try:
+        old = open_store_readonly(store_path)
+    except sqlite3.Error:
+        return {}
+    if old is None:
+        return {}
+    try:
+        anchors = missing_anchors(db, old)
+        if old[TABLE].exists() and "work_anchor" in old[TABLE].columns_dict:
+            anchors.update((r["uid"], r["work_anchor"]) for r in old.query(
+                f"SELECT uid, work_anchor FROM {TABLE} WHERE work_anchor IS NOT NULL "
+                "AND uid IS NOT NULL"))
+        return anchors
+    except sqlite3.DatabaseError:      # a corrupt old store anchors nothing
+        return {}
+    finally:
+        old.conn.close()
 
 
 def reanchor(db_path: str | Path, echo=None) -> int:
@@ -325,7 +482,8 @@ def current_notes(db_path: str | Path) -> list[dict]:
 
     Reads ``annotations.db`` beside the store (notes added since the last
     build included); falls back to the mirror inside the store when that
-    file does not exist.  Read-only: never creates a file.
+    file does not exist.  Read-only: never creates a file.  A note not
+    attached to its work in the store carries ``orphan_reason``.
 
     >>> [n["text"] for n in current_notes("data/kb.db") if n["key"] == "smith2003"]
     """
@@ -337,6 +495,17 @@ def current_notes(db_path: str | Path) -> list[dict]:
     try:
         if not db[TABLE].exists():
             return []
-        return list(db.query(f"SELECT * FROM {TABLE} ORDER BY created, id"))
+        notes = list(db.query(f"SELECT * FROM {TABLE} ORDER BY created, id"))
     finally:
         db.conn.close()
+    kb_db = open_store_readonly(db_path) if source != Path(db_path) else None
+    try:
+        if kb_db is not None:
+            reasons = orphan_reasons(notes, kb_db)
+            notes = [dict(n, orphan_reason=reasons.get(n["id"])) for n in notes]
+    except sqlite3.DatabaseError:      # unreadable store: notes as they are
+        pass
+    finally:
+        if kb_db is not None:
+            kb_db.conn.close()
+    return notes

@@ -24,10 +24,12 @@
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
 import sqlite3
+import stat
 import sys
 import time
 from collections import deque
@@ -61,6 +63,7 @@ class Summary:
     works: int = 0
     authors: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     #: wall seconds per stage (copy, process, resolve, graph, swap) and the
     #: modes the cross-document stages ran in (full / incremental / reused)
@@ -76,23 +79,85 @@ class Summary:
 
 # --- inputs -----------------------------------------------------------------
 
-def find_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Expand directories; returns (readable-looking files, [(path, problem)])."""
+def find_files(paths: Iterable[str | Path], follow_links: bool = False
+               ) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Expand directories; returns (readable-looking files, [(path, problem)]).
+
+    Nothing is skipped silently: symlink loops, dangling links, FIFOs and
+    devices, and links leading out of the given folder (followed only with
+    ``follow_links``) are problems, reported like unreadable files.
+    """
     files, problems = [], []
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts):
-                    if f.suffix.lower() in FORMATS:
-                        files.append(f)
-                    else:
-                        problems.append((str(f), f"unsupported file type {f.suffix or '(none)'!r}"))
+            files += walk_folder(p, follow_links, problems)
         elif p.is_file():
             files.append(p)
         else:
-            problems.append((str(p), "no such file or directory"))
+            problems.append((str(p), entry_problem(p) or "no such file or directory"))
     return files, problems
+
+
+def check_inputs(paths: Iterable[str | Path]) -> None:
+    """Raise BuildError, before anything is written, for a path that does not exist."""
+    missing = [str(p) for p in paths if not os.path.lexists(p)]
+    if missing:
+        raise BuildError(f"no such file or directory: {', '.join(missing)}; "
+                         "nothing was built (the store is unchanged)")
+
+
+def entry_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a file (None for a regular file or folder)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "symlink loop; skipped"
+        if os.path.islink(path):
+            return f"dangling symlink (to {os.readlink(path)}); skipped"
+        return f"cannot open: {e.strerror or e}"
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kind = ("FIFO" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode)
+            else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file")
+    return f"not a regular file ({kind}); skipped"
+
+
+def walk_folder(root: Path, follow_links: bool, problems: list) -> list[Path]:
+    """The files under ``root`` (hidden names skipped), sorted; problems appended."""
+    top = Path(os.path.realpath(root))
+    seen, todo, files = {top}, [root], []
+    while todo:
+        folder = todo.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as e:
+            problems.append((str(folder), f"cannot list folder: {e.strerror or e}"))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            why = entry_problem(path)
+            real = Path(os.path.realpath(path)) if why is None else None
+            if real is not None and entry.is_symlink() and not follow_links \
+                    and real != top and top not in real.parents:
+                why = (f"symlink to {real}, outside {root}; not followed "
+                       "(use --follow-links to read it)")
+            if why:
+                problems.append((str(path), why))
+            elif real.is_dir():
+                if real in seen:
+                    problems.append((str(path), f"folder {real} already read (symlink loop); skipped"))
+                else:
+                    seen.add(real)
+                    todo.append(path)
+            elif path.suffix.lower() in FORMATS:
+                files.append(path)
+            else:
+                problems.append((str(path), f"unsupported file type {path.suffix or '(none)'!r}"))
+    return sorted(files)
 
 
 def sha256_of(path: Path) -> str:
@@ -181,9 +246,18 @@ def run_jobs(executor, fn: Callable, items: list, window: int) -> Iterator[tuple
 def build(paths: Iterable[str | Path] | None = None, db_path: str | Path = DEFAULT_DB,
           jobs: int = 1, scheduler: str | None = None, full: bool = False,
           wait: bool = False, progress: bool = True,
-          echo: Callable[[str], None] | None = None) -> Summary:
-    """Build or update the store at ``db_path`` from ``paths`` (files or dirs)."""
-    db_path = Path(db_path)
+          echo: Callable[[str], None] | None = None, allow_empty: bool = False,
+          follow_links: bool = False) -> Summary:
+    """Build or update the store at ``db_path`` from ``paths`` (files or dirs).
+
+    A path that does not exist, or (without ``allow_empty``) a build that
+    would leave the store with no document, raises BuildError and leaves
+    the store as it was.  ``db_path`` may be a symlink: the real file is
+    locked and replaced.
+    """
+    paths = list(paths or [DEFAULT_CORPUS])
+    check_inputs(paths)
+    db_path = Path(os.path.realpath(db_path))   # lock and swap the file, not a link to it
     db_path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(db_path) + ".lock")
     try:
@@ -192,8 +266,9 @@ def build(paths: Iterable[str | Path] | None = None, db_path: str | Path = DEFAU
         raise BuildError(f"another kb build is running on {db_path} "
                          f"(lock {db_path}.lock); wait for it or use --wait") from None
     try:
-        return _build_locked(list(paths or [DEFAULT_CORPUS]), db_path, jobs,
-                             scheduler, full, progress, echo or _stderr)
+        options = {"allow_empty": allow_empty, "follow_links": follow_links}
+        return _build_locked(paths, db_path, jobs, scheduler, full, progress,
+                             echo or _stderr, options)
     finally:
         lock.release()
 
@@ -202,7 +277,9 @@ def _stderr(msg: str) -> None:
     print(msg, file=sys.stderr)
 
 
-def _build_locked(paths, db_path: Path, jobs, scheduler, full, progress, echo) -> Summary:
+def _build_locked(paths, db_path: Path, jobs, scheduler, full, progress, echo,
+                  options: dict | None = None) -> Summary:
+    options = options or {}
     t0 = time.perf_counter()
     summary = Summary()
     tmp = db_path.with_name(db_path.name + ".tmp")
@@ -214,11 +291,13 @@ def _build_locked(paths, db_path: Path, jobs, scheduler, full, progress, echo) -
         summary.stages["copy"] = round(time.perf_counter() - t, 3)
         db = store.open_db(tmp, fast=True)
         store.clear_errors(db)
-        files, problems = find_files(paths)
+        files, problems = find_files(paths, options.get("follow_links", False))
         for path, problem in problems:
             _fail(db, summary, echo, path, problem)
         todo, keep_ids = plan(db, files, full, summary, echo)
         stored = [r["id"] for r in db.query("SELECT id FROM documents")]  # (.pks = column names)
+        if not keep_ids and not options.get("allow_empty"):
+            raise BuildError(empty_build_message(paths, len(stored), db_path))
         removed = [d for d in stored if d not in keep_ids]
         changes = None if full else resolve.note_changes(
             db, removed + [Path(p).stem for p in todo])
@@ -250,6 +329,14 @@ def _build_locked(paths, db_path: Path, jobs, scheduler, full, progress, echo) -
     annotate.reanchor(db_path, echo)  # claim notes follow the new claim ids
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def empty_build_message(paths, stored: int, db_path: Path) -> str:
+    where = ", ".join(str(p) for p in paths)
+    what = (f"would remove all {stored} documents from {db_path}" if stored
+            else f"would create {db_path} with no document")
+    return (f"no documents found in {where}: the build {what}; store unchanged "
+            "(use --allow-empty to build it anyway)")
 
 
 def copy_store(src: Path, dst: Path) -> None:
@@ -331,11 +418,25 @@ def _store_one(db, path, status, value, summary, echo) -> None:
     if status == "ok":
         store.write_result(db, value)
         summary.processed += 1
-        for warning in getattr(value.document, "warnings", None) or []:  # read fallbacks
-            store.record_error(db, path, f"warning: {warning}", value.document.id)
+        for warning in [*(value.document.warnings or []),      # read fallbacks
+                        *long_line_warnings(value.document)]:
+            summary.warnings.append((str(path), warning))
+            store.record_error(db, path, "warning: " + warning, value.document.id)
             echo(f"warning: {path}: {warning}")
     else:
         _fail(db, summary, echo, path, value, Path(path).stem)
+
+
+def long_line_warnings(doc) -> list[str]:
+    """Lines longer than the citation finders read (they see only the start)."""
+    from .locate import MAX_LINE
+    long = [(i, len(line)) for i, line in enumerate(doc.lines or [], 1) if len(line) > MAX_LINE]
+    if not long:
+        return []
+    i, n = max(long, key=lambda x: x[1])
+    more = f" (and {len(long) - 1} more long lines)" if len(long) > 1 else ""
+    return [f"line {i} has {n:,} characters; truncated: only the first {MAX_LINE:,} "
+            f"are searched for citations{more}"]
 
 
 def _fail(db, summary, echo, path, reason, doc_id=None) -> None:

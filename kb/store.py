@@ -115,7 +115,11 @@ TABLES: dict[str, dict] = {
         columns={"id": int, "key": str, "claim_id": int, "text": str,
                  "author": str, "created": str, "updated": str,
                  # stable identity + claim anchor (claim ids change on rebuild)
-                 "uid": str, "claim_document_id": str, "claim_text": str},
+                 "uid": str, "claim_document_id": str, "claim_text": str,
+                 # the work it was written on (JSON title/author/year), so a
+                 # different work that later gets the key does not receive it;
+                 # in the store's mirror, why a note is orphaned (else NULL)
+                 "work_anchor": str, "orphan_reason": str},
         pk="id",
         work_key=True,
     ),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 
 import click
 
@@ -65,8 +66,17 @@ def command(key, text, db_path, author, claim_id, list_, orphaned, only_key, as_
     try:
         _run(notes_path, key, text, db_path, author, claim_id, list_, orphaned, only_key,
              as_json, delete_id, edit_id, force)
+    except BrokenPipeError:       # `kb annotate --list | head`: the reader left
+        quiet_exit()
     except (sqlite3.Error, OSError) as e:   # corrupt file, disk full, locked too long
         raise click.ClickException(f"{notes_path}: {e}; no annotation was changed")
+
+
+def quiet_exit() -> None:
+    """Leave without a word when stdout's reader has gone (and no flush error)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(1)
 
 
 def _run(notes_path, key, text, db_path, author, claim_id, list_, orphaned, only_key,
@@ -76,6 +86,7 @@ def _run(notes_path, key, text, db_path, author, claim_id, list_, orphaned, only
     if kb_db is not None:
         try:
             ann.anchor_claims(db, kb_db)   # claim ids of the store as it is now
+            ann.fill_anchors(db, kb_db)    # notes older than work anchors
         except sqlite3.DatabaseError as e:
             click.echo(f"warning: {db_path}: unreadable store ({e}); "
                        "work keys cannot be checked", err=True)
@@ -118,20 +129,23 @@ def _add(db, kb_db, key, text, author, claim_id, force):
         claim = ann.claim_row(kb_db, claim_id)
         if claim is None and not force:
             raise click.ClickException(f"no claim with id {claim_id}")
+    work = ann.works_by_key(kb_db, [key]).get(key)
     try:
-        row = ann.add(db, key, text, author=author, claim_id=claim_id, claim=claim)
+        row = ann.add(db, key, text, author=author, claim_id=claim_id, claim=claim, work=work)
     except ann.AnnotationError as e:
         raise click.ClickException(str(e))
     click.echo(f"added annotation {row['id']} on {row['key']}")
 
 
 def _list(db, kb_db, orphaned, only_key, as_json):
-    keys = ann.work_keys(kb_db)
-    rows = ann.orphaned(db, keys) if orphaned else ann.list_annotations(db, key=only_key)
-    if only_key:
-        rows = [r for r in rows if r["key"] == only_key]
+    rows = ann.list_annotations(db, key=only_key)
+    reasons = ann.orphan_reasons(rows, kb_db) if kb_db is not None else {
+        r["id"]: "the store is missing or unreadable" for r in rows}
+    if orphaned:
+        rows = [r for r in rows if r["id"] in reasons]
     for r in rows:
-        r["orphaned"] = r["key"] not in keys
+        r["orphaned"] = r["id"] in reasons
+        r["orphan_reason"] = reasons.get(r["id"])
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -139,7 +153,7 @@ def _list(db, kb_db, orphaned, only_key, as_json):
         click.echo("no orphaned annotations" if orphaned else "no annotations")
         return
     for r in rows:
-        flag = " [orphaned]" if r["orphaned"] else ""
+        flag = f" [orphaned] ({r['orphan_reason']})" if r["orphaned"] else ""
         claim = f" claim={r['claim_id']}" if r["claim_id"] is not None else ""
         click.echo(f"{r['id']}\t{r['key']}{flag}{claim}\t{r['author'] or '-'}\t"
                    f"{r['updated']}\t{_one_line(r['text'])}")

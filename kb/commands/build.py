@@ -19,7 +19,11 @@ from .options import db_option
 @click.option("--full", is_flag=True, help="Re-process every document, even unchanged ones.")
 @click.option("--wait", is_flag=True, help="Wait for another running build instead of stopping.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def command(paths, db_path, jobs, scheduler, full, wait, quiet):
+@click.option("--allow-empty", is_flag=True,
+              help="Build even when no document is found (empties the store).")
+@click.option("--follow-links", is_flag=True,
+              help="Follow symlinks that lead out of the given folders.")
+def command(paths, db_path, jobs, scheduler, full, wait, quiet, allow_empty, follow_links):
     """Build the knowledge base from PATHS (files or folders; default data/corpus/).
 
     Unchanged documents (same sha256) are skipped; the store is replaced
@@ -28,7 +32,8 @@ def command(paths, db_path, jobs, scheduler, full, wait, quiet):
     """
     try:
         summary = build(paths or [DEFAULT_CORPUS], db_path, jobs=jobs, scheduler=scheduler,
-                        full=full, wait=wait, progress=not quiet)
+                        full=full, wait=wait, progress=not quiet,
+                        allow_empty=allow_empty, follow_links=follow_links)
     except BuildError as e:
         raise click.ClickException(str(e))
     except KeyboardInterrupt:

@@ -31,6 +31,9 @@ SETTINGS = {
 }
 
 
+NOTES_NAME = "annotations"   # the notes database's name on the site, whatever its file
+
+
 def make_datasette(db_path: str | Path, metadata_path: str | Path | None = None,
                    annotations: bool = True, settings: dict | None = None):
     """A Datasette instance serving store ``db_path`` (immutable) the kb way.
@@ -45,16 +48,17 @@ def make_datasette(db_path: str | Path, metadata_path: str | Path | None = None,
     db_path = Path(db_path)
     if not db_path.is_file():
         raise click.ClickException(f"{db_path}: no such store; run `kb build` first")
+    check_store(db_path)
     metadata = load_metadata(db_path.stem, metadata_path)
     notes = None
     if annotations:
         from .. import annotate
         notes = annotate.annotations_path(db_path)
-        if notes.stem == db_path.stem:
-            raise click.ClickException(f"{db_path}: the store cannot be named {notes.name}")
+        if db_path.stem == NOTES_NAME:
+            raise click.ClickException(f"{db_path}: the store cannot be named {NOTES_NAME}.db")
         annotate.open_annotations(notes, recover_from=db_path).conn.close()
         metadata.setdefault("plugins", {}).setdefault(
-            "kb_annotations", {"database": notes.stem, "store": db_path.stem})
+            "kb_annotations", {"database": NOTES_NAME, "store": db_path.stem})
     from ..publish.live import LiveStore
 
     ds = Datasette(metadata=metadata, settings={**SETTINGS, **(settings or {})})
@@ -62,8 +66,38 @@ def make_datasette(db_path: str | Path, metadata_path: str | Path | None = None,
     ds.add_database(LiveStore(ds, str(db_path)), name=db_path.stem)
     if notes is not None:
         # mounted after the store, so the store is listed first
-        ds.add_database(Database(ds, path=str(notes), is_mutable=True), name=notes.stem)
+        ds.add_database(Database(ds, path=str(notes), is_mutable=True), name=NOTES_NAME)
     return ds
+
+
+def check_store(db_path: Path) -> None:
+    """Raise click.ClickException when ``db_path`` is not a readable kb store."""
+    import sqlite3
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        finally:
+            conn.close()
+    except sqlite3.Error as e:
+        raise click.ClickException(f"{db_path}: not a kb store ({e}); "
+                                   "rebuild it with `kb build`") from None
+    if "works" not in tables:
+        raise click.ClickException(f"{db_path}: not a kb store (no works table); "
+                                   "rebuild it with `kb build`")
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise click.ClickException when ``host:port`` cannot be listened on."""
+    import socket
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as uvicorn does
+            s.bind((host, port))
+    except OSError as e:
+        raise click.ClickException(f"cannot listen on {host}:{port}: "
+                                   f"{e.strerror or e}") from None
 
 
 @click.command("serve")
@@ -92,5 +126,7 @@ def command(db_path, host, port, metadata_path, annotations, sql_time_limit_ms):
     ds = make_datasette(db_path, metadata_path, annotations,
                         {"sql_time_limit_ms": sql_time_limit_ms})
     asyncio.run(ds.invoke_startup())
+    ds.kb_prewarm = True     # the response cache fills with the fixed pages at the first request
+    check_port(host, port)
     click.echo(f"kb: serving {db_path} at http://{host}:{port}/", err=True)
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")

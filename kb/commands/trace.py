@@ -11,6 +11,10 @@ from ..trace import format_claim, trace_text, trace_work
 from .options import db_option
 
 
+def known_work(db, key: str) -> bool:
+    return db.execute("SELECT 1 FROM works WHERE key = ?", [key]).fetchone() is not None
+
+
 @click.command("trace")
 @click.argument("text", required=False)
 @click.option("--work", "work", default=None, metavar="KEY",
@@ -27,10 +31,14 @@ def command(text, work, db_path, as_json, limit):
         raise click.ClickException(f"{db_path}: no such store (run `kb build` first)")
     db = connect(db_path)
     try:
+        if work and not known_work(db, work):
+            raise click.ClickException(f"no work with key {work!r} in {db_path}")
         if work:
             claims = trace_work(db, work, limit=limit or None)
         else:
             claims = trace_text(db, text, limit=limit or None)
+    except click.ClickException:
+        raise
     except Exception as e:  # a broken or foreign file: say which and why
         raise click.ClickException(f"{db_path}: {e}")
     if as_json:

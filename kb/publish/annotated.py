@@ -175,9 +175,10 @@ def work_notes(db, key: str, notes: list[dict] | None = None) -> list[dict]:
     """The user's annotations of a work (from ``notes`` when given, else the store's copy)."""
     if notes is not None:
         return [{"text": n["text"], "author": n.get("author")} for n in notes
-                if n.get("key") == key and n.get("text")]
-    return list(db.query("SELECT text, author FROM annotations WHERE key = ? "
-                         "AND text IS NOT NULL ORDER BY id", [key]))
+                if n.get("key") == key and n.get("text") and not n.get("orphan_reason")]
+    return [{"text": n["text"], "author": n["author"]} for n in db.query(
+        "SELECT * FROM annotations WHERE key = ? AND text IS NOT NULL ORDER BY id", [key])
+        if not n.get("orphan_reason")]     # a different work now has the key
 
 
 def work_uses(db, work_id: int) -> list[dict]:

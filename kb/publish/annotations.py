@@ -83,6 +83,20 @@ async def _work_keys(datasette, keys: list[str]) -> set[str]:
     return {r["key"] for r in rows}
 
 
+async def _works(datasette, keys: list[str]) -> dict[str, dict] | None:
+    """{key: works row} for ``keys`` in the store (None when there is no store)."""
+    store = _store_db(datasette)
+    if store is None or not await store.table_exists("works"):
+        return None
+    found = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        rows = await store.execute("select key, title, year, authors from works where key in "
+                                   f"({','.join('?' * len(chunk))})", chunk)
+        found.update((r["key"], dict(r)) for r in rows)
+    return found
+
+
 def _back(datasette, key: str | None) -> str:
     path = datasette.urls.path("/-/annotations")
     return f"{path}?{urlencode({'key': key})}" if key else path
@@ -100,9 +114,10 @@ async def annotations_page(request, datasette):
         notes = [dict(r) for r in rows]
     else:
         notes = []
-    known = await _work_keys(datasette, sorted({n["key"] for n in notes}))
+    works = await _works(datasette, sorted({n["key"] for n in notes}))
     for n in notes:
-        n["orphaned"] = n["key"] not in known
+        n["orphaned"] = (ann.orphan_reason(n, works.get(n["key"])) if works is not None
+                         else None)
     store = _store_db(datasette)
     return Response.html(await datasette.render_template(
         "annotations.html",
@@ -131,12 +146,13 @@ async def add_annotation(request, datasette):
                                    [claim_id])
         claim = dict(rows.first()) if rows.first() else None
     author = (request.actor or {}).get("id")
+    work = ((await _works(datasette, [key])) or {}).get(key)   # the note's work anchor
 
     def write(conn):
         notes = sqlite_utils.Database(conn)
         ann.ensure_table(notes)
         return ann.add(notes, key, form.get("text") or "", author=author,
-                       claim_id=claim_id, claim=claim)
+                       claim_id=claim_id, claim=claim, work=work)
 
     try:
         row = await db.execute_write_fn(write)
@@ -180,13 +196,27 @@ async def delete_annotation(request, datasette):
     return Response.redirect(_back(datasette, form.get("key")))
 
 
+def post_only(handler):
+    """Only a POST (which carries the CSRF token) may change a note; GET gets 405."""
+    async def inner(request, datasette):
+        if request.method != "POST":
+            return Response.text("405: this address changes data; use the form (POST)",
+                                 status=405, headers={"allow": "POST"})
+        return await handler(request, datasette)
+    return inner
+
+
+# ids longer than 18 digits are no note (and would overflow SQLite's integer): 404
+NOTE_ID = r"(?P<id>\d{1,18})"
+
+
 @hookimpl
 def register_routes():
     return [
         (r"^/-/annotations$", annotations_page),
-        (r"^/-/annotations/add$", add_annotation),
-        (r"^/-/annotations/(?P<id>\d+)/edit$", edit_annotation),
-        (r"^/-/annotations/(?P<id>\d+)/delete$", delete_annotation),
+        (r"^/-/annotations/add$", post_only(add_annotation)),
+        (rf"^/-/annotations/{NOTE_ID}/edit$", post_only(edit_annotation)),
+        (rf"^/-/annotations/{NOTE_ID}/delete$", post_only(delete_annotation)),
     ]
 
 

@@ -41,7 +41,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup, escape
 
 from .. import review, store
-from . import picture
+from . import bibstream, limits, picture, workpage
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 NAME_COLUMNS = store.JSON_COLUMNS
@@ -124,6 +124,7 @@ def fts_query(text: str | None) -> str:
 @hookimpl
 def prepare_connection(conn):
     conn.create_function("kb_fts", 1, fts_query, deterministic=True)
+    limits.apply(conn)     # what one query may allocate
     # the review queue's threshold, for canned queries (kb.review.QUEUE)
     conn.create_function("kb_review_queue", 0, lambda: review.QUEUE, deterministic=True)
 
@@ -137,13 +138,22 @@ def prepare_jinja2_environment(env):
 
 
 async def kb_database(datasette) -> str | None:
-    """Name of the first attached database that is a kb store, or None."""
+    """Name of the first attached database that is a kb store, or None
+    (remembered while the same immutable databases are attached)."""
+    attached = tuple((n, db.is_mutable) for n, db in datasette.databases.items())
+    memo = getattr(datasette, "_kb_database_memo", None)
+    if memo and memo[0] == attached:
+        return memo[1]
+    found = None
     for name, db in datasette.databases.items():
         if name.startswith("_"):
             continue
         if await db.table_exists("works") and await db.table_exists("refs"):
-            return name
-    return None
+            found = name
+            break
+    if found is not None and not datasette.databases[found].is_mutable:
+        datasette._kb_database_memo = (attached, found)
+    return found
 
 
 def graph_renderer():
@@ -218,7 +228,8 @@ EMPTY = Markup('<span class="kb-empty"></span>')
 
 
 def link(href: str, text: str) -> Markup:
-    return Markup('<a href="{}">{}</a>').format(href, text)
+    # (escape + f-string: Markup.format costs ~0.1 ms, paid for every cell)
+    return Markup(f'<a href="{escape(href)}">{escape(text)}</a>')
 
 
 def work_url(key: str) -> str:
@@ -264,8 +275,8 @@ def render_cell(row, value, column, table, database, datasette):
             return None
         if not items:
             return EMPTY
-        return Markup('<ul class="kb-list">{}</ul>').format(
-            Markup("").join(Markup("<li>{}</li>").format(i) for i in items))
+        return Markup('<ul class="kb-list">{}</ul>'.format(
+            "".join(f"<li>{escape(i)}</li>" for i in items)))
     return None
 
 
@@ -344,10 +355,14 @@ async def keys_for_rows(db, columns, rows, table) -> list[str]:
     return [k for k in keys if k in known]
 
 
-async def _all_table_rows(datasette, database, table, request) -> tuple[list, list]:
-    """Every row of a (filtered) table view, following its pages."""
+async def _all_table_rows(datasette, database, table, request,
+                          first_columns=None) -> tuple[list, list]:
+    """Every row of a (filtered) table view, following its pages (only the
+    column that leads to the works, no facets or counts)."""
     args = [(k, v) for k, v in urllib.parse.parse_qsl(request.query_string if request else "")
             if k not in ("_format", "_size", "_next", "_shape", "_labels")]
+    args += [("_nofacet", "1"), ("_nosuggest", "1"), ("_nocount", "1")]
+    args += [("_col", c) for c in bib_columns(first_columns or [], table)]
     base = datasette.urls.table(database, table, format="json")
     rows, columns, next_token = [], [], None
     for _ in range(MAX_BIB_PAGES):
@@ -366,6 +381,20 @@ async def _all_table_rows(datasette, database, table, request) -> tuple[list, li
     return columns, rows
 
 
+def bib_columns(columns, table) -> list[str]:
+    """The one column (besides the primary key) that keys_for_rows reads."""
+    if "key" in columns and table in (None, "works", "annotations", "work_keys"):
+        return ["key"]
+    for column in ("work", "work_id", "ref_id"):
+        if column in columns:
+            return [column]
+    return []
+
+
+def export_chunk(conn, keys):
+    return export_bibtex(sqlite_utils.Database(conn), keys)
+
+
 def bib_response(text: str, filename: str) -> Response:
     safe = re.sub(r"[^\w.-]+", "_", filename)[:80] or "kb"
     return Response(text, content_type="application/x-bibtex; charset=utf-8",
@@ -376,11 +405,9 @@ async def render_bib(datasette, columns, rows, database, table, query_name, requ
                      view_name):
     db = datasette.get_database(database)
     if table and view_name == "table":
-        columns, rows = await _all_table_rows(datasette, database, table, request)
+        columns, rows = await _all_table_rows(datasette, database, table, request, columns)
     keys = await keys_for_rows(db, columns, rows, table)
-    text = await db.execute_fn(
-        lambda conn: export_bibtex(sqlite_utils.Database(conn), keys)) if keys else ""
-    return bib_response(text, query_name or table or database)
+    return bibstream.bib_stream(db, keys, query_name or table or database, export_chunk)
 
 
 def can_render_bib(columns, table):
@@ -409,35 +436,16 @@ async def _rows(db, sql, params=()) -> list[dict]:
 async def work_context(datasette, database: str, key: str) -> dict | None:
     """Everything the work page shows, or None when ``key`` is unknown."""
     db = datasette.get_database(database)
-    found = await _rows(db, "select * from works where key = ?", [key])
-    if not found:
+    parts = await db.execute_fn(lambda conn: workpage.load_work(conn, key, export_chunk))
+    if parts is None:
         return None
-    work = found[0]
-    people = await _rows(db, """select a.id, a.name, wa.role from work_authors wa
-        join authors a on a.id = wa.author_id where wa.work_id = ?
-        order by case wa.role when 'author' then 0 when 'editor' then 1 else 2 end,
-                 wa.position""", [work["id"]])
+    work, people = parts["work"], parts["people"]
     if not people and work.get("authors"):
         people = [{"id": None, "name": n, "role": "author"}
                   for n in (names_text(work["authors"]) or "").split("; ") if n]
-    category = None
-    if work.get("source_category") and await db.table_exists("source_types"):
-        cat = await _rows(db, "select label from source_types where id = ?",
-                          [work["source_category"]])
-        category = cat[0]["label"] if cat else None
-    refs = await _rows(db, """select r.*, d.title as document_title from refs r
-        left join documents d on d.id = r.document_id where r.work_id = ?
-        order by r.document_id, r.position""", [work["id"]])
-    claims = await _rows(db, """select c.id, c.document_id, c.page, c.line, c.section,
-        c.text, d.title as document_title, group_concat(distinct ci.marker) as marker,
-        group_concat(distinct ci.pinpoint) as pinpoint
-        from citations ci join refs r on r.id = ci.ref_id
-        join claims c on c.id = ci.claim_id
-        left join documents d on d.id = c.document_id
-        where r.work_id = ? group by c.id order by c.document_id, c.line""", [work["id"]])
+    category, refs, claims = parts["category"], parts["refs"], parts["claims"]
+    cocited, bib = parts["cocited"], parts["bibtex"]
     annotations = await work_annotations(datasette, db, key)
-    cocited = await cocited_works(db, work["id"])
-    bib = await db.execute_fn(lambda conn: export_bibtex(sqlite_utils.Database(conn), [key]))
     work["type_label"] = CSL_TYPES.get(work.get("type"), work.get("type"))
     for r in refs:
         r["review_reasons_text"] = "; ".join(_json_list(r.get("review_reasons")))
@@ -486,6 +494,7 @@ async def work_annotations(datasette, db, key: str) -> list[dict]:
     if notes is not None and notes is not db and await notes.table_exists("annotations"):
         rows = await _rows(notes, "select * from annotations where key = ? "
                            "order by created, id", [key])
+        rows = await attached_notes(db, key, rows)
         for row in rows:
             claim = (await _rows(db, "select text from claims where id = ?",
                                  [row["claim_id"]])) if row.get("claim_id") else []
@@ -496,28 +505,19 @@ async def work_annotations(datasette, db, key: str) -> list[dict]:
     rows = await _rows(db, """select a.*, c.text as current_claim from annotations a
         left join claims c on c.id = a.claim_id where a.key = ? order by a.created, a.id""",
                        [key])
+    rows = [r for r in rows if not r.get("orphan_reason")]
     for row in rows:
         row["claim_text"] = row.pop("current_claim") or row.get("claim_text")
     return rows
 
 
-async def cocited_works(db, work_id: int, limit: int = 10) -> list[dict]:
-    """Works most often cited together with ``work_id``: from kb.graph's
-    cocitations table once it is filled, else counted from the refs."""
-    params = {"id": work_id, "limit": limit}
-    if await db.table_exists("cocitations") and (
-            await db.execute("select 1 from cocitations limit 1")).rows:
-        return await _rows(db, """select o.key, o.title, o.year,
-              c.documents, c.weight from cocitations c
-            join works o on o.id = case when c.work_a = :id then c.work_b else c.work_a end
-            where :id in (c.work_a, c.work_b) and o.id != :id
-            order by c.weight desc, o.key limit :limit""", params)
-    return await _rows(db, """select o.key, o.title, o.year,
-          count(distinct r.document_id) as documents
-        from refs r join works o on o.id = r.work_id
-        where r.document_id in (select document_id from refs where work_id = :id)
-          and o.id != :id
-        group by o.id order by documents desc, o.key limit :limit""", params)
+async def attached_notes(db, key: str, notes: list[dict]) -> list[dict]:
+    """The notes written on the work now under ``key`` (not on an earlier work
+    that had the same key)."""
+    from kb.annotate import orphan_reason
+    found = await _rows(db, "select key, title, year, authors from works where key = ?", [key])
+    work = found[0] if found else None
+    return [n for n in notes if orphan_reason(n, work) is None]
 
 
 async def work_page(datasette, request):
@@ -554,6 +554,13 @@ async def graph_page(datasette, request):
 
 async def css(datasette, request):
     return Response((TEMPLATES / "kb.css").read_text("utf-8"), content_type="text/css; charset=utf-8")
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """Cache anonymous pages of the immutable store (kb/publish/cache.py)."""
+    from kb.publish import cache
+    return lambda app: cache.wrap(app, datasette)
 
 
 @hookimpl
