@@ -141,6 +141,8 @@ def preamble(rng, style: str, running: str) -> str:
              r"\usepackage[english]{babel}", r"\usepackage{csquotes}",
              f"\\usepackage[margin={margin}]{{geometry}}", rng.choice(FONTS),
              r"\usepackage{xcolor}", r"\interfootnotelinepenalty=10000"]
+    if twocol:
+        lines.append(r"\setlength{\columnsep}{3cm}")   # room for the right column's markers
     if opts.startswith("style="):
         lines.append(f"\\usepackage[{opts},backend=biber]{{biblatex}}")
     else:
@@ -157,7 +159,7 @@ def preamble(rng, style: str, running: str) -> str:
               r"\newcommand\mk[1]{\ifmarks\llap{\tiny QZ#1ZQ\hspace{1.3cm}}\else"
               r"\llap{\tiny\phantom{QZ#1ZQ}\hspace{1.3cm}}\fi}",
               r"\newcounter{bibn}",
-              r"\AtBeginDocument{\renewbibmacro*{begentry}{\ifbibliography{\stepcounter{bibn}\mk{B\thebibn}}{}}}",
+              r"\AtEveryBibitem{\leavevmode\stepcounter{bibn}\mk{B\thebibn}}",
               r"\makeatletter\let\oldmakefntext\@makefntext",
               r"\renewcommand\@makefntext[1]{\oldmakefntext{\mk{N\@thefnmark}#1}}\makeatother"]
     return "\n".join(lines), twocol
@@ -308,32 +310,60 @@ def marked_lines(pdf: Path, twocol: bool) -> list[str]:
         ["pdfinfo", str(pdf)], capture_output=True, text=True).stdout).group(1))
     out = []
     for p in range(1, pages + 1):
-        for x in (0, 298):
+        for x, w in ((0, 277), (277, 318)):
             args = ["pdftotext", "-enc", "UTF-8", "-layout", "-f", str(p), "-l", str(p),
-                    "-x", str(x), "-y", "0", "-W", "297", "-H", "842", str(pdf), "-"]
+                    "-x", str(x), "-y", "0", "-W", str(w), "-H", "842", str(pdf), "-"]
             text = subprocess.run(args, capture_output=True, timeout=60).stdout.decode("utf-8", "replace")
             out.extend(text.rstrip("\f").split("\n"))
-        out.append("\f")
+            out.append("\f")          # a column ends like a page
     return out
 
 
+def _tokens(lines: list[str]) -> tuple[list[str], list[tuple[int, int]]]:
+    toks, where = [], []
+    for i, line in enumerate(lines):
+        k = 0
+        for w in line.split():
+            n = _norm(w)
+            if n:
+                toks.append(n)
+                where.append((i, k))
+                k += 1
+    return toks, where
+
+
 def align_labels(gold_lines: list[str], labels: list[str], lines: list[str]) -> list[str]:
-    """Carry labels from the marked lines to another extraction of the same PDF."""
-    a = [_norm(x) for x in gold_lines]
-    b = [_norm(x) for x in lines]
-    out: list[str | None] = [None] * len(lines)
-    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    """Carry labels from the marked lines to another extraction of the same PDF.
+
+    Words are aligned; a line takes the label of the gold line its first
+    aligned word comes from, and starts an entry only where that gold line does.
+    """
+    ga, gw = _tokens(gold_lines)
+    pa, pw = _tokens(lines)
+    to_gold: dict[int, int] = {}
+    sm = difflib.SequenceMatcher(None, ga, pa, autojunk=False)
     for i, j, n in sm.get_matching_blocks():
         for k in range(n):
-            out[j + k] = labels[i + k]
-    prev = "text"
-    for j, lab in enumerate(out):
-        if not lines[j].strip():
-            out[j] = "blank"
-        elif lab is None:
-            out[j] = prev.replace("-B", "-I") if prev[:3] in ("ref", "not") else "text"
-        if out[j] != "blank":
-            prev = out[j]
+            to_gold[j + k] = i + k
+    first: dict[int, tuple[int, bool]] = {}
+    for j, (line, k) in enumerate(pw):
+        if line not in first and j in to_gold:
+            gi = to_gold[j]
+            first[line] = (gw[gi][0], gw[gi][1] == 0 and k == 0)
+    out, prev = [], "text"
+    for i, line in enumerate(lines):
+        if not line.strip(" \f"):
+            out.append("blank")
+            continue
+        if i in first:
+            gl, at_start = first[i]
+            lab = labels[gl]
+            if lab.endswith("-B") and not at_start:
+                lab = lab[:-2] + "-I"
+        else:
+            lab = prev.replace("-B", "-I") if prev[:3] in ("ref", "not") else "text"
+        out.append(lab)
+        prev = lab
     return out
 
 
@@ -367,6 +397,11 @@ def make_document(rng, style: str, records: list[dict], out: Path, name: str) ->
     return gold
 
 
+def _has_html() -> bool:
+    import importlib.util
+    return importlib.util.find_spec("kbdev.typeset_html") is not None
+
+
 def generate(out: Path, n: int, seed: int, styles: list[str]) -> list[str]:
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -374,7 +409,7 @@ def generate(out: Path, n: int, seed: int, styles: list[str]) -> list[str]:
     names = []
     for i in range(n):
         style = styles[i % len(styles)]
-        if STYLES[style][1] == "html" and not tool("chromium"):
+        if STYLES[style][1] == "html" and not (tool("chromium") and _has_html()):
             continue
         name = f"s{seed}-{i:03d}-{style}"
         if make_document(random.Random(f"{seed}-{i}"), style, records, out, name):
