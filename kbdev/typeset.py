@@ -239,7 +239,7 @@ def label_lines(marked: list[str], meta: dict) -> tuple[list[str], list[str], li
     edges = page_edges(clean)
     heads = {_norm(h) for h in meta["headings"]} | {_norm(meta["title"])}
     running = _norm(meta["running"])
-    state, notes = "text", []
+    state, notes, first_page = "text", [], True
     for i, line in enumerate(clean):
         kinds = {k for k, _ in marks[i]}
         bare = line.replace("\f", "").strip()
@@ -247,8 +247,10 @@ def label_lines(marked: list[str], meta: dict) -> tuple[list[str], list[str], li
         is_meta = i in edges and (re.fullmatch(r"[ivxlc\d]{1,4}", bare) is not None or
                                   (running and n.startswith(running[:25]) and
                                    re.fullmatch(r"\d{0,3}", n[len(running):] or "") is not None))
-        if "\f" in line and state == "note":
-            state = "text"
+        if "\f" in line:
+            first_page = False
+            if state == "note":
+                state = "text"
         if "E" in kinds:
             state = "after"
         if "B" in kinds:
@@ -258,7 +260,7 @@ def label_lines(marked: list[str], meta: dict) -> tuple[list[str], list[str], li
             notes.append({"number": [v for k, v in marks[i] if k == "N"][0], "line": i})
         elif not bare:
             labels.append("blank")
-        elif is_meta:
+        elif is_meta and not (first_page and n == _norm(meta["title"])):
             labels.append("meta")
         elif n in heads or n.lstrip("0123456789") in heads:
             labels.append("title")
