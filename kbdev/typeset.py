@@ -200,7 +200,6 @@ def typeset_latex(src: str, bib: str, work: Path) -> tuple[Path, Path] | None:
     run(latex + ["doc.tex"], work)
     run(["biber", "--quiet", "doc"], work)
     run(latex + ["doc.tex"], work)
-    run(latex + ["doc.tex"], work)
     shutil.copy(work / "doc.aux", work / "clean.aux")
     shutil.copy(work / "doc.bbl", work / "clean.bbl")
     run(latex + ["clean.tex"], work)
@@ -232,10 +231,17 @@ def label_lines(marked: list[str], meta: dict) -> tuple[list[str], list[str], li
     Labels: ref-B, ref-I, note-B, note-I, text, title, meta, blank.
     """
     labels, clean, marks = [], [], []
+    carry: list = []
     for line in marked:
         found = MARK.findall(line)
+        rest = MARK.sub("", line)
+        if found and not rest.strip(" \f"):
+            carry += found           # a marker set on its own line: it belongs below
+            found = []
+        elif rest.strip(" \f") and carry:
+            found, carry = carry + found, []
         marks.append(found)
-        clean.append(MARK.sub("", line))
+        clean.append(rest)
     edges = page_edges(clean)
     heads = {_norm(h) for h in meta["headings"]} | {_norm(meta["title"])}
     running = _norm(meta["running"])
@@ -348,9 +354,14 @@ def align_labels(gold_lines: list[str], labels: list[str], lines: list[str]) -> 
         for k in range(n):
             to_gold[j + k] = i + k
     first: dict[int, tuple[int, bool]] = {}
+    opens: set[int] = set()        # lines holding the first word of a gold entry start
     for j, (line, k) in enumerate(pw):
-        if line not in first and j in to_gold:
-            gi = to_gold[j]
+        if j not in to_gold:
+            continue
+        gi = to_gold[j]
+        if gw[gi][1] == 0 and labels[gw[gi][0]].endswith("-B") and k <= 1:
+            opens.add(line)
+        if line not in first:
             first[line] = (gw[gi][0], gw[gi][1] == 0 and k == 0)
     out, prev = [], "text"
     for i, line in enumerate(lines):
@@ -362,6 +373,8 @@ def align_labels(gold_lines: list[str], labels: list[str], lines: list[str]) -> 
             lab = labels[gl]
             if lab.endswith("-B") and not at_start:
                 lab = lab[:-2] + "-I"
+            if i in opens and lab.endswith("-I"):
+                lab = lab[:-2] + "-B"
         else:
             lab = prev.replace("-B", "-I") if prev[:3] in ("ref", "not") else "text"
         out.append(lab)
@@ -394,6 +407,7 @@ def make_document(rng, style: str, records: list[dict], out: Path, name: str) ->
         if meta["twocolumn"]:
             gold["layout"] = None     # columns share lines in -layout text
         shutil.copy(pdfs[1], out / f"{name}.pdf")
+        shutil.copy(pdfs[0], out / f"{name}.marked.pdf")
         (out / f"{name}.tex").write_text(src)
     (out / f"{name}.json").write_text(json.dumps(gold, ensure_ascii=False, indent=1))
     return gold
