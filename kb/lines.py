@@ -20,6 +20,7 @@ first ``MAX_CHARS`` characters, so labelling is linear in the input.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -147,9 +148,14 @@ def features(lines: list[str], layout: list | None = None) -> list[dict]:
     n = len(lines)
     nonblank = [i for i, s in enumerate(shapes) if "blank" not in s]
     page_pos = _page_positions(lines)
+    lines = [x.replace("\f", "")[:MAX_CHARS] for x in lines]
     inds = [len(x) - len(x.lstrip(" ")) for x in lines]
+    lens = sorted(len(lines[i].strip()) for i in nonblank) or [1]
+    typical = max(lens[len(lens) // 2], 1)
+    common = Counter(min(inds[i], 80) for i in nonblank).most_common(1)
+    margin = common[0][0] if common else 0
+    prev_nb, next_nb = _nearest_nonblank(shapes)
     out = []
-    prev_nb, k = None, 0
     for i, s in enumerate(shapes):
         f = dict(s)
         f["bias"] = 1.0
@@ -163,18 +169,17 @@ def features(lines: list[str], layout: list | None = None) -> list[dict]:
                         f[f"{d}:{key}"] = shapes[j][key]
             else:
                 f[f"{d}:none"] = 1.0
-        while k < len(nonblank) and nonblank[k] < i:
-            prev_nb = nonblank[k]
-            k += 1
-        nxt = nonblank[k + 1] if k < len(nonblank) and nonblank[k] == i and k + 1 < len(nonblank) \
-            else (nonblank[k] if k < len(nonblank) and nonblank[k] != i else None)
+        nxt = next_nb[i]
         if "blank" not in s:
-            if prev_nb is not None:
-                d = inds[i] - inds[prev_nb]
+            f["rlen"] = str(_bucket(len(lines[i].strip()) / typical, (0.3, 0.6, 0.85, 1.1)))
+            f["rind"] = str(_bucket(inds[i] - margin, (-1, 1, 3, 8, 20)))
+            prv = prev_nb[i]
+            if prv is not None:
+                d = inds[i] - inds[prv]
                 f["dind_p"] = "+" if d > 1 else "-" if d < -1 else "="
                 for key in ("sent_end", "name", "lone_num", "year", "len"):
-                    if key in shapes[prev_nb]:
-                        f["pnb:" + key] = shapes[prev_nb][key]
+                    if key in shapes[prv]:
+                        f["pnb:" + key] = shapes[prv][key]
             if nxt is not None:
                 d = inds[nxt] - inds[i]
                 f["dind_n"] = "+" if d > 1 else "-" if d < -1 else "="
@@ -183,6 +188,23 @@ def features(lines: list[str], layout: list | None = None) -> list[dict]:
                         f["nnb:" + key] = shapes[nxt][key]
         out.append(f)
     return out
+
+
+def _nearest_nonblank(shapes: list[dict]) -> tuple[list, list]:
+    """For each line, the index of the nearest non-blank line above and below."""
+    n = len(shapes)
+    prev, nxt = [None] * n, [None] * n
+    last = None
+    for i in range(n):
+        prev[i] = last
+        if "blank" not in shapes[i]:
+            last = i
+    last = None
+    for i in range(n - 1, -1, -1):
+        nxt[i] = last
+        if "blank" not in shapes[i]:
+            last = i
+    return prev, nxt
 
 
 def _page_positions(lines: list[str]) -> list[str]:
@@ -242,6 +264,8 @@ def label(lines: list[str], layout: list | None = None) -> list[str]:
     """One label from LABELS per line (see the module docstring)."""
     if not lines:
         return []
+    if not COARSE_MODEL.exists():
+        raise FileNotFoundError(COARSE_MODEL)
     items = to_items(features(lines, layout))
     coarse = coarse_labels(items)
     if not FINE_MODEL.exists():

@@ -564,7 +564,7 @@ def _find_sections(lines: list[str]) -> tuple[tuple[int, int] | None, tuple[int,
     bib = notes = None
     for start, kind in reversed(heads):
         end = end_of(start)
-        if not _reference_dense(lines, start + 1, end):
+        if not _reference_dense(lines, start + 1, end) and not _labelled_ref(lines, start, end):
             continue
         if kind == "bibliography" and bib is None:
             bib = (start, end)
@@ -585,6 +585,22 @@ def _reference_dense(lines: list[str], start: int, end: int) -> bool:
                or _entry_start_shape(BULLET.sub("", l).strip()))
     prose = sum(1 for l in ls if _prose_words(l) >= 6)
     return refs >= 0.5 * len(ls) and prose <= 0.4 * len(ls)
+
+
+def _labelled_ref(lines: list[str], start: int, end: int) -> bool:
+    """Does the line labeller (kb/lines.py) read most of a headed section as
+    reference or note lines? For lists whose entries wrap over several lines
+    (narrow columns), where fewer than half the lines carry a year."""
+    from . import lines as line_labeller
+    part = lines[start - 1:min(end, start + 400)]
+    try:
+        labels = line_labeller.label(part)
+    except (OSError, ValueError):          # no model file: rules only
+        return False
+    body = [(lab, line) for lab, line in zip(labels[1:], part[1:]) if line.strip()]
+    refs = sum(lab.startswith(("ref", "note")) for lab, _ in body)
+    prose = sum(_prose_words(line) >= 6 for _, line in body)
+    return refs >= 3 and refs >= 0.6 * len(body) and prose <= 0.4 * len(body)
 
 
 def _looks_heading(line: str) -> bool:
