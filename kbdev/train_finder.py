@@ -5,10 +5,10 @@
 
 Coarse CRF: AnyStyle's 15 hand-labelled dissertations (ref|text|title|meta|blank)
 plus the typeset documents with their fine labels folded to coarse ones. Fine
-CRF: typeset documents only, with the coarse model's labels as features (the
-coarse model used there is trained without those documents' own labels? no:
-on AnyStyle only, so its labels on typeset text are honest predictions).
-``--cv K`` reports per-label F1 on AnyStyle held out by document.
+CRF: typeset documents only, with coarse labels as features; in training those
+come from a coarse model trained on AnyStyle alone, so they are predictions on
+unseen text, as at run time. ``--cv K`` reports per-label F1 on AnyStyle held
+out by document (typeset documents stay in every fold's training set).
 """
 from __future__ import annotations
 
