@@ -603,6 +603,50 @@ def _labelled_ref(lines: list[str], start: int, end: int) -> bool:
     return refs >= 3 and refs >= 0.6 * len(body) and prose <= 0.4 * len(body)
 
 
+_ENTRY_LABEL = re.compile(r"^(?:\[\d{1,4}\]|\d{1,4}\.|\[[A-Z][\w+\-]{1,10}\d{2}[a-z]?\])\s+")
+
+
+def _prefer_labelled(lines: list[str], span: tuple[int, int], found: list[Entry]) -> list[Entry]:
+    """The line labeller's entries of a reference section when the rules glued
+    them (fewer than half as many entries: "[1]" alone on its line, labels in a
+    column of their own)."""
+    if len(found) >= 40:
+        return found
+    labelled = _labelled_entries(lines, span)
+    if len(labelled) >= 3 and len(found) < 0.5 * len(labelled):
+        return labelled
+    return found
+
+
+def _labelled_entries(lines: list[str], span: tuple[int, int]) -> list[Entry]:
+    """Entries from the labeller's ref-B / ref-I lines of a section."""
+    from . import lines as line_labeller
+    start, end = span
+    part = lines[start - 1:min(end, start + 2000)]
+    try:
+        labels = line_labeller.label(part)
+    except (OSError, ValueError):          # no model file: rules only
+        return []
+    groups: list[list[tuple[int, str]]] = []
+    open_entry = False
+    for k, (lab, line) in enumerate(zip(labels, part)):
+        if lab in ("blank", "meta") or not line.strip():
+            continue
+        if lab == "ref-B" or (lab == "ref-I" and not open_entry):
+            groups.append([])
+            open_entry = True
+        elif lab != "ref-I":
+            open_entry = False
+            continue
+        groups[-1].append((start + k, line))
+    out = []
+    for g in groups:
+        raw = _ENTRY_LABEL.sub("", join_lines([t for _, t in g]))
+        if raw and (YEAR.search(raw) or URL.search(raw)):
+            out.append(Entry(kind="bibliography", raw=raw, line=g[0][0]))
+    return out
+
+
 def _looks_heading(line: str) -> bool:
     """A short line that reads like a section heading (markdown #, numbered, or bare title)."""
     s = line.strip()
@@ -676,8 +720,8 @@ def locate(doc: Document) -> Apparatus:
 
     entries: list[Entry] = []
     if bib:
-        entries.extend(_bibliography_entries(lines, bib if bib_headed else (bib[0] - 1, bib[1]),
-                                             page_lines))
+        span = bib if bib_headed else (bib[0] - 1, bib[1])
+        entries.extend(_prefer_labelled(lines, span, _bibliography_entries(lines, span, page_lines)))
     known = [_fold(e.raw) for e in entries]       # bibliography entries, then full notes
     for nt in app.notes.values():
         nt.page = doc.page_of(nt.line)

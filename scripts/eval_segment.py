@@ -7,7 +7,7 @@ texts, and compares what was located with the gold: bibliography entries
 (kind bibliography) against the gold entries, notes (Apparatus.notes) against
 the gold footnotes. A located item is correct when its text matches one gold
 item (one to one) with similarity >= 0.85 after folding case, spacing,
-punctuation and a leading label ("[4]", "12.", "[Abc99]").
+punctuation, a leading label ("[4]", "12.") and alphabetic labels ("[Abc99]").
 """
 from __future__ import annotations
 
@@ -27,11 +27,13 @@ from kb.locate import locate  # noqa: E402
 from kb.read import read  # noqa: E402
 
 LEAD = re.compile(r"^\s*(?:\[[^\]]{1,12}\]|\d{1,4}[.)]?)\s*")
+LABEL = re.compile(r"\[[A-Z][\w+\-]{0,10}\d{2}[a-z]?\]")
 THRESHOLD = 0.85
 
 
 def fold(text: str) -> str:
-    return re.sub(r"[\W_]+", "", LEAD.sub("", text).casefold())[:400]
+    text = LABEL.sub("", LEAD.sub("", text))      # list labels, wherever the text put them
+    return re.sub(r"[\W_]+", "", text.casefold())[:400]
 
 
 def match(gold: list[str], found: list[str]) -> int:
