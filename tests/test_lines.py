@@ -52,3 +52,21 @@ def test_bounded_and_fast_on_long_lines():
     assert len(labels) == len(lines)
     assert time.time() - t < 20
     assert L.label([]) == []
+
+
+def test_locate_splits_a_list_whose_labels_stand_alone():
+    """pdftotext sets "[1]" on a line of its own: the rules glue the list, the labeller does not."""
+    from kb.locate import locate
+    from kb.models import Document
+    body = ["Introduction", "", "The archive has been studied often [1], [2], and again more",
+            "recently, with different results [3], [4].", ""]
+    refs = ["References", ""]
+    people = ["A. Baker", "C. Dubois", "H. Müller", "J. Smith", "L. Wang"]
+    for i, who in enumerate(people, 1):
+        refs += [f"[{i}]", "", f"{who}, “Memory and the archive in the town, part {i},” Journal of",
+                 f"Modern History, vol. {i + 10}, pp. {i * 10}–{i * 10 + 9}, 20{i:02d}.", ""]
+    lines = body + refs
+    doc = Document(id="t", path="t.txt", lines=lines, sha256="", format="txt")
+    entries = [e for e in locate(doc).entries if e.kind == "bibliography"]
+    assert len(entries) == len(people)
+    assert all(e.raw.startswith(p) for e, p in zip(entries, people))
