@@ -647,6 +647,43 @@ def _labelled_entries(lines: list[str], span: tuple[int, int]) -> list[Entry]:
     return out
 
 
+_NOTE_NUM = re.compile(r"^\s{0,40}(\d{1,3})(?:[.)]?\s+(?=\S)|\s*$)")
+
+
+def _labelled_notes(lines: list[str], taken: set[int]) -> list[Note]:
+    """Numbered notes from the line labeller's note-B / note-I lines, for
+    documents where the rules found none (PDF text: the number alone on its
+    line, notes at page bottoms with no heading). At least two, numbered in
+    rising order."""
+    from . import lines as line_labeller
+    if len(lines) > 20000:
+        return []
+    try:
+        labels = line_labeller.label(lines)
+    except (OSError, ValueError):          # no model file: rules only
+        return []
+    groups: list[list[int]] = []
+    for i, lab in enumerate(labels, 1):
+        if i in taken or lab in ("blank", "meta"):
+            continue
+        if lab == "note-B":
+            groups.append([i])
+        elif lab == "note-I" and groups and groups[-1][-1] >= i - 3:
+            groups[-1].append(i)
+    notes: list[Note] = []
+    for g in groups:
+        m = _NOTE_NUM.match(lines[g[0] - 1])
+        if not m:
+            continue
+        first = lines[g[0] - 1][m.end():]
+        text = join_lines([first] + [lines[i - 1] for i in g[1:]])
+        number = int(m.group(1))
+        if text and (not notes or number > notes[-1].number):
+            notes.append(Note(number=number, kind="footnote", line=g[0], end_line=g[-1],
+                              text=text, lines=[i for i in g if i != g[0] or first.strip()]))
+    return notes if len(notes) >= 2 and len(notes) >= 0.6 * len(groups) else []
+
+
 def _looks_heading(line: str) -> bool:
     """A short line that reads like a section heading (markdown #, numbered, or bare title)."""
     s = line.strip()
@@ -715,6 +752,12 @@ def locate(doc: Document) -> Apparatus:
             for k in [k for k, nt in notes.items() if nt.line in span]:
                 del notes[k]
             app.bibliography_span = bib
+    if not notes and notes_span is None:
+        taken = set(range(bib[0], bib[1] + 1)) if bib else set()
+        for nt in _labelled_notes(lines, taken):
+            notes[nt.number] = nt
+            body -= set(nt.lines) | {nt.line}
+        kind = "footnote"
     app.notes = dict(sorted(notes.items()))
     app.note_kind = kind if notes else None
 
