@@ -353,6 +353,15 @@ def align_labels(gold_lines: list[str], labels: list[str], lines: list[str]) -> 
     for i, j, n in sm.get_matching_blocks():
         for k in range(n):
             to_gold[j + k] = i + k
+    # text read in another order (columns): place unmatched words by unique trigrams
+    grams: dict = {}
+    for i in range(len(ga) - 2):
+        grams.setdefault(tuple(ga[i:i + 3]), []).append(i)
+    for j in range(len(pa) - 2):
+        if j not in to_gold:
+            hit = grams.get(tuple(pa[j:j + 3]), [])
+            if len(hit) == 1:
+                to_gold[j] = hit[0]
     first: dict[int, tuple[int, bool]] = {}
     opens: set[int] = set()        # lines holding the first word of a gold entry start
     for j, (line, k) in enumerate(pw):

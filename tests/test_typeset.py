@@ -26,7 +26,7 @@ def test_document_text_holds_gold_entries(tmp_path, style):
     for entry in gold["entries"]:
         assert _fold(entry)[:40] in text
     labels = gold["plain"]
-    assert labels.count("ref-B") >= len(gold["entries"]) - 2
+    assert labels.count("ref-B") >= 0.8 * len(gold["entries"])    # two columns: some reordered
     assert "text" in labels and "title" in labels
     if style == "verbose-ibid":
         assert gold["note_texts"] and "note-B" in labels
