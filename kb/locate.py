@@ -647,7 +647,7 @@ def _labelled_entries(lines: list[str], span: tuple[int, int]) -> list[Entry]:
     return out
 
 
-_NOTE_NUM = re.compile(r"^\s{0,40}(\d{1,3})(?:[.)]?\s+(?=\S)|\s*$)")
+_NOTE_NUM = re.compile(r"^\s{0,40}(\d{1,3})(?:[.)]?\s+(?=\S)|(?=[A-Z\u00C0-\u024F“\"‘])|\s*$)")
 
 
 def _labelled_notes(lines: list[str], taken: set[int]) -> list[Note]:
