@@ -650,26 +650,27 @@ def _labelled_entries(lines: list[str], span: tuple[int, int]) -> list[Entry]:
 _NOTE_NUM = re.compile(r"^\s{0,40}(\d{1,3})(?:[.)]?\s+(?=\S)|(?=[A-Z\u00C0-\u024F“\"‘])|\s*$)")
 
 
-def _labelled_notes(lines: list[str], taken: set[int]) -> list[Note]:
-    """Numbered notes from the line labeller's note-B / note-I lines, for
-    documents where the rules found none (PDF text: the number alone on its
-    line, notes at page bottoms with no heading). At least two, numbered in
-    rising order."""
+def _labelled_notes(lines: list[str], taken: set[int]) -> tuple[list[Note], int]:
+    """Numbered notes from the line labeller's note-B / note-I lines outside
+    ``taken``, in rising order, and how many note groups it saw. For notes the
+    rules miss (PDF text: the number alone on its line or glued to the text,
+    the first note on a page)."""
     from . import lines as line_labeller
     if len(lines) > 20000:
-        return []
+        return [], 0
     try:
         labels = line_labeller.label(lines)
     except (OSError, ValueError):          # no model file: rules only
-        return []
+        return [], 0
     groups: list[list[int]] = []
     for i, lab in enumerate(labels, 1):
         if i in taken or lab in ("blank", "meta"):
             continue
         if lab == "note-B":
             groups.append([i])
-        elif lab == "note-I" and groups and groups[-1][-1] >= i - 3:
-            groups[-1].append(i)
+        elif groups and groups[-1][-1] >= i - 3 and (
+                lab == "note-I" or lab.startswith("ref") and not _NOTE_NUM.match(lines[i - 1])):
+            groups[-1].append(i)           # a note's source lines read as a reference
     notes: list[Note] = []
     for g in groups:
         m = _NOTE_NUM.match(lines[g[0] - 1])
@@ -681,7 +682,7 @@ def _labelled_notes(lines: list[str], taken: set[int]) -> list[Note]:
         if text and (not notes or number > notes[-1].number):
             notes.append(Note(number=number, kind="footnote", line=g[0], end_line=g[-1],
                               text=text, lines=[i for i in g if i != g[0] or first.strip()]))
-    return notes if len(notes) >= 2 and len(notes) >= 0.6 * len(groups) else []
+    return notes, len(groups)
 
 
 def _looks_heading(line: str) -> bool:
@@ -752,11 +753,18 @@ def locate(doc: Document) -> Apparatus:
             for k in [k for k, nt in notes.items() if nt.line in span]:
                 del notes[k]
             app.bibliography_span = bib
-    if not notes and notes_span is None:
+    if notes_span is None and (not notes or kind == "footnote"):
+        # notes the rules missed (the first on a page, numbers glued to the text)
         taken = set(range(bib[0], bib[1] + 1)) if bib else set()
-        for nt in _labelled_notes(lines, taken):
-            notes[nt.number] = nt
-            body -= set(nt.lines) | {nt.line}
+        for nt in notes.values():
+            taken.update(nt.lines, (nt.line,))
+        found, groups = _labelled_notes(lines, taken)
+        if not notes and (len(found) < 2 or len(found) < 0.6 * groups):
+            found = []
+        for nt in found:
+            if nt.number not in notes:
+                notes[nt.number] = nt
+                body -= set(nt.lines) | {nt.line}
         kind = "footnote"
     app.notes = dict(sorted(notes.items()))
     app.note_kind = kind if notes else None
