@@ -761,8 +761,10 @@ def locate(doc: Document) -> Apparatus:
         found, groups = _labelled_notes(lines, taken)
         if not notes and (len(found) < 2 or len(found) < 0.6 * groups):
             found = []
+        numbers = set(notes) | {nt.number for nt in found}
         for nt in found:
-            if nt.number not in notes:
+            # a new number must run in sequence with a neighbour (not a stray "243")
+            if nt.number not in notes and (nt.number - 1 in numbers or nt.number + 1 in numbers):
                 notes[nt.number] = nt
                 body -= set(nt.lines) | {nt.line}
         kind = "footnote"
