@@ -1,17 +1,15 @@
 """HTML documents printed to PDF by Chromium (a second typesetter for kbdev.typeset).
 
-Entries and endnotes are formatted here (simple author-date / notes forms);
-each carries a margin marker span, hidden in the clean print, so the labels
-come out the same way as for LaTeX. Chromium's own page header and footer
-(date, title, file URL, "1/3") are kept: they are page furniture (meta).
-
-Unfinished: the margin markers do not yet land on their lines' baselines in
-Chromium's output, so the labels are wrong; off unless KB_TYPESET_HTML=1.
+Entries and endnotes are formatted here (simple author-date / notes forms),
+so the text of every block is known: line labels come from aligning the
+blocks' words with pdftotext's lines (kbdev.typeset.align_labels). Chromium's
+own page header and footer (date, title, file URL, "1/3") are kept: they are
+page furniture (meta). The header repeats the title, so the title's first
+line may come out as meta.
 """
 from __future__ import annotations
 
 import html
-import os
 import json
 import re
 import shutil
@@ -57,18 +55,22 @@ def _sentence(rng) -> str:
     return html.escape(D.sentence(rng))
 
 
+def _plain(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
 def make(rng, style: str, recs: list[dict], out: Path, name: str) -> dict | None:
-    if not os.environ.get("KB_TYPESET_HTML"):
-        return None        # labels not yet reliable (see the module docstring)
+    """One HTML document printed by Chromium; labels by aligning its known blocks."""
     notes_style = style.endswith("notes")
     font, size = rng.choice(FONTS), rng.choice([10, 11, 12, 13])
-    cols = 1      # CSS columns do not crop at a fixed x; one column only
     title = D.title(rng, "en")
     heads, body, notes, citations = [], [], [], []
+    blocks = [("title", title)]                     # (label, text) in reading order
     for s in range(rng.randint(2, 4)):
         h = D.heading(rng)
         heads.append(h)
         body.append(f"<h2>{h}</h2>")
+        blocks.append(("title", h))
         for _ in range(rng.randint(1, 3)):
             sents = []
             for _ in range(rng.randint(3, 6)):
@@ -87,53 +89,66 @@ def make(rng, style: str, recs: list[dict], out: Path, name: str) -> dict | None
                     txt += "."
                 sents.append(txt)
             body.append("<p>" + " ".join(sents) + "</p>")
+            blocks.append(("text", _plain(" ".join(sents))))
     bibhead = rng.choice(["References", "Bibliography", "Works Cited"])
     sorted_recs = sorted(recs, key=lambda r: _tex(r.get("author", "")))
-    ents = [f'<p class="ref"><span class="mk">QZB{i + 1}ZQ</span>{entry_text(r)}</p>'
-            for i, r in enumerate(sorted_recs)]
     notes_html = ""
     if notes:
-        items = [f'<p class="note"><span class="mk">QZN{i + 1}ZQ</span>{i + 1}. {n}</p>'
-                 for i, n in enumerate(notes)]
-        notes_html = "<h2>Notes</h2>" + "".join(items)
+        notes_html = "<h2>Notes</h2>" + "".join(f'<p class="note">{i + 1}. {n}</p>'
+                                                for i, n in enumerate(notes))
+        blocks.append(("title", "Notes"))
+        blocks += [("note-B", _plain(f"{i + 1}. {n}")) for i, n in enumerate(notes)]
         heads.append("Notes")
     heads.append(bibhead)
+    blocks.append(("title", bibhead))
+    blocks += [("ref-B", _plain(entry_text(r))) for r in sorted_recs]
     css = (f"body{{font-family:{font};font-size:{size}pt;margin:0 {rng.choice([1, 2, 3])}cm;"
-           f"column-count:{cols};column-gap:3cm;text-align:{rng.choice(['justify', 'left'])}}}"
-           "p.ref{padding-left:2em;text-indent:-2em;margin:0 0 .3em 0;position:relative}"
-           "p.note{margin:0 0 .2em 0;position:relative;font-size:90%}"
-           ".mk{display:inline-block;width:0;white-space:nowrap;position:relative;left:-1.3cm;font-size:5pt}")
+           f"text-align:{rng.choice(['justify', 'left'])}}}"
+           "p.ref{padding-left:2em;text-indent:-2em;margin:0 0 .3em 0}"
+           "p.note{margin:0 0 .2em 0;font-size:90%}")
+    ents = "".join(f'<p class="ref">{entry_text(r)}</p>' for r in sorted_recs)
     doc = (f"<html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
            f"<style>{css}</style></head><body><h1>{html.escape(title)}</h1>" + "".join(body)
-           + notes_html + f"<h2>{bibhead}</h2>" + "".join(ents) + "</body></html>")
+           + notes_html + f"<h2>{bibhead}</h2>" + ents + "</body></html>")
     meta = {"style": style, "family": "html", "title": title, "running": title,
-            "headings": heads, "citations": citations, "twocolumn": cols == 2}
+            "headings": heads, "citations": citations, "twocolumn": False}
+    gold_lines = [t for _, t in blocks]
+    gold_labels = [lab for lab, _ in blocks]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        pdfs = []
-        for tag, extra in (("doc", ""), ("clean", ".mk{visibility:hidden}")):
-            (work / f"{tag}.html").write_text(doc.replace("</style>", extra + "</style>"))
-            subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                            f"--print-to-pdf={work / (tag + '.pdf')}", str(work / f"{tag}.html")],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
-            pdfs.append(work / f"{tag}.pdf")
-        if not all(p.exists() for p in pdfs):
+        (work / "doc.html").write_text(doc)
+        pdf = work / "doc.pdf"
+        subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                        f"--print-to-pdf={pdf}", str(work / "doc.html")],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+        if not pdf.exists():
             return None
-        marked = T.marked_lines(pdfs[0], cols == 2)
-        furniture = re.compile(r"^\s*(?:\d{1,2}/\d{1,2}/\d{2,4}.*|.*file:///\S+.*|.*\b\d{1,3}/\d{1,3}\s*)$")
-        labels, lines, note_marks = T.label_lines(marked, meta)
-        labels = ["meta" if lab == "text" and furniture.match(ln) else lab
-                  for lab, ln in zip(labels, lines)]
         gold = dict(meta, name=name, keys=[r["key"] for r in recs], records=recs,
-                    entries=T.entries_from(labels, lines, "ref"),
-                    note_texts=T.entries_from(labels, lines, "note"))
+                    entries=[t for lab, t in blocks if lab == "ref-B"],
+                    note_texts=[t for lab, t in blocks if lab == "note-B"])
         for form, layout in (("txt", False), ("layout.txt", True)):
-            text = T.pdftotext(pdfs[1], layout)
+            text = T.pdftotext(pdf, layout)
             (out / f"{name}.{form}").write_text(text)
-            gold["plain" if form == "txt" else "layout"] = T.align_labels(lines, labels, text.split("\n"))
-        if cols == 2:
-            gold["layout"] = None
-        shutil.copy(pdfs[1], out / f"{name}.pdf")
-        (out / f"{name}.html").write_text(doc.replace("</style>", ".mk{display:none}</style>"))
+            lines = text.split("\n")
+            labels = T.align_labels(gold_lines, gold_labels, lines)
+            gold["plain" if form == "txt" else "layout"] = _furniture(labels, lines, title)
+        shutil.copy(pdf, out / f"{name}.pdf")
+        (out / f"{name}.html").write_text(doc)
     (out / f"{name}.json").write_text(json.dumps(gold, ensure_ascii=False, indent=1))
     return gold
+
+
+def _furniture(labels: list[str], lines: list[str], title: str) -> list[str]:
+    """Chromium's header and footer lines (and the title it repeats there) -> meta."""
+    out = ["meta" if lab != "blank" and FURNITURE.match(ln) else lab for lab, ln in zip(labels, lines)]
+    key = T._norm(title)
+    for i, ln in enumerate(lines):
+        near = out[max(0, i - 2):i] + out[i + 1:i + 3]
+        if T._norm(ln) == key and "meta" in near:
+            out[i] = "meta"
+    return out
+
+
+# Chromium's page header and footer: date and time, title, file URL, "2/5"
+FURNITURE = re.compile(r"^\s*(?:\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d\d\s*[AP]M.*|"
+                       r".*file:///\S+.*|\d{1,3}/\d{1,3})\s*$")
