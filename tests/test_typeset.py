@@ -41,3 +41,15 @@ def test_labels_follow_markers():
     assert labels[:5] == ["title", "blank", "title", "text", "ref-B"]
     assert labels[5:7] == ["ref-I", "ref-B"]
     assert "QZ" not in "".join(lines)
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="needs chromium")
+def test_html_document_labels(tmp_path):
+    from kbdev import typeset_html
+    records = typeset.make_records(random.Random(3), 40)
+    gold = typeset_html.make(random.Random(7), "html-notes", records[:12], tmp_path, "doc")
+    assert gold is not None
+    labels = gold["plain"]
+    assert labels.count("ref-B") == len(gold["entries"]) == 12
+    assert labels.count("note-B") == len(gold["note_texts"]) > 0
+    assert "meta" in labels and "text" in labels
