@@ -1,0 +1,137 @@
+"""Train and check the line labeller (kb/lines.py).
+
+    python scripts/train_finder.py --anystyle /work/shared/train/anystyle/finder \
+        --typeset /tmp/ts_train [--heldout /tmp/ts_held] [--cv 5] [--out kb/data]
+
+Coarse CRF: AnyStyle's 15 hand-labelled dissertations (ref|text|title|meta|blank)
+plus the typeset documents with their fine labels folded to coarse ones. Fine
+CRF: typeset documents only, with coarse labels as features; in training those
+come from a coarse model trained on AnyStyle alone, so they are predictions on
+unseen text, as at run time. ``--cv K`` reports per-label F1 on AnyStyle held
+out by document (typeset documents stay in every fold's training set).
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pycrfsuite
+
+from kb import lines as L
+from kbdev.finder_data import Doc, anystyle_docs, typeset_docs
+
+PARAMS = {"c1": 0.1, "c2": 0.02, "max_iterations": 120, "feature.possible_transitions": True}
+
+
+def coarse_of(labels: list[str]) -> list[str]:
+    return [L.COARSE.get(x, x) for x in labels]
+
+
+def items_of(doc: Doc) -> list[dict]:
+    return L.to_items(L.features(doc.lines, doc.layout))
+
+
+def train(seqs: list[tuple[list[dict], list[str]]], path: Path, params=PARAMS) -> Path:
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for items, labels in seqs:
+        trainer.append(items, labels)
+    trainer.set_params(params)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    trainer.train(str(path))
+    return path
+
+
+def tag(path: Path, items: list[dict]) -> list[str]:
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(path))
+    return tagger.tag(items)
+
+
+def scores(gold: list[str], pred: list[str]) -> dict[str, tuple[float, float, float, int]]:
+    tp, fp, fn = Counter(), Counter(), Counter()
+    for g, p in zip(gold, pred):
+        if g == p:
+            tp[g] += 1
+        else:
+            fp[p] += 1
+            fn[g] += 1
+    out = {}
+    for lab in sorted(set(gold) | set(pred)):
+        p = tp[lab] / max(tp[lab] + fp[lab], 1)
+        r = tp[lab] / max(tp[lab] + fn[lab], 1)
+        out[lab] = (p, r, 2 * p * r / max(p + r, 1e-9), tp[lab] + fn[lab])
+    return out
+
+
+def print_scores(title: str, sc: dict) -> None:
+    print(f"\n{title}\n{'label':8} {'P':>6} {'R':>6} {'F1':>6} {'lines':>7}")
+    for lab, (p, r, f, n) in sc.items():
+        print(f"{lab:8} {p:6.3f} {r:6.3f} {f:6.3f} {n:7d}")
+
+
+def cross_validate(any_docs: list[Doc], extra: list, k: int, work: Path) -> dict:
+    """Coarse labels on AnyStyle, held out by document (k folds)."""
+    feats = {d.name: items_of(d) for d in any_docs}
+    order = sorted(any_docs, key=lambda d: d.name)
+    gold_all, pred_all = [], []
+    for fold in range(k):
+        test = [d for i, d in enumerate(order) if i % k == fold]
+        trainset = [(feats[d.name], d.labels) for d in order if d not in test] + extra
+        model = train(trainset, work / f"cv{fold}.crfsuite")
+        for d in test:
+            gold_all += d.labels
+            pred_all += tag(model, feats[d.name])
+        print(f"  fold {fold + 1}/{k} done ({len(test)} documents held out)", flush=True)
+    return scores(gold_all, pred_all)
+
+
+def by_style(docs: list[Doc], coarse: Path, fine: Path) -> dict:
+    per = defaultdict(lambda: ([], []))
+    for d in docs:
+        items = items_of(d)
+        pred = tag(fine, L.with_coarse(items, tag(coarse, items)))
+        g, p = per[d.style]
+        g += d.labels
+        p += pred
+    return {s: scores(g, p) for s, (g, p) in sorted(per.items())}
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description="Train kb's line labeller")
+    ap.add_argument("--anystyle", type=Path, required=True, help="folder of AnyStyle *.ttx")
+    ap.add_argument("--typeset", type=Path, required=True, help="folder from kbdev.typeset")
+    ap.add_argument("--heldout", type=Path, help="typeset documents to report per style")
+    ap.add_argument("--cv", type=int, default=0, help="folds for the AnyStyle check (0: none)")
+    ap.add_argument("--out", type=Path, default=Path(L.DATA))
+    ap.add_argument("--work", type=Path, default=Path("/tmp/finder_work"))
+    a = ap.parse_args(argv)
+    t0 = time.time()
+    any_docs = anystyle_docs(a.anystyle)
+    ts_docs = typeset_docs(a.typeset)
+    print(f"{len(any_docs)} AnyStyle documents, {len(ts_docs)} typeset sequences")
+    ts_items = [items_of(d) for d in ts_docs]
+    if a.cv:
+        extra = [(it, coarse_of(d.labels)) for it, d in zip(ts_items, ts_docs)]
+        print_scores(f"Coarse labels, AnyStyle, {a.cv}-fold by document (typeset docs in training)",
+                     cross_validate(any_docs, extra, a.cv, a.work))
+    # the fine model sees coarse labels from a model that never saw these documents
+    any_items = [items_of(d) for d in any_docs]
+    only_any = train(list(zip(any_items, [d.labels for d in any_docs])), a.work / "coarse_any.crfsuite")
+    fine_seqs = [(L.with_coarse(it, tag(only_any, it)), d.labels) for it, d in zip(ts_items, ts_docs)]
+    fine = train(fine_seqs, a.out / L.FINE_MODEL.name)
+    coarse_seqs = list(zip(any_items, [d.labels for d in any_docs]))
+    coarse_seqs += [(it, coarse_of(d.labels)) for it, d in zip(ts_items, ts_docs)]
+    coarse = train(coarse_seqs, a.out / L.COARSE_MODEL.name)
+    print(f"models written to {a.out} in {time.time() - t0:.0f} s")
+    if a.heldout:
+        held = typeset_docs(a.heldout)
+        for style, sc in by_style(held, coarse, fine).items():
+            print_scores(f"Held-out typeset, style {style}", sc)
+
+
+if __name__ == "__main__":
+    random.seed(0)
+    main()
