@@ -36,12 +36,21 @@ EMPTY = {
     "container_title": None, "year": None, "date": None, "volume": None, "issue": None,
     "pages": None, "edition": None, "publisher": None, "place": None, "url": None,
     "doi": None, "isbn": None, "accessed": None, "year_suffix": None, "pinpoint": None,
-    "parse_ok": False,
+    "parse_ok": False, "confidence": None, "low_confidence": [], "field_confidence": {},
 }
+# a field whose least sure token has a marginal probability below this is
+# "low confidence" (calibrated on held-out AnyStyle strings: kbdev.parser_eval)
+LOW_CONFIDENCE = 0.80
+# token label -> the output field it fills
+LABEL_FIELD = {"author": "authors", "editor": "editors", "translator": "translators", "title": "title",
+               "container": "container_title", "date": "year", "volume": "volume", "issue": "issue",
+               "pages": "pages", "edition": "edition", "publisher": "publisher", "place": "place"}
 
 _local = threading.local()
 _CJK_GAP = re.compile(r"([\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
 _EMPH = re.compile(r"(?<!\w)\*{1,2}([^*\n]{1,300}?)\*{1,2}(?!\w)")
+# a list label opening the string: "12.", "12)", "[12]", "(12)", "[Smi05]"
+_LIST_LABEL = re.compile(r"(?:\[\w{1,12}\]|\(\d{1,3}\)|\d{1,3}[.)])\s+(?=\S)")
 
 
 def _tagger():
@@ -60,11 +69,6 @@ def _tagger():
     return tagger
 
 
-def reload_model() -> None:
-    """Forget the loaded model (after retraining)."""
-    _local.tagger = False
-
-
 def normalize(raw: str) -> str:
     """Unicode-normalised, single-spaced, capped text (offsets refer to this)."""
     text = unicodedata.normalize("NFC", raw or "")
@@ -76,6 +80,12 @@ def normalize(raw: str) -> str:
     return text[:MAX_CHARS]
 
 
+def strip_list_label(text: str) -> str:
+    """``text`` without a leading list label ("12. Smith" -> "Smith")."""
+    m = _LIST_LABEL.match(text)
+    return text[m.end():] if m else text
+
+
 def label_tokens(text: str, kind: str | None = None):
     """Tokens of the non-rule part of ``text`` and their labels."""
     toks = tokenize(text)
@@ -85,6 +95,22 @@ def label_tokens(text: str, kind: str | None = None):
     if tagger is None:
         return toks, heuristic.label(toks, text)
     return toks, tagger.tag(features(toks, text, kind))
+
+
+def confidence(toks, labels: list[str]) -> dict[str, float]:
+    """Output field -> the CRF's marginal probability of its least sure word
+    token (call right after label_tokens, in the same thread)."""
+    tagger = _tagger()
+    if tagger is None or not toks:
+        return {}
+    out: dict[str, float] = {}
+    for i, lab in enumerate(labels):
+        field = LABEL_FIELD.get(lab)
+        if field and toks[i].text[:1].isalnum():
+            p = tagger.marginal(lab, i)
+            if p < out.get(field, 2.0):
+                out[field] = p
+    return out
 
 
 def _runs(labels, lab):
@@ -607,8 +633,8 @@ def _title_year_range(toks, labels):
 
 def parse(raw: str, kind: str | None = None) -> dict:
     """Parse one reference string into CSL fields (see module doc)."""
-    out = dict(EMPTY, authors=[], editors=[], translators=[])
-    text = normalize(raw if isinstance(raw, str) else str(raw or ""))
+    out = dict(EMPTY, authors=[], editors=[], translators=[], low_confidence=[], field_confidence={})
+    text = strip_list_label(normalize(raw if isinstance(raw, str) else str(raw or "")))
     if not text or not re.search(r"\w", text):
         return out
     if kind == "inline" and not re.search(r"\b(1[5-9]|20)\d\d\b", text):
@@ -618,6 +644,7 @@ def parse(raw: str, kind: str | None = None) -> dict:
     masked = rules.mask(text, spans)
     toks, labels = label_tokens(masked, kind)
     labels = fix_labels(toks, labels, masked)
+    conf = confidence(toks, labels)
     f = to_fields(masked, toks, labels, order) if toks else {}
     for k, v in f.items():
         if v not in (None, [], ""):
@@ -642,7 +669,19 @@ def parse(raw: str, kind: str | None = None) -> dict:
     out["type"] = guess_type(out, text)
     venue_by_type(out)
     out["parse_ok"] = any(out[k] for k in ("title", "authors", "year", "url", "doi", "container_title"))
+    set_confidence(out, conf)
     return out
+
+
+def set_confidence(out: dict, conf: dict[str, float]) -> None:
+    """``confidence``: the least sure field's probability (1.0 when only rules
+    spoke; None without a model); ``low_confidence``: fields below LOW_CONFIDENCE."""
+    conf = {k: v for k, v in conf.items() if out.get(k) not in (None, [], "")}
+    if _tagger() is None:
+        return
+    out["confidence"] = round(min(conf.values()), 3) if conf else (1.0 if out["parse_ok"] else 0.0)
+    out["low_confidence"] = sorted(k for k, v in conf.items() if v < LOW_CONFIDENCE)
+    out["field_confidence"] = {k: round(v, 3) for k, v in conf.items()}
 
 
 _CJK_HEAD = re.compile(r"[\"“「]?([\u3000-\u9fff][^.。\"”「」]{1,200}?"
