@@ -435,34 +435,51 @@ def _whole_quoted_title(toks, labels, q):
 
 
 def _fix_labels(toks, labels: list[str], text: str, q: list[int]) -> list[str]:
-    """Corrections the style guides imply, applied to the CRF labels:
-
-    * a quoted span is a title, even a number ("“1984”");
-    * words before the title at the very start are the author ("Freedom House. “Title”");
-    * "Org 组织 (English name)." keeps its parenthesis;
-    * an unquoted stretch between the names and a quoted title belongs to the names;
-    * a names list ends after the name following "and"; what follows, or a
-      piece that cannot be a name (long, lower case, capitals after mixed case),
-      is the title when none was found."""
+    """Corrections the style guides imply, applied to the CRF labels (each
+    step below says which)."""
     if not toks:
         return labels
     labels = list(labels)
+    _quoted_span_title(labels, q)
+    first_title = _org_before_quote(toks, labels, q)
+    quoted_title = first_title is not None and q[first_title] in (1, 3)
+    _author_before_quoted_title(toks, labels, first_title, quoted_title)
+    _venue_as_title(labels)
+    runs = _runs(labels, "author")
+    if not runs:
+        return labels
+    a0, a1 = runs[0]
+    if _sentence_names(toks, labels, a0, a1):
+        return labels
+    a1 = _org_parenthesis(toks, labels, a1)
+    a1 = _names_before_quoted_title(toks, labels, q, a0, a1, first_title, quoted_title)
+    _names_end(toks, labels, a0, a1)
+    return labels
+
+
+def _quoted_span_title(labels, q):
+    """A quoted span is the title when the CRF found none, even a number ("“1984”")."""
+    if "title" in labels:
+        return
+    n = len(labels)
+    for i, s in enumerate(q):
+        if s == 3:
+            j = i + 1
+            while j < n and q[j] == 1:
+                j += 1
+            if j > i + 1:
+                for k in range(i + 1, j):
+                    labels[k] = "title"
+                break
+
+
+def _org_before_quote(toks, labels, q):
+    """"Org 组织 (English). “Title”": an unquoted 'title' opening the reference
+    and followed by a quotation is the author; the quotation is the title.
+    Returns the index of the first title token (or None)."""
     n = len(toks)
     words = [t.text for t in toks]
-    # quoted span -> title when the CRF found no title
-    if "title" not in labels:
-        for i, s in enumerate(q):
-            if s == 3:
-                j = i + 1
-                while j < n and q[j] == 1:
-                    j += 1
-                if j > i + 1:
-                    for k in range(i + 1, j):
-                        labels[k] = "title"
-                    break
     first_title = next((i for i, l in enumerate(labels) if l == "title"), None)
-    # "Org 组织 (English). “Title”": an unquoted 'title' opening the reference and
-    # followed by a quotation is the author; the quotation is the title
     if first_title == 0 and "author" not in labels and q[0] == 0:
         e = 0
         while e + 1 < n and labels[e + 1] == "title" and q[e + 1] == 0:
@@ -482,46 +499,63 @@ def _fix_labels(toks, labels: list[str], text: str, q: list[int]) -> list[str]:
                 for m in range(k + 1, j):
                     labels[m] = "title"
                 first_title = k + 1
-    quoted_title = first_title is not None and q[first_title] in (1, 3)
-    # words before the first (quoted) title, at the start, no author: the author
-    if "author" not in labels and "editor" not in labels and first_title and quoted_title:
-        pre = range(0, first_title)
-        if all(labels[k] in ("container", "publisher", "other") for k in pre) and \
-                any(_is_word(toks[k]) for k in pre) and not any(labels[k] == "date" for k in pre):
-            end = first_title
-            while end > 0 and not _is_word(toks[end - 1]):
-                end -= 1
-            for k in range(0, end):
-                labels[k] = "author"
-    # no title but two venue runs: the first is the title ("Title. Site. Retrieved ...");
-    # a lone container without volume or pages is the title too
-    if "title" not in labels:
-        venues = sorted(_runs(labels, "container") + _runs(labels, "publisher"))
-        conts = _runs(labels, "container")
-        if len(venues) >= 2:
-            for k in range(venues[0][0], venues[0][1] + 1):
-                labels[k] = "title"
-        elif len(conts) == 1 and not any(l in ("volume", "issue", "pages") for l in labels):
-            for k in range(conts[0][0], conts[0][1] + 1):
-                labels[k] = "title"
-    runs = _runs(labels, "author")
-    if not runs:
-        return labels
-    a0, a1 = runs[0]
-    # a 'name' that reads as a sentence ("China is banning people with bad") is a title
+    return first_title
+
+
+def _author_before_quoted_title(toks, labels, first_title, quoted_title):
+    """Words before the first (quoted) title, at the start, with no author:
+    the author ("Freedom House. “Title”")."""
+    if "author" in labels or "editor" in labels or not first_title or not quoted_title:
+        return
+    pre = range(0, first_title)
+    if all(labels[k] in ("container", "publisher", "other") for k in pre) and \
+            any(_is_word(toks[k]) for k in pre) and not any(labels[k] == "date" for k in pre):
+        end = first_title
+        while end > 0 and not _is_word(toks[end - 1]):
+            end -= 1
+        for k in range(0, end):
+            labels[k] = "author"
+
+
+def _venue_as_title(labels):
+    """No title but two venue runs: the first is the title ("Title. Site.
+    Retrieved ..."); a lone container without volume or pages is the title too."""
+    if "title" in labels:
+        return
+    venues = sorted(_runs(labels, "container") + _runs(labels, "publisher"))
+    conts = _runs(labels, "container")
+    if len(venues) >= 2:
+        for k in range(venues[0][0], venues[0][1] + 1):
+            labels[k] = "title"
+    elif len(conts) == 1 and not any(l in ("volume", "issue", "pages") for l in labels):
+        for k in range(conts[0][0], conts[0][1] + 1):
+            labels[k] = "title"
+
+
+def _sentence_names(toks, labels, a0, a1) -> bool:
+    """A 'name' that reads as a sentence ("China is banning people with bad")
+    is a title (True when so relabelled)."""
+    n = len(toks)
+    words = [t.text for t in toks]
     lower = [w for w in words[a0:a1 + 1] if w[:1].islower() and w.isalpha() and w not in _NAME_LOWER]
-    if len(lower) >= 3 and "," not in words[a0:a1 + 1] and "(" not in words[a0:a1 + 1] and (
-            "title" not in labels or all(labels[k] in ("title", "other") for k in range(a1 + 1, min(n, a1 + 4)))):
-        for k in range(a0, a1 + 1):
-            labels[k] = "title"
-        k = a1 + 1
-        while k < n and labels[k] in ("other", "title") and (labels[k] == "title" or not _is_word(toks[k])):
-            if labels[k] == "other" and words[k] in ".,":
-                break
-            labels[k] = "title"
-            k += 1
-        return labels
-    # "Org 组织 (English)." : the parenthesis belongs to the organisation
+    if not (len(lower) >= 3 and "," not in words[a0:a1 + 1] and "(" not in words[a0:a1 + 1] and (
+            "title" not in labels or all(labels[k] in ("title", "other") for k in range(a1 + 1, min(n, a1 + 4))))):
+        return False
+    for k in range(a0, a1 + 1):
+        labels[k] = "title"
+    k = a1 + 1
+    while k < n and labels[k] in ("other", "title") and (labels[k] == "title" or not _is_word(toks[k])):
+        if labels[k] == "other" and words[k] in ".,":
+            break
+        labels[k] = "title"
+        k += 1
+    return True
+
+
+def _org_parenthesis(toks, labels, a1) -> int:
+    """"Org 组织 (English)." : the parenthesis belongs to the organisation."""
+    n = len(toks)
+    words = [t.text for t in toks]
     if a1 + 1 < n and words[a1 + 1] == "(":
         close = next((k for k in range(a1 + 2, min(n, a1 + 12)) if words[k] == ")"), None)
         inner = " ".join(words[a1 + 2:close or a1 + 2]).lower()
@@ -530,7 +564,13 @@ def _fix_labels(toks, labels: list[str], text: str, q: list[int]) -> list[str]:
             for k in range(a1 + 1, close + 1):
                 labels[k] = "author"
             a1 = close
-    # names, then an unquoted 'title', then a quoted title: the first stretch is names
+    return a1
+
+
+def _names_before_quoted_title(toks, labels, q, a0, a1, first_title, quoted_title) -> int:
+    """Names, then an unquoted 'title', then a quoted title: the first stretch is names."""
+    n = len(toks)
+    words = [t.text for t in toks]
     open_q = next((k for k in range(first_title, n) if q[k] == 3), None) if first_title is not None else None
     if quoted_title is False and first_title is not None and first_title > a1 and \
             all(not _is_word(toks[k]) for k in range(a1 + 1, first_title)) and \
@@ -545,7 +585,12 @@ def _fix_labels(toks, labels: list[str], text: str, q: list[int]) -> list[str]:
             while a1 > a0 and not _is_word(toks[a1]):
                 labels[a1] = "other"
                 a1 -= 1
-    # where does the names list end?
+    return a1
+
+
+def _name_pieces(toks, a0, a1):
+    """The names run split at commas/semicolons and before "and"."""
+    words = [t.text for t in toks]
     pieces, cur = [], []
     for k in range(a0, a1 + 1):
         if words[k] in (",", ";"):
@@ -559,7 +604,13 @@ def _fix_labels(toks, labels: list[str], text: str, q: list[int]) -> list[str]:
             cur.append(k)
     if cur:
         pieces.append(cur)
-    cut = None
+    return pieces
+
+
+def _names_cut(toks, pieces):
+    """Where a names list ends: after the name following "and", or at a piece
+    that cannot be a name (long, lower case, capitals after mixed case)."""
+    words = [t.text for t in toks]
     seen_and = False
     mixed = any(words[k].isalpha() and not words[k].isupper() for k in pieces[0]) if pieces else True
     for pi, piece in enumerate(pieces):
@@ -572,18 +623,25 @@ def _fix_labels(toks, labels: list[str], text: str, q: list[int]) -> list[str]:
         if pi > 0 and not seen_and and (len(core) > 4 or low or any(words[k] == ":" for k in piece)
                                          or (len(core) >= 3 and title_words)
                                          or (mixed and ws and all(w.isupper() and len(w) > 2 for w in ws))):
-            cut = piece[0]
-            break
+            return piece[0], seen_and
         if seen_and and pi > 0:
             prev = pieces[pi - 1]
             prev_words = [words[k] for k in prev if _is_word(toks[k])]
             single = len([w for w in prev_words if w.lower() not in ("and", "&")]) == 1
             givenish = len(ws) <= 3 and all(w[:1].isupper() for w in ws)
             if not (single and givenish):
-                cut = piece[0]
-                break
+                return piece[0], seen_and
         if any(words[k].lower() in ("and", "&", "und") for k in piece):
             seen_and = True
+    return None, seen_and
+
+
+def _names_end(toks, labels, a0, a1):
+    """What follows the end of the names list is the title when none was found."""
+    n = len(toks)
+    words = [t.text for t in toks]
+    pieces = _name_pieces(toks, a0, a1)
+    cut, seen_and = _names_cut(toks, pieces)
     # "George Orwell, Nineteen Eighty-Four, London 1990": no title found and a
     # comma list of names without "and": its last piece is the title
     if cut is None and "title" not in labels and len(pieces) >= 2 and not seen_and and \
@@ -608,7 +666,6 @@ def _fix_labels(toks, labels: list[str], text: str, q: list[int]) -> list[str]:
                           and labels[k + 1] in ("container", "publisher", "author", "title"))):
             labels[k] = "title"
             k += 1
-    return labels
 
 
 def _title_year_range(toks, labels):

@@ -32,7 +32,8 @@ from .read import read
 
 REF_PARSED = ("type", "authors", "editors", "translators", "title", "container_title",
               "year", "date", "volume", "issue", "pages", "edition", "publisher", "place",
-              "url", "doi", "isbn", "accessed", "year_suffix", "pinpoint", "parse_ok")
+              "url", "doi", "isbn", "accessed", "year_suffix", "pinpoint", "parse_ok",
+              "confidence", "low_confidence")
 
 
 def process(path: str | Path) -> DocResult:

@@ -52,6 +52,7 @@ TABLES: dict[str, dict] = {
             "doi": str, "isbn": str, "accessed": str, "year_suffix": str,
             "pinpoint": str, "short_form": int, "same_as": int, "work_id": int,
             "parse_ok": int, "position": int,
+            "confidence": float, "low_confidence": str,
         },
         pk="id",
         foreign_keys=[("document_id", "documents", "id"),
@@ -208,7 +209,8 @@ def ref_row(ref: Ref, document_id: str, position: int) -> dict:
            "line": ref.line, "page": ref.page, "raw": ref.raw,
            "year_suffix": ref.year_suffix, "pinpoint": ref.pinpoint,
            "short_form": int(bool(ref.short_form)), "parse_ok": int(ref.parse_ok),
-           "position": position}
+           "position": position, "confidence": ref.confidence,
+           "low_confidence": json.dumps(ref.low_confidence or [])}
     for k in REF_FIELDS:
         v = getattr(ref, k)
         row[k] = json.dumps(v, ensure_ascii=False) if k in JSON_COLUMNS else v

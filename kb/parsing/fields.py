@@ -15,8 +15,6 @@ from .dates import parse_date, find_year
 from .names import split_names
 from .tokens import Token
 
-LABELS = ("author", "editor", "translator", "title", "container", "date", "volume", "issue",
-          "pages", "edition", "publisher", "place", "pinpoint", "other")
 _STRIP = " \t.,;:–—-/|*_"
 _QUOTES = "“”‘’«»„‚\"'"
 

@@ -20,7 +20,6 @@ from . import lexicon
 _TOKEN = re.compile(r"[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)*\.(?:com|org|net|gov|edu|cn|de|uk|co|info|io|fr|nl|eu|int)(?!\w|\.\w)"
                     r"|\d+[A-Za-z]{0,3}|[^\W\d_]+(?:['’][^\W\d_]+)*|[^\w\s]|_", re.I)
 _CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-QUOTES_OPEN = set("“‘«„‚\"'”’")
 QUOTES = set("“”‘’«»„‚\"'")
 MAX_TOKENS = 300
 
