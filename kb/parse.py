@@ -444,7 +444,7 @@ def _fix_labels(toks, labels: list[str], text: str, q: list[int]) -> list[str]:
     first_title = _org_before_quote(toks, labels, q)
     quoted_title = first_title is not None and q[first_title] in (1, 3)
     _author_before_quoted_title(toks, labels, first_title, quoted_title)
-    _venue_as_title(labels)
+    _venue_as_title(toks, labels)
     runs = _runs(labels, "author")
     if not runs:
         return labels
@@ -517,13 +517,29 @@ def _author_before_quoted_title(toks, labels, first_title, quoted_title):
             labels[k] = "author"
 
 
-def _venue_as_title(labels):
+def _split_container(toks, labels, s0, e) -> bool:
+    """"Stadtentwicklung. Geography 67": a lone container holding a sentence
+    end (after a long word) before a capitalised word starts with the title."""
+    for k in range(s0 + 1, e):
+        prev = toks[k - 1].text
+        if toks[k].text == "." and len(prev) >= 6 and prev.isalpha() and prev[1:].islower() \
+                and toks[k + 1].text[:1].isupper() and toks[k + 1].start > toks[k].end:
+            for m in range(s0, k):
+                labels[m] = "title"
+            labels[k] = "other"
+            return True
+    return False
+
+
+def _venue_as_title(toks, labels):
     """No title but two venue runs: the first is the title ("Title. Site.
     Retrieved ..."); a lone container without volume or pages is the title too."""
     if "title" in labels:
         return
     venues = sorted(_runs(labels, "container") + _runs(labels, "publisher"))
     conts = _runs(labels, "container")
+    if len(conts) == 1 and _split_container(toks, labels, *conts[0]):
+        return
     if len(venues) >= 2:
         for k in range(venues[0][0], venues[0][1] + 1):
             labels[k] = "title"
@@ -642,10 +658,10 @@ def _names_end(toks, labels, a0, a1):
     words = [t.text for t in toks]
     pieces = _name_pieces(toks, a0, a1)
     cut, seen_and = _names_cut(toks, pieces)
-    # "George Orwell, Nineteen Eighty-Four, London 1990": no title found and a
-    # comma list of names without "and": its last piece is the title
-    if cut is None and "title" not in labels and len(pieces) >= 2 and not seen_and and \
-            all(labels[k] != "title" for k in range(n)):
+    # "George Orwell, Nineteen Eighty-Four, London 1990": no title or venue found
+    # and a comma list of names without "and": its last piece is the title
+    if cut is None and "title" not in labels and "container" not in labels and len(pieces) >= 2 and \
+            not seen_and:
         cut = pieces[-1][0]
     later_title = next((k for k in range(cut, n) if labels[k] == "title"), None) if cut is not None else None
     adjacent = later_title is not None and all(
