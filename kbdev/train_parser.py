@@ -138,13 +138,13 @@ def build(anystyle_dir=None, holdout: bool = False, leave_out=(), n_t: int = 300
     return data
 
 
-def train(data, path=MODEL, iterations=120):
+def train(data, path=MODEL, iterations=120, c1=0.05, c2=0.005):
     import pycrfsuite
     trainer = pycrfsuite.Trainer(verbose=False)
     for feats, labels in data:
         if feats:
             trainer.append(feats, labels)
-    trainer.set_params({"c1": 0.05, "c2": 0.005, "max_iterations": iterations,
+    trainer.set_params({"c1": c1, "c2": c2, "max_iterations": iterations,
                         "feature.possible_transitions": True, "feature.minfreq": 1})
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -162,6 +162,8 @@ def main(argv=None) -> int:
     ap.add_argument("--templates", type=int, default=300, help="records per built-in template style")
     ap.add_argument("--csl", type=int, default=40, help="records per CSL style")
     ap.add_argument("--seed", type=int, default=TRAIN_SEED, help="data seed (default %(default)s)")
+    ap.add_argument("--c1", type=float, default=0.05, help="L1 regularisation")
+    ap.add_argument("--c2", type=float, default=0.005, help="L2 regularisation")
     ap.add_argument("--out", default=str(MODEL))
     args = ap.parse_args(argv)
     t0 = time.time()
@@ -169,6 +171,6 @@ def main(argv=None) -> int:
     data = build(args.anystyle, args.holdout, leave, args.templates, args.csl, args.seed)
     t1 = time.time()
     print(f"{len(data)} sequences, {sum(len(x[1]) for x in data)} tokens in {t1 - t0:.1f}s", flush=True)
-    train(data, Path(args.out), args.iterations)
+    train(data, Path(args.out), args.iterations, args.c1, args.c2)
     print(f"trained in {time.time() - t1:.1f}s -> {args.out}")
     return 0
