@@ -35,6 +35,9 @@ ORG_WORDS = {
     "europe", "european", "american", "america", "britain", "british",
     "online", "magazine", "journal", "org", "economist", "guardian", "house", "institution",
     "partners", "consulting", "systems", "technologies", "labs", "health", "security",
+    "panel", "intergovernmental", "amt", "landesamt", "verband", "kommission", "bundesregierung",
+    "bundestag", "ministère", "conseil", "istituto", "ministero", "consiglio", "comitato",
+    "secretariat", "directorate", "statistisches", "forschungsinstitut", "programme",
 }
 _ETAL = re.compile(r",?\s*\b(?:et|at|and)\s*\.?\s*al(?:ii|ia)?\b\.?|,?\s*\bu\.\s*a\.|,?\s*\bet\s+autres\b", re.I)
 _SPLIT_AND = re.compile(r"\s*(?:,\s*)?(?:\band\b|&|\bund\b|\bet\b|\bog\b|\boch\b)\s+", re.I)

@@ -204,6 +204,11 @@ def features(toks: list[Token], text: str = "", kind: str | None = None) -> list
     # "Nat. Rev. Neurosci.": a short word glued to its full stop
     abbrev = [1 < len(w) <= 5 and w.isalpha() and i + 1 < n and words[i + 1] == "." and toks[i + 1].start == toks[i].end
               for i, w in enumerate(words)]
+    # Vancouver "Anderson RM," / "Cloud GC:": a capitalised word, then its initials
+    vinit = [1 < len(w) <= 3 and w.isalpha() and w.isupper() and i > 0 and words[i - 1][:1].isupper()
+             and words[i - 1][1:2].islower() and (i + 1 == n or words[i + 1] in ",.:;")
+             for i, w in enumerate(words)]
+    vinit = [v or (i + 1 < n and vinit[i + 1]) for i, v in enumerate(vinit)]  # the family name too
     # after an "In"/"In:" cue the words are a container's, not the title's
     in_at = next((i for i in range(1, n - 1) if words[i] in ("In", "in", "Dans", "dans") and words[i - 1] in ".,”\"'"
                   and (words[i + 1] == ":" or words[i + 1][:1].isupper())), None)
@@ -235,6 +240,8 @@ def features(toks: list[Token], text: str = "", kind: str | None = None) -> list
             f.append("glued")
         if abbrev[i]:
             f.append("abbr")
+        if vinit[i]:
+            f.append("vinit")
         if in_at is not None and i > in_at:
             f.append("after_in")
         if kindf:
