@@ -748,13 +748,23 @@ def parse(raw: str, kind: str | None = None) -> dict:
     return out
 
 
+def completeness(out: dict) -> float:
+    """1.0 for a reference with a title, a year and someone or somewhere
+    responsible; each missing part halves it (a lone sentence is no parse)."""
+    parts = (bool(out["title"] or out["container_title"]), bool(out["year"] or out["date"]),
+             bool(out["authors"] or out["editors"] or out["container_title"] or out["publisher"] or out["url"]))
+    return 0.5 ** parts.count(False)
+
+
 def set_confidence(out: dict, conf: dict[str, float]) -> None:
     """``confidence``: the least sure field's probability (1.0 when only rules
-    spoke; None without a model); ``low_confidence``: fields below LOW_CONFIDENCE."""
+    spoke; None without a model) times the completeness; ``low_confidence``:
+    fields below LOW_CONFIDENCE."""
     conf = {k: v for k, v in conf.items() if out.get(k) not in (None, [], "")}
     if _tagger() is None:
         return
-    out["confidence"] = round(min(conf.values()), 3) if conf else (1.0 if out["parse_ok"] else 0.0)
+    sure = min(conf.values()) if conf else (1.0 if out["parse_ok"] else 0.0)
+    out["confidence"] = round(sure * completeness(out), 3)
     out["low_confidence"] = sorted(k for k, v in conf.items() if v < LOW_CONFIDENCE)
     out["field_confidence"] = {k: round(v, 3) for k, v in conf.items()}
 
