@@ -791,6 +791,9 @@ def cjk_title(out: dict, text: str) -> None:
         out["title"], out["authors"] = head, []
 
 
+_TITLE_TAIL = re.compile(r"(.{8,}[a-z)])\.\s+([A-Z][\w'’&-]*(?:\s(?:[A-Z][\w'’&-]*|of|in|on|the|and|for|&)){0,4})$")
+
+
 def split_title_tail(out: dict) -> None:
     """A title never holds ". In Editors ..." (the chapter's book) nor, after an
     unbalanced closing quote, the venue ("Title" Taiwan News); a short
@@ -804,8 +807,9 @@ def split_title_tail(out: dict) -> None:
     if m and not out["container_title"]:
         out["title"], out["container_title"] = m.group(1), m.group(2)
         return
-    m = re.match(r"(.{8,}[a-z)])\.\s+((?:[A-Z][\w'’&-]*\s?){1,5})$", t)
-    if m and not out["container_title"] and not out["publisher"] and (out["url"] or out["accessed"]):
+    m = _TITLE_TAIL.match(t)
+    if m and not out["container_title"] and not out["publisher"] and (
+            out["url"] or out["accessed"] or out["doi"] or out["volume"] or out["pages"]):
         out["title"], out["container_title"] = m.group(1), m.group(2).strip()
 
 

@@ -138,14 +138,14 @@ def build(anystyle_dir=None, holdout: bool = False, leave_out=(), n_t: int = 300
     return data
 
 
-def train(data, path=MODEL, iterations=120, c1=0.05, c2=0.005):
+def train(data, path=MODEL, iterations=120, c1=0.05, c2=0.005, minfreq=1):
     import pycrfsuite
     trainer = pycrfsuite.Trainer(verbose=False)
     for feats, labels in data:
         if feats:
             trainer.append(feats, labels)
     trainer.set_params({"c1": c1, "c2": c2, "max_iterations": iterations,
-                        "feature.possible_transitions": True, "feature.minfreq": 1})
+                        "feature.possible_transitions": True, "feature.minfreq": minfreq})
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -164,6 +164,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=TRAIN_SEED, help="data seed (default %(default)s)")
     ap.add_argument("--c1", type=float, default=0.05, help="L1 regularisation")
     ap.add_argument("--c2", type=float, default=0.005, help="L2 regularisation")
+    ap.add_argument("--minfreq", type=int, default=1, help="drop features seen fewer times")
     ap.add_argument("--out", default=str(MODEL))
     args = ap.parse_args(argv)
     t0 = time.time()
@@ -171,6 +172,6 @@ def main(argv=None) -> int:
     data = build(args.anystyle, args.holdout, leave, args.templates, args.csl, args.seed)
     t1 = time.time()
     print(f"{len(data)} sequences, {sum(len(x[1]) for x in data)} tokens in {t1 - t0:.1f}s", flush=True)
-    train(data, Path(args.out), args.iterations, args.c1, args.c2)
+    train(data, Path(args.out), args.iterations, args.c1, args.c2, args.minfreq)
     print(f"trained in {time.time() - t1:.1f}s -> {args.out}")
     return 0
