@@ -107,7 +107,16 @@ hyderabad karachi lahore dhaka colombo kathmandu kuala lumpur nanjing wuhan
 guangzhou shenzhen tianjin chengdu hangzhou xi'an taipei nagoya sapporo yokohama
 tehran baghdad beirut damascus amman riyadh dubai ankara tunis algiers rabat
 dakar addis ababa kampala dar es salaam harare pretoria durban montevideo caracas
-quito la paz havana rio de janeiro brasília porto alegre córdoba rosario""") - {"la", "de", "es", "dar", "city", "hill", "lake", "salt", "st.", "santa", "paz"}
+quito la paz havana rio de janeiro brasília porto alegre córdoba rosario
+alabama alaska arizona arkansas california colorado connecticut delaware florida georgia
+hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts
+michigan minnesota mississippi missouri montana nebraska nevada hampshire jersey
+carolina dakota ohio oklahoma oregon pennsylvania rhode tennessee texas utah vermont
+virginia wisconsin wyoming england scotland wales ireland germany deutschland france
+italy italia spain españa portugal netherlands belgium switzerland schweiz austria
+österreich sweden norway denmark finland poland russia china japan korea india canada
+australia brazil brasil argentina chile colombia peru africa nigeria kenya egypt israel
+turkey greece hungary czech romania québec quebec ontario bavaria bayern""") - {"la", "de", "es", "dar", "city", "hill", "lake", "salt", "st.", "santa", "paz"}
 
 JOURNAL_WORDS = _set("""journal review quarterly studies studien annals annales bulletin
 proceedings transactions letters research science sciences society societies
