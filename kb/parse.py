@@ -25,6 +25,7 @@ from pathlib import Path
 from .parsing import rules, heuristic
 from .parsing.dates import numeric_order, parse_date, find_year
 from .parsing.fields import to_fields
+from .parsing.lexicon import PLACES
 from .parsing.names import PARTICLES
 from .parsing.tokens import tokenize, features
 from .parsing.types import guess_type
@@ -728,6 +729,7 @@ def parse(raw: str, kind: str | None = None) -> dict:
         out[k] = ruled[k]
     split_question_title(out)
     split_title_tail(out)
+    title_edition_place(out, masked)
     cjk_title(out, masked)
     vancouver_and_mhra(out, masked)
     if out["pinpoint"] and not out["pages"] and not ruled["pinpoint"] and re.search(r"\d", out["pinpoint"]):
@@ -811,6 +813,28 @@ def split_title_tail(out: dict) -> None:
     if m and not out["container_title"] and not out["publisher"] and (
             out["url"] or out["accessed"] or out["doi"] or out["volume"] or out["pages"]):
         out["title"], out["container_title"] = m.group(1), m.group(2).strip()
+
+
+_TITLE_EDITION = re.compile(r"(.{8,}?)[.,]\s+((?:first|second|third|fourth|fifth|revised|\d{1,2}(?:st|nd|rd|th|\.)?)"
+                            r"\s+(?:edition|ed\.?|edn\.?|aufl\.?|auflage|éd\.?|édition))$", re.I)
+_TITLE_PLACE = re.compile(r"(.{8,}?)[.,]\s+((?:[A-ZÀ-Ý][\w'’-]*\.?)(?:\s[A-ZÀ-Ý][\w'’-]*\.?){0,2})$")
+
+
+def title_edition_place(out: dict, text: str) -> None:
+    """A title never ends in its edition ("… History. Second edition") nor in
+    the place of publication ("… Prison. California, US: MIT Press" / "…,
+    Opladen 2004"): words that are all place names, before ":" or a year, move
+    to ``place``."""
+    t = out.get("title") or ""
+    m = _TITLE_EDITION.match(t)
+    if m and not out["edition"]:
+        out["title"], out["edition"] = m.group(1), m.group(2)
+        t = m.group(1)
+    m = _TITLE_PLACE.match(t)
+    if m and not out["place"]:
+        words = [w.strip(".,").lower() for w in m.group(2).split()]
+        if all(w in PLACES for w in words) and re.search(re.escape(m.group(2)) + r"\s*(?::|\(?\d{4})", text):
+            out["title"], out["place"] = m.group(1), m.group(2).rstrip(".")
 
 
 _VANC = re.compile(r"\.\s+([^.;:]{2,120}?)\.?\s+((?:1[5-9]|20)\d\d)(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?\s*[;:]")
