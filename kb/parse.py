@@ -7,11 +7,16 @@
     ('Wang', 2015, '10.1017/S0305741015000430')
 
 Design: rules take what rules do best (URLs, DOIs, ISBNs, access dates,
-"here: 361"); a CRF sequence labeller (python-crfsuite, model in
-kb/data/parser.crfsuite, trained by scripts/train_parser.py on synthetic
-references rendered through CSL styles) labels the remaining tokens; the
-labels are post-processed into fields (names split, dates read) and a type is
-inferred.  Without a model file a rule-only labeller is used.  Input is capped
+"here: 361"); a leading list label ("12.", "[12]") is dropped; a CRF
+sequence labeller (python-crfsuite, model in kb/data/parser.crfsuite, trained
+by scripts/train_parser.py -> kbdev/train_parser.py on reference strings
+people labelled (AnyStyle's parser data) plus synthetic references rendered
+through CSL styles) labels the remaining tokens; the labels are
+post-processed into fields (names split, dates read) and a type is inferred.
+From the CRF's marginal probabilities each field gets a confidence: the
+result carries ``confidence`` (0-1, the least sure field's, lowered for an
+incomplete reference), ``low_confidence`` (fields below LOW_CONFIDENCE) and
+``field_confidence`` (field -> probability).  Without a model file a rule-only labeller is used.  Input is capped
 (2,000 characters) so any line parses in bounded time; ``raw`` is never lost
 (the caller keeps it, and ``parse_ok`` says whether anything was found).
 """
