@@ -457,6 +457,7 @@ def _fix_labels(toks, labels: list[str], text: str, q: list[int]) -> list[str]:
     if not runs:
         return labels
     a0, a1 = runs[0]
+    a1 = _inverted_name_end(toks, labels, a0, a1)
     if _sentence_names(toks, labels, a0, a1):
         return labels
     a1 = _org_parenthesis(toks, labels, a1)
@@ -554,6 +555,30 @@ def _venue_as_title(toks, labels):
     elif len(conts) == 1 and not any(l in ("volume", "issue", "pages") for l in labels):
         for k in range(conts[0][0], conts[0][1] + 1):
             labels[k] = "title"
+
+
+def _inverted_name_end(toks, labels, a0, a1) -> int:
+    """"Westin, Alan F. Privacy and Freedom.": an inverted name ends at the
+    full stop of its initial when a capitalised word follows that starts no
+    further name; the rest of the run is the title. Returns the run's new end."""
+    words = [t.text for t in toks]
+    if a1 - a0 < 6 or words[a0 + 1] != "," or not words[a0][:1].isupper():
+        return a1
+    k = a0 + 2
+    while k + 1 <= a1 and words[k][:1].isupper() and words[k].isalpha() and not (
+            len(words[k]) == 1 and words[k + 1] == "."):
+        k += 1  # given names
+    if not (k + 2 <= a1 and len(words[k]) == 1 and words[k].isupper() and words[k + 1] == "."):
+        return a1
+    nxt = k + 2
+    while nxt + 1 <= a1 and len(words[nxt]) == 1 and words[nxt].isupper() and words[nxt + 1] == ".":
+        nxt += 2  # more initials ("Alan F. T.")
+    if nxt > a1 or not words[nxt][:1].isupper() or words[nxt].lower() in ("and", "und") or \
+            (nxt + 1 <= a1 and words[nxt + 1] in (",", ".")) or "title" in labels[:a0]:
+        return a1
+    for m in range(nxt, a1 + 1):
+        labels[m] = "title"
+    return nxt - 1
 
 
 def _sentence_names(toks, labels, a0, a1) -> bool:
@@ -822,15 +847,23 @@ def split_title_tail(out: dict) -> None:
 
 _TITLE_EDITION = re.compile(r"(.{8,}?)[.,]\s+((?:first|second|third|fourth|fifth|revised|\d{1,2}(?:st|nd|rd|th|\.)?)"
                             r"\s+(?:edition|ed\.?|edn\.?|aufl\.?|auflage|éd\.?|édition))$", re.I)
-_TITLE_PLACE = re.compile(r"(.{8,}?)[.,]\s+((?:[A-ZÀ-Ý][\w'’-]*\.?)(?:\s[A-ZÀ-Ý][\w'’-]*\.?){0,2})$")
+_TITLE_PLACE = re.compile(r"(.{8,}?)[.,]\s+((?:[A-ZÀ-Ý][\w'’-]*\.?)(?:\s(?:[A-ZÀ-Ý][\w'’-]*|a|am)\.?){0,3})$")
+_TITLE_SITE = re.compile(r"(.{8,}?),\s+([a-z][\w-]*(?:\.[a-z][\w-]*)*\.(?:com|org|net|gov|edu|cn|de|uk|info|io|fr|eu|int))$",
+                         re.I)
+_PLACE_GLUE = {"a", "am", "m", "main", "d", "an", "der"}  # "Frankfurt a. M.", "Halle an der Saale"
 
 
 def title_edition_place(out: dict, text: str) -> None:
-    """A title never ends in its edition ("… History. Second edition") nor in
+    """A title never ends in its web site ("…, asiasociety.org"), its edition
+    ("… History. Second edition") nor in
     the place of publication ("… Prison. California, US: MIT Press" / "…,
     Opladen 2004"): words that are all place names, before ":" or a year, move
     to ``place``."""
     t = out.get("title") or ""
+    m = _TITLE_SITE.match(t)
+    if m and not out["container_title"]:  # "Title, asiasociety.org": the site
+        out["title"], out["container_title"] = m.group(1), m.group(2)
+        return
     m = _TITLE_EDITION.match(t)
     if m and not out["edition"]:
         out["title"], out["edition"] = m.group(1), m.group(2)
@@ -838,7 +871,7 @@ def title_edition_place(out: dict, text: str) -> None:
     m = _TITLE_PLACE.match(t)
     if m and not out["place"]:
         words = [w.strip(".,").lower() for w in m.group(2).split()]
-        if all(w in PLACES for w in words) and re.search(re.escape(m.group(2)) + r"\s*(?::|\(?\d{4})", text):
+        if all(w in PLACES or w in _PLACE_GLUE for w in words) and words[0] in PLACES and re.search(re.escape(m.group(2)) + r"[\s.A-Z]{0,6}(?::|\(?\d{4})", text):
             out["title"], out["place"] = m.group(1), m.group(2).rstrip(".")
 
 
