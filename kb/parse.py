@@ -758,6 +758,8 @@ def parse(raw: str, kind: str | None = None) -> dict:
     for k in ("url", "doi", "isbn", "accessed"):
         out[k] = ruled[k]
     split_question_title(out)
+    _unclosed_tail(out)
+    _lone_lowercase_title(out)
     split_title_tail(out)
     title_edition_place(out, masked)
     cjk_title(out, masked)
@@ -810,9 +812,17 @@ def cjk_title(out: dict, text: str) -> None:
     (9 April 2006)") has that sentence for its title (a quotation inside it
     stays inside it)."""
     m = _CJK_HEAD.match(text)
-    if not m or (out["title"] and out["title"] not in m.group(1)):
+    if not m:
         return
-    head = m.group(1)
+    head = m.group(1).strip()
+    t = out["title"] or ""
+    if t.startswith(head) and re.fullmatch(r"[.。]\s*[^.。]{1,40}", t[len(head):]):
+        # "标题. 博讯" read as one title: the rest is the venue
+        out["title"] = head
+        out["container_title"] = out["container_title"] or t[len(head):].strip(" .。") or None
+        return
+    if t and t not in m.group(1):
+        return
     names = [a.get("literal") or a.get("family") or "" for a in out["authors"]]
     head = head.strip()
     if len(names) == 1 and names[0].startswith(head) and len(names[0]) > len(head) + 1:
@@ -824,6 +834,23 @@ def cjk_title(out: dict, text: str) -> None:
 
 
 _TITLE_TAIL = re.compile(r"(.{8,}[a-z)])\.\s+([A-Z][\w'’&-]*(?:\s(?:[A-Z][\w'’&-]*|of|in|on|the|and|for|&)){0,4})$")
+
+
+def _lone_lowercase_title(out: dict) -> None:
+    """A lower-case 'title' with nothing else found ("appendix 1, quote 1")
+    is prose, not a reference."""
+    t = out.get("title") or ""
+    if t[:1].islower() and not any(out[k] for k in ("authors", "editors", "year", "date", "container_title",
+                                                     "publisher", "volume", "pages", "url", "doi")):
+        out["title"] = None
+
+
+def _unclosed_tail(out: dict) -> None:
+    """"Title (R" -- an unclosed parenthesis ending a title is debris."""
+    t = out.get("title") or ""
+    m = re.search(r"\s\([^()]{0,20}$", t)
+    if m and len(t) - len(m.group(0)) >= 8:
+        out["title"] = t[: m.start()].rstrip(" ,.:")
 
 
 def split_title_tail(out: dict) -> None:
