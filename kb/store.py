@@ -210,7 +210,7 @@ def ref_row(ref: Ref, document_id: str, position: int) -> dict:
            "year_suffix": ref.year_suffix, "pinpoint": ref.pinpoint,
            "short_form": int(bool(ref.short_form)), "parse_ok": int(ref.parse_ok),
            "position": position, "confidence": ref.confidence,
-           "low_confidence": json.dumps(ref.low_confidence or [])}
+           "low_confidence": json.dumps(ref.low_confidence) if ref.low_confidence else None}
     for k in REF_FIELDS:
         v = getattr(ref, k)
         row[k] = json.dumps(v, ensure_ascii=False) if k in JSON_COLUMNS else v
