@@ -37,7 +37,7 @@ REF_FIELDS = (
     "place", "url", "doi", "isbn", "accessed",
 )
 # what parse() may return for a Ref besides REF_FIELDS
-PARSE_EXTRAS = ("year_suffix", "pinpoint", "parse_ok")
+PARSE_EXTRAS = ("year_suffix", "pinpoint", "parse_ok", "confidence", "low_confidence")
 REF_PARSED = REF_FIELDS + PARSE_EXTRAS
 
 
@@ -213,6 +213,8 @@ class Ref:
     same_as: int | None = None       # index into the document's refs list
     work_id: int | None = None       # set by resolve (index into works)
     parse_ok: bool = True            # False when nothing could be parsed
+    confidence: float | None = None  # the parser's least sure field (0-1; None: no model)
+    low_confidence: list[str] = field(default_factory=list)  # fields the parser is unsure of
 
     def fields(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in REF_FIELDS}

@@ -7,11 +7,16 @@
     ('Wang', 2015, '10.1017/S0305741015000430')
 
 Design: rules take what rules do best (URLs, DOIs, ISBNs, access dates,
-"here: 361"); a CRF sequence labeller (python-crfsuite, model in
-kb/data/parser.crfsuite, trained by scripts/train_parser.py on synthetic
-references rendered through CSL styles) labels the remaining tokens; the
-labels are post-processed into fields (names split, dates read) and a type is
-inferred.  Without a model file a rule-only labeller is used.  Input is capped
+"here: 361"); a leading list label ("12.", "[12]") is dropped; a CRF
+sequence labeller (python-crfsuite, model in kb/data/parser.crfsuite, trained
+by scripts/train_parser.py -> kbdev/train_parser.py on reference strings
+people labelled (AnyStyle's parser data) plus synthetic references rendered
+through CSL styles) labels the remaining tokens; the labels are
+post-processed into fields (names split, dates read) and a type is inferred.
+From the CRF's marginal probabilities each field gets a confidence: the
+result carries ``confidence`` (0-1, the least sure field's, lowered for an
+incomplete reference), ``low_confidence`` (fields below LOW_CONFIDENCE) and
+``field_confidence`` (field -> probability).  Without a model file a rule-only labeller is used.  Input is capped
 (2,000 characters) so any line parses in bounded time; ``raw`` is never lost
 (the caller keeps it, and ``parse_ok`` says whether anything was found).
 """
@@ -25,6 +30,8 @@ from pathlib import Path
 from .parsing import rules, heuristic
 from .parsing.dates import numeric_order, parse_date, find_year
 from .parsing.fields import to_fields
+from .parsing.tidy import (cjk_title, split_title_tail, title_edition_place, vancouver_and_mhra,
+                           split_question_title, venue_by_type, lone_lowercase_title, unclosed_tail)
 from .parsing.names import PARTICLES
 from .parsing.tokens import tokenize, features
 from .parsing.types import guess_type
@@ -36,12 +43,23 @@ EMPTY = {
     "container_title": None, "year": None, "date": None, "volume": None, "issue": None,
     "pages": None, "edition": None, "publisher": None, "place": None, "url": None,
     "doi": None, "isbn": None, "accessed": None, "year_suffix": None, "pinpoint": None,
-    "parse_ok": False,
+    "parse_ok": False, "confidence": None, "low_confidence": [], "field_confidence": {},
 }
+# a field whose least sure token has a marginal probability below this is
+# "low confidence": calibrated on held-out AnyStyle strings (kbdev.parser_eval
+# --calibrate) as the highest threshold at which flagged fields are still wrong
+# about half the time
+LOW_CONFIDENCE = 0.58
+# token label -> the output field it fills
+LABEL_FIELD = {"author": "authors", "editor": "editors", "translator": "translators", "title": "title",
+               "container": "container_title", "date": "year", "volume": "volume", "issue": "issue",
+               "pages": "pages", "edition": "edition", "publisher": "publisher", "place": "place"}
 
 _local = threading.local()
 _CJK_GAP = re.compile(r"([\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
 _EMPH = re.compile(r"(?<!\w)\*{1,2}([^*\n]{1,300}?)\*{1,2}(?!\w)")
+# a list label opening the string: "12.", "12)", "[12]", "(12)", "[Smi05]"
+_LIST_LABEL = re.compile(r"(?:\[\w{1,12}\]|\(\d{1,3}\)|\d{1,3}[.)])\s+(?=\S)")
 
 
 def _tagger():
@@ -60,11 +78,6 @@ def _tagger():
     return tagger
 
 
-def reload_model() -> None:
-    """Forget the loaded model (after retraining)."""
-    _local.tagger = False
-
-
 def normalize(raw: str) -> str:
     """Unicode-normalised, single-spaced, capped text (offsets refer to this)."""
     text = unicodedata.normalize("NFC", raw or "")
@@ -76,6 +89,12 @@ def normalize(raw: str) -> str:
     return text[:MAX_CHARS]
 
 
+def strip_list_label(text: str) -> str:
+    """``text`` without a leading list label ("12. Smith" -> "Smith")."""
+    m = _LIST_LABEL.match(text)
+    return text[m.end():] if m else text
+
+
 def label_tokens(text: str, kind: str | None = None):
     """Tokens of the non-rule part of ``text`` and their labels."""
     toks = tokenize(text)
@@ -85,6 +104,22 @@ def label_tokens(text: str, kind: str | None = None):
     if tagger is None:
         return toks, heuristic.label(toks, text)
     return toks, tagger.tag(features(toks, text, kind))
+
+
+def confidence(toks, labels: list[str]) -> dict[str, float]:
+    """Output field -> the CRF's marginal probability of its least sure word
+    token (call right after label_tokens, in the same thread)."""
+    tagger = _tagger()
+    if tagger is None or not toks:
+        return {}
+    out: dict[str, float] = {}
+    for i, lab in enumerate(labels):
+        field = LABEL_FIELD.get(lab)
+        if field and toks[i].text[:1].isalnum():
+            p = tagger.marginal(lab, i)
+            if p < out.get(field, 2.0):
+                out[field] = p
+    return out
 
 
 def _runs(labels, lab):
@@ -409,34 +444,52 @@ def _whole_quoted_title(toks, labels, q):
 
 
 def _fix_labels(toks, labels: list[str], text: str, q: list[int]) -> list[str]:
-    """Corrections the style guides imply, applied to the CRF labels:
-
-    * a quoted span is a title, even a number ("“1984”");
-    * words before the title at the very start are the author ("Freedom House. “Title”");
-    * "Org 组织 (English name)." keeps its parenthesis;
-    * an unquoted stretch between the names and a quoted title belongs to the names;
-    * a names list ends after the name following "and"; what follows, or a
-      piece that cannot be a name (long, lower case, capitals after mixed case),
-      is the title when none was found."""
+    """Corrections the style guides imply, applied to the CRF labels (each
+    step below says which)."""
     if not toks:
         return labels
     labels = list(labels)
+    _quoted_span_title(labels, q)
+    first_title = _org_before_quote(toks, labels, q)
+    quoted_title = first_title is not None and q[first_title] in (1, 3)
+    _author_before_quoted_title(toks, labels, first_title, quoted_title)
+    _venue_as_title(toks, labels)
+    runs = _runs(labels, "author")
+    if not runs:
+        return labels
+    a0, a1 = runs[0]
+    a1 = _inverted_name_end(toks, labels, a0, a1)
+    if _sentence_names(toks, labels, a0, a1):
+        return labels
+    a1 = _org_parenthesis(toks, labels, a1)
+    a1 = _names_before_quoted_title(toks, labels, q, a0, a1, first_title, quoted_title)
+    _names_end(toks, labels, a0, a1)
+    return labels
+
+
+def _quoted_span_title(labels, q):
+    """A quoted span is the title when the CRF found none, even a number ("“1984”")."""
+    if "title" in labels:
+        return
+    n = len(labels)
+    for i, s in enumerate(q):
+        if s == 3:
+            j = i + 1
+            while j < n and q[j] == 1:
+                j += 1
+            if j > i + 1:
+                for k in range(i + 1, j):
+                    labels[k] = "title"
+                break
+
+
+def _org_before_quote(toks, labels, q):
+    """"Org 组织 (English). “Title”": an unquoted 'title' opening the reference
+    and followed by a quotation is the author; the quotation is the title.
+    Returns the index of the first title token (or None)."""
     n = len(toks)
     words = [t.text for t in toks]
-    # quoted span -> title when the CRF found no title
-    if "title" not in labels:
-        for i, s in enumerate(q):
-            if s == 3:
-                j = i + 1
-                while j < n and q[j] == 1:
-                    j += 1
-                if j > i + 1:
-                    for k in range(i + 1, j):
-                        labels[k] = "title"
-                    break
     first_title = next((i for i, l in enumerate(labels) if l == "title"), None)
-    # "Org 组织 (English). “Title”": an unquoted 'title' opening the reference and
-    # followed by a quotation is the author; the quotation is the title
     if first_title == 0 and "author" not in labels and q[0] == 0:
         e = 0
         while e + 1 < n and labels[e + 1] == "title" and q[e + 1] == 0:
@@ -456,46 +509,103 @@ def _fix_labels(toks, labels: list[str], text: str, q: list[int]) -> list[str]:
                 for m in range(k + 1, j):
                     labels[m] = "title"
                 first_title = k + 1
-    quoted_title = first_title is not None and q[first_title] in (1, 3)
-    # words before the first (quoted) title, at the start, no author: the author
-    if "author" not in labels and "editor" not in labels and first_title and quoted_title:
-        pre = range(0, first_title)
-        if all(labels[k] in ("container", "publisher", "other") for k in pre) and \
-                any(_is_word(toks[k]) for k in pre) and not any(labels[k] == "date" for k in pre):
-            end = first_title
-            while end > 0 and not _is_word(toks[end - 1]):
-                end -= 1
-            for k in range(0, end):
-                labels[k] = "author"
-    # no title but two venue runs: the first is the title ("Title. Site. Retrieved ...");
-    # a lone container without volume or pages is the title too
-    if "title" not in labels:
-        venues = sorted(_runs(labels, "container") + _runs(labels, "publisher"))
-        conts = _runs(labels, "container")
-        if len(venues) >= 2:
-            for k in range(venues[0][0], venues[0][1] + 1):
-                labels[k] = "title"
-        elif len(conts) == 1 and not any(l in ("volume", "issue", "pages") for l in labels):
-            for k in range(conts[0][0], conts[0][1] + 1):
-                labels[k] = "title"
-    runs = _runs(labels, "author")
-    if not runs:
-        return labels
-    a0, a1 = runs[0]
-    # a 'name' that reads as a sentence ("China is banning people with bad") is a title
+    return first_title
+
+
+def _author_before_quoted_title(toks, labels, first_title, quoted_title):
+    """Words before the first (quoted) title, at the start, with no author:
+    the author ("Freedom House. “Title”")."""
+    if "author" in labels or "editor" in labels or not first_title or not quoted_title:
+        return
+    pre = range(0, first_title)
+    if all(labels[k] in ("container", "publisher", "other") for k in pre) and \
+            any(_is_word(toks[k]) for k in pre) and not any(labels[k] == "date" for k in pre):
+        end = first_title
+        while end > 0 and not _is_word(toks[end - 1]):
+            end -= 1
+        for k in range(0, end):
+            labels[k] = "author"
+
+
+def _split_container(toks, labels, s0, e) -> bool:
+    """"Stadtentwicklung. Geography 67": a lone container holding a sentence
+    end (after a long word) before a capitalised word starts with the title."""
+    for k in range(s0 + 1, e):
+        prev = toks[k - 1].text
+        if toks[k].text == "." and len(prev) >= 6 and prev.isalpha() and prev[1:].islower() \
+                and toks[k + 1].text[:1].isupper() and toks[k + 1].start > toks[k].end:
+            for m in range(s0, k):
+                labels[m] = "title"
+            labels[k] = "other"
+            return True
+    return False
+
+
+def _venue_as_title(toks, labels):
+    """No title but two venue runs: the first is the title ("Title. Site.
+    Retrieved ..."); a lone container without volume or pages is the title too."""
+    if "title" in labels:
+        return
+    venues = sorted(_runs(labels, "container") + _runs(labels, "publisher"))
+    conts = _runs(labels, "container")
+    if len(conts) == 1 and _split_container(toks, labels, *conts[0]):
+        return
+    if len(venues) >= 2:
+        for k in range(venues[0][0], venues[0][1] + 1):
+            labels[k] = "title"
+    elif len(conts) == 1 and not any(l in ("volume", "issue", "pages") for l in labels):
+        for k in range(conts[0][0], conts[0][1] + 1):
+            labels[k] = "title"
+
+
+def _inverted_name_end(toks, labels, a0, a1) -> int:
+    """"Westin, Alan F. Privacy and Freedom.": an inverted name ends at the
+    full stop of its initial when a capitalised word follows that starts no
+    further name; the rest of the run is the title. Returns the run's new end."""
+    words = [t.text for t in toks]
+    if a1 - a0 < 6 or words[a0 + 1] != "," or not words[a0][:1].isupper():
+        return a1
+    k = a0 + 2
+    while k + 1 <= a1 and words[k][:1].isupper() and words[k].isalpha() and not (
+            len(words[k]) == 1 and words[k + 1] == "."):
+        k += 1  # given names
+    if not (k + 2 <= a1 and len(words[k]) == 1 and words[k].isupper() and words[k + 1] == "."):
+        return a1
+    nxt = k + 2
+    while nxt + 1 <= a1 and len(words[nxt]) == 1 and words[nxt].isupper() and words[nxt + 1] == ".":
+        nxt += 2  # more initials ("Alan F. T.")
+    if nxt > a1 or not words[nxt][:1].isupper() or words[nxt].lower() in ("and", "und") or \
+            (nxt + 1 <= a1 and words[nxt + 1] in (",", ".")) or "title" in labels[:a0]:
+        return a1
+    for m in range(nxt, a1 + 1):
+        labels[m] = "title"
+    return nxt - 1
+
+
+def _sentence_names(toks, labels, a0, a1) -> bool:
+    """A 'name' that reads as a sentence ("China is banning people with bad")
+    is a title (True when so relabelled)."""
+    n = len(toks)
+    words = [t.text for t in toks]
     lower = [w for w in words[a0:a1 + 1] if w[:1].islower() and w.isalpha() and w not in _NAME_LOWER]
-    if len(lower) >= 3 and "," not in words[a0:a1 + 1] and "(" not in words[a0:a1 + 1] and (
-            "title" not in labels or all(labels[k] in ("title", "other") for k in range(a1 + 1, min(n, a1 + 4)))):
-        for k in range(a0, a1 + 1):
-            labels[k] = "title"
-        k = a1 + 1
-        while k < n and labels[k] in ("other", "title") and (labels[k] == "title" or not _is_word(toks[k])):
-            if labels[k] == "other" and words[k] in ".,":
-                break
-            labels[k] = "title"
-            k += 1
-        return labels
-    # "Org 组织 (English)." : the parenthesis belongs to the organisation
+    if not (len(lower) >= 3 and "," not in words[a0:a1 + 1] and "(" not in words[a0:a1 + 1] and (
+            "title" not in labels or all(labels[k] in ("title", "other") for k in range(a1 + 1, min(n, a1 + 4))))):
+        return False
+    for k in range(a0, a1 + 1):
+        labels[k] = "title"
+    k = a1 + 1
+    while k < n and labels[k] in ("other", "title") and (labels[k] == "title" or not _is_word(toks[k])):
+        if labels[k] == "other" and words[k] in ".,":
+            break
+        labels[k] = "title"
+        k += 1
+    return True
+
+
+def _org_parenthesis(toks, labels, a1) -> int:
+    """"Org 组织 (English)." : the parenthesis belongs to the organisation."""
+    n = len(toks)
+    words = [t.text for t in toks]
     if a1 + 1 < n and words[a1 + 1] == "(":
         close = next((k for k in range(a1 + 2, min(n, a1 + 12)) if words[k] == ")"), None)
         inner = " ".join(words[a1 + 2:close or a1 + 2]).lower()
@@ -504,7 +614,13 @@ def _fix_labels(toks, labels: list[str], text: str, q: list[int]) -> list[str]:
             for k in range(a1 + 1, close + 1):
                 labels[k] = "author"
             a1 = close
-    # names, then an unquoted 'title', then a quoted title: the first stretch is names
+    return a1
+
+
+def _names_before_quoted_title(toks, labels, q, a0, a1, first_title, quoted_title) -> int:
+    """Names, then an unquoted 'title', then a quoted title: the first stretch is names."""
+    n = len(toks)
+    words = [t.text for t in toks]
     open_q = next((k for k in range(first_title, n) if q[k] == 3), None) if first_title is not None else None
     if quoted_title is False and first_title is not None and first_title > a1 and \
             all(not _is_word(toks[k]) for k in range(a1 + 1, first_title)) and \
@@ -519,7 +635,12 @@ def _fix_labels(toks, labels: list[str], text: str, q: list[int]) -> list[str]:
             while a1 > a0 and not _is_word(toks[a1]):
                 labels[a1] = "other"
                 a1 -= 1
-    # where does the names list end?
+    return a1
+
+
+def _name_pieces(toks, a0, a1):
+    """The names run split at commas/semicolons and before "and"."""
+    words = [t.text for t in toks]
     pieces, cur = [], []
     for k in range(a0, a1 + 1):
         if words[k] in (",", ";"):
@@ -533,7 +654,13 @@ def _fix_labels(toks, labels: list[str], text: str, q: list[int]) -> list[str]:
             cur.append(k)
     if cur:
         pieces.append(cur)
-    cut = None
+    return pieces
+
+
+def _names_cut(toks, pieces):
+    """Where a names list ends: after the name following "and", or at a piece
+    that cannot be a name (long, lower case, capitals after mixed case)."""
+    words = [t.text for t in toks]
     seen_and = False
     mixed = any(words[k].isalpha() and not words[k].isupper() for k in pieces[0]) if pieces else True
     for pi, piece in enumerate(pieces):
@@ -546,22 +673,29 @@ def _fix_labels(toks, labels: list[str], text: str, q: list[int]) -> list[str]:
         if pi > 0 and not seen_and and (len(core) > 4 or low or any(words[k] == ":" for k in piece)
                                          or (len(core) >= 3 and title_words)
                                          or (mixed and ws and all(w.isupper() and len(w) > 2 for w in ws))):
-            cut = piece[0]
-            break
+            return piece[0], seen_and
         if seen_and and pi > 0:
             prev = pieces[pi - 1]
             prev_words = [words[k] for k in prev if _is_word(toks[k])]
             single = len([w for w in prev_words if w.lower() not in ("and", "&")]) == 1
             givenish = len(ws) <= 3 and all(w[:1].isupper() for w in ws)
             if not (single and givenish):
-                cut = piece[0]
-                break
+                return piece[0], seen_and
         if any(words[k].lower() in ("and", "&", "und") for k in piece):
             seen_and = True
-    # "George Orwell, Nineteen Eighty-Four, London 1990": no title found and a
-    # comma list of names without "and": its last piece is the title
-    if cut is None and "title" not in labels and len(pieces) >= 2 and not seen_and and \
-            all(labels[k] != "title" for k in range(n)):
+    return None, seen_and
+
+
+def _names_end(toks, labels, a0, a1):
+    """What follows the end of the names list is the title when none was found."""
+    n = len(toks)
+    words = [t.text for t in toks]
+    pieces = _name_pieces(toks, a0, a1)
+    cut, seen_and = _names_cut(toks, pieces)
+    # "George Orwell, Nineteen Eighty-Four, London 1990": no title or venue found
+    # and a comma list of names without "and": its last piece is the title
+    if cut is None and "title" not in labels and "container" not in labels and len(pieces) >= 2 and \
+            not seen_and:
         cut = pieces[-1][0]
     later_title = next((k for k in range(cut, n) if labels[k] == "title"), None) if cut is not None else None
     adjacent = later_title is not None and all(
@@ -582,7 +716,6 @@ def _fix_labels(toks, labels: list[str], text: str, q: list[int]) -> list[str]:
                           and labels[k + 1] in ("container", "publisher", "author", "title"))):
             labels[k] = "title"
             k += 1
-    return labels
 
 
 def _title_year_range(toks, labels):
@@ -607,8 +740,8 @@ def _title_year_range(toks, labels):
 
 def parse(raw: str, kind: str | None = None) -> dict:
     """Parse one reference string into CSL fields (see module doc)."""
-    out = dict(EMPTY, authors=[], editors=[], translators=[])
-    text = normalize(raw if isinstance(raw, str) else str(raw or ""))
+    out = dict(EMPTY, authors=[], editors=[], translators=[], low_confidence=[], field_confidence={})
+    text = strip_list_label(normalize(raw if isinstance(raw, str) else str(raw or "")))
     if not text or not re.search(r"\w", text):
         return out
     if kind == "inline" and not re.search(r"\b(1[5-9]|20)\d\d\b", text):
@@ -618,6 +751,7 @@ def parse(raw: str, kind: str | None = None) -> dict:
     masked = rules.mask(text, spans)
     toks, labels = label_tokens(masked, kind)
     labels = fix_labels(toks, labels, masked)
+    conf = confidence(toks, labels)
     f = to_fields(masked, toks, labels, order) if toks else {}
     for k, v in f.items():
         if v not in (None, [], ""):
@@ -625,7 +759,10 @@ def parse(raw: str, kind: str | None = None) -> dict:
     for k in ("url", "doi", "isbn", "accessed"):
         out[k] = ruled[k]
     split_question_title(out)
+    unclosed_tail(out)
+    lone_lowercase_title(out)
     split_title_tail(out)
+    title_edition_place(out, masked)
     cjk_title(out, masked)
     vancouver_and_mhra(out, masked)
     if out["pinpoint"] and not out["pages"] and not ruled["pinpoint"] and re.search(r"\d", out["pinpoint"]):
@@ -642,98 +779,29 @@ def parse(raw: str, kind: str | None = None) -> dict:
     out["type"] = guess_type(out, text)
     venue_by_type(out)
     out["parse_ok"] = any(out[k] for k in ("title", "authors", "year", "url", "doi", "container_title"))
+    set_confidence(out, conf)
     return out
 
 
-_CJK_HEAD = re.compile(r"[\"“「]?([\u3000-\u9fff][^.。\"”「」]{1,200}?"
-                       r"(?:[\"“「][^\"”「」]{1,60}[\"”」][^.。\"”「」]{0,100}?)?)[\"”」]?\s*[.。]")
+def completeness(out: dict) -> float:
+    """1.0 for a reference with a title, a year and someone or somewhere
+    responsible; each missing part halves it (a lone sentence is no parse)."""
+    parts = (bool(out["title"] or out["container_title"]), bool(out["year"] or out["date"]),
+             bool(out["authors"] or out["editors"] or out["container_title"] or out["publisher"] or out["url"]))
+    return 0.5 ** parts.count(False)
 
 
-def cjk_title(out: dict, text: str) -> None:
-    """A reference opening with Chinese or Japanese text ("金盾工程数据库包括 …. 博讯.
-    (9 April 2006)") has that sentence for its title (a quotation inside it
-    stays inside it)."""
-    m = _CJK_HEAD.match(text)
-    if not m or (out["title"] and out["title"] not in m.group(1)):
+def set_confidence(out: dict, conf: dict[str, float]) -> None:
+    """``confidence``: the least sure field's probability (1.0 when only rules
+    spoke; None without a model) times the completeness; ``low_confidence``:
+    fields below LOW_CONFIDENCE."""
+    conf = {k: v for k, v in conf.items() if out.get(k) not in (None, [], "")}
+    if _tagger() is None:
         return
-    head = m.group(1)
-    names = [a.get("literal") or a.get("family") or "" for a in out["authors"]]
-    head = head.strip()
-    if len(names) == 1 and names[0].startswith(head) and len(names[0]) > len(head) + 1:
-        rest = names[0][len(head):].strip(" .。,")  # "Title. Site" read as one name
-        out["title"], out["authors"] = head, []
-        out["container_title"] = out["container_title"] or rest or None
-    elif all(nm and nm in head for nm in names):  # "names" read inside the title are none
-        out["title"], out["authors"] = head, []
-
-
-def split_title_tail(out: dict) -> None:
-    """A title never holds ". In Editors ..." (the chapter's book) nor, after an
-    unbalanced closing quote, the venue ("Title" Taiwan News); a short
-    capitalised tail after a full stop is the venue when none was found."""
-    t = out.get("title") or ""
-    m = re.match(r"(.{8,}?)\.\s+In:?\s+[A-Z]", t)
-    if m:
-        out["title"] = m.group(1)
-        return
-    m = re.match(r"([^\"”]{8,})[\"”]\s+([A-Z][^\"”]{1,60})$", t)
-    if m and not out["container_title"]:
-        out["title"], out["container_title"] = m.group(1), m.group(2)
-        return
-    m = re.match(r"(.{8,}[a-z)])\.\s+((?:[A-Z][\w'’&-]*\s?){1,5})$", t)
-    if m and not out["container_title"] and not out["publisher"] and (out["url"] or out["accessed"]):
-        out["title"], out["container_title"] = m.group(1), m.group(2).strip()
-
-
-_VANC = re.compile(r"\.\s+([^.;:]{2,120}?)\.?\s+((?:1[5-9]|20)\d\d)(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?\s*[;:]")
-_MHRA = re.compile(r"(?<![\d.])(\d{1,4})\.(\d{1,3})\s*\((?:[A-Za-z]+\s+)?(?:1[5-9]|20)\d\d\)")
-
-
-def vancouver_and_mhra(out: dict, text: str) -> None:
-    """Two layouts the style guides fix: Vancouver "Title. Journal 2017;12(3):33-45"
-    (the words before "year;" are the journal) and MHRA "Journal, 12.3 (2017)"
-    (volume.issue before the year)."""
-    m = _VANC.search(text)
-    if m:
-        journal = m.group(1).strip()
-        t = out.get("title") or ""
-        if t.endswith(journal) and len(t) > len(journal) + 3:
-            out["title"] = t[: -len(journal)].rstrip(" .")
-            out["container_title"] = out["container_title"] or journal
-        elif not out["container_title"] and journal != t:
-            out["container_title"] = journal
-    if not out["volume"] and out["container_title"]:
-        m = _MHRA.search(text)
-        if m:
-            out["volume"], out["issue"] = m.group(1), out["issue"] or m.group(2)
-
-
-def split_question_title(out: dict) -> None:
-    """"Is X coming? The Conversation" of an online item without container:
-    the question ends the title, the rest names the container."""
-    t = out.get("title") or ""
-    m = re.match(r"(.{8,}\?)\s+((?:The\s+)?[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*){0,4})$", t)
-    if m and not out["container_title"] and (out["url"] or out["accessed"] or len(out.get("date") or "") == 10):
-        out["title"], out["container_title"] = m.group(1), m.group(2)
-
-
-CONTAINER_TYPES = {"article-journal", "article-newspaper", "article-magazine", "webpage",
-                   "post-weblog", "chapter", "entry-encyclopedia", "paper-conference",
-                   "broadcast", "motion_picture"}
-PUBLISHER_TYPES = {"report", "book", "thesis"}
-
-
-def venue_by_type(out: dict) -> None:
-    """A lone venue ("Pew Research Center." / "Technode.") is the publisher of a
-    report or book but the container of an article or web page."""
-    t = out["type"]
-    if t in CONTAINER_TYPES and not out["container_title"] and out["publisher"] and not out["place"]:
-        out["container_title"], out["publisher"] = out["publisher"], None
-    elif t in PUBLISHER_TYPES and out["container_title"] and not out["publisher"] and not (
-            out["volume"] or out["issue"] or out["pages"]) and not (
-            t == "report" and (out["url"] or out["accessed"] or "." in out["container_title"].strip(". ")
-                               or re.search(r"(?i)\b(?:paper|statement|release)\b", out["container_title"]))):
-        out["publisher"], out["container_title"] = out["container_title"], None
+    sure = min(conf.values()) if conf else (1.0 if out["parse_ok"] else 0.0)
+    out["confidence"] = round(sure * completeness(out), 3)
+    out["low_confidence"] = sorted(k for k, v in conf.items() if v < LOW_CONFIDENCE)
+    out["field_confidence"] = {k: round(v, 3) for k, v in conf.items()}
 
 
 _CAPRUN = re.compile(r"(?<![\w’'])((?:[A-ZÀ-ÝĀ-Ž][\w’'-]+)(?:\s+[A-ZÀ-ÝĀ-Ž][\w’'-]+){1,2})")

@@ -18,6 +18,7 @@ import json
 import re
 
 QUEUE = 0.5          # in the queue from this score on
+PARSER_DOUBT, PARSER_DOUBT_MAX = 0.35, 0.45   # one field the parser doubts; the cap
 LONG, SHORT = 600, 25
 
 # reason -> weight
@@ -52,10 +53,10 @@ def review_ref(ref: dict) -> tuple[float, list[str]]:
     weights = [WEIGHTS[r] for r in reasons]
     unsure = _unsure_fields(ref)
     if unsure:
-        conf = ref.get("confidence")
-        w = 0.3 + 0.5 * (1.0 - conf) if isinstance(conf, (int, float)) else 0.4
+        # about a third of the fields the parser doubts are wrong on the corpus
+        # (more on unseen data): corroborating evidence, not enough alone
         reasons.append("parser unsure of " + ", ".join(unsure))
-        weights.append(min(w, 0.8))
+        weights.append(min(PARSER_DOUBT + 0.1 * (len(unsure) - 1), PARSER_DOUBT_MAX))
     return combine(weights), reasons
 
 

@@ -65,6 +65,7 @@ TABLES: dict[str, dict] = {
             "pinpoint": str, "short_form": int, "same_as": int, "work_id": int,
             "parse_ok": int, "position": int,
             "review_score": float, "review_reasons": str,
+            "confidence": float, "low_confidence": str,
         },
         pk="id",
         foreign_keys=[("document_id", "documents", "id"),
@@ -239,14 +240,12 @@ def ref_row(ref: Ref, document_id: str, position: int) -> dict:
            "line": ref.line, "page": ref.page, "raw": ref.raw,
            "year_suffix": ref.year_suffix, "pinpoint": ref.pinpoint,
            "short_form": int(bool(ref.short_form)), "parse_ok": int(ref.parse_ok),
-           "position": position}
+           "position": position, "confidence": ref.confidence,
+           "low_confidence": json.dumps(ref.low_confidence) if ref.low_confidence else None}
     for k in REF_FIELDS:
         v = getattr(ref, k)
         row[k] = json.dumps(v, ensure_ascii=False) if k in JSON_COLUMNS else v
-    fields = dict(row, short_form=ref.short_form, same_as=ref.same_as,
-                  confidence=getattr(ref, "confidence", None),
-                  low_confidence=getattr(ref, "low_confidence", None))
-    score, reasons = review.review_ref(fields)
+    score, reasons = review.review_ref(dict(row, short_form=ref.short_form, same_as=ref.same_as))
     row["review_score"] = score
     row["review_reasons"] = json.dumps(reasons) if reasons else None
     return row

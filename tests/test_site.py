@@ -80,10 +80,13 @@ def test_editors_stored_as_authors_are_queued():
     assert review.review_ref(ref)[0] < review.QUEUE
 
 
-def test_parser_doubt_counts():
-    ref = dict(CLEAN[0], confidence=0.2, low_confidence=["publisher", "place"])
-    score, reasons = review.review_ref(ref)
-    assert score >= review.QUEUE and any("publisher" in r for r in reasons)
+def test_parser_doubt_corroborates():
+    clean = review.review_ref(CLEAN[0])[0]
+    doubted = dict(CLEAN[0], confidence=0.2, low_confidence=["publisher", "place"])
+    score, reasons = review.review_ref(doubted)
+    assert clean < score < review.QUEUE and any("publisher" in r for r in reasons)
+    # with one more sign of trouble it is in the queue
+    assert review.review_ref(dict(doubted, title=None))[0] >= review.QUEUE
 
 
 def test_a_short_form_is_judged_by_its_full_reference():

@@ -45,7 +45,8 @@ def to_csl(fields: dict, raw: str, ident: str = "ref1") -> dict:
     if fields.get("pinpoint"):
         item["locator"] = fields["pinpoint"]
     item["note"] = raw
-    item["kb"] = {"parse_ok": bool(fields.get("parse_ok"))}
+    item["kb"] = {"parse_ok": bool(fields.get("parse_ok")), "confidence": fields.get("confidence"),
+                  "low_confidence": fields.get("low_confidence") or []}
     return item
 
 

@@ -15,8 +15,6 @@ from .dates import parse_date, find_year
 from .names import split_names
 from .tokens import Token
 
-LABELS = ("author", "editor", "translator", "title", "container", "date", "volume", "issue",
-          "pages", "edition", "publisher", "place", "pinpoint", "other")
 _STRIP = " \t.,;:–—-/|*_"
 _QUOTES = "“”‘’«»„‚\"'"
 
@@ -110,15 +108,7 @@ def to_fields(text: str, toks: list[Token], labels: list[str], order: str | None
     if f["container_title"]:
         f["container_title"] = re.sub(r"^(?:in|dans)\s*:?\s+", "", f["container_title"], flags=re.I)
         f["container_title"] = clean_container(f["container_title"], f)
-    # "Faubion, J. D. (Ed.)." / "Smith, J., ed." -> editors
-    aut = [k for k, l in enumerate(labels) if l == "author"]
-    if aut and not seg.get("editor"):
-        after = text[toks[aut[-1]].end:toks[aut[-1]].end + 14]
-        if re.search(r"\((?:eds?|hrsg|hg)\.?\)\W*$", text[toks[aut[0]].start:toks[aut[-1]].end], re.I):
-            after = "(Ed.)"
-        if re.match(r"\s*[,.]?\s*\(?(?:eds?|hrsg|hg|dir|coord)\.?\)", after, re.I) or \
-                re.match(r"\s*,\s*(?:eds?|editors?|hrsg|hg)\.?(?:\s|$)", after, re.I):
-            f["editors"], f["authors"] = f["authors"], []
+    _authors_as_editors(text, toks, labels, f, seg)
     dates = seg.get("date", [])
     plain = [d for d in dates if not re.fullmatch(r"\W*\d{4}\s*[-–—/]\s*\d{2,4}\W*", d)]
     date_txt = " ".join(plain or dates)
@@ -141,14 +131,7 @@ def to_fields(text: str, toks: list[Token], labels: list[str], order: str | None
         m = _EDITION.search(text)
         if m:
             f["edition"] = m.group(1)
-    # "(R. Creemers, Trans.)" / "translated by": the names are translators
-    ed = [k for k, l in enumerate(labels) if l == "editor"]
-    if ed and not f["translators"]:
-        after = text[toks[ed[-1]].end:toks[ed[-1]].end + 12]
-        before = text[max(0, toks[ed[0]].start - 16):toks[ed[0]].start]
-        if re.match(r"\W{0,3}(?:trans|transl|tr|übers|trad)\b", after, re.I) or \
-                re.search(r"(?:translated|übersetzt|traduit)\s+(?:by|von|par)\s*$", before, re.I):
-            f["translators"], f["editors"] = f["editors"], []
+    _editors_as_translators(text, toks, labels, f)
     # a bare site name ("asiasociety.org") the labeller left unlabelled is the container
     if not f["container_title"]:
         for k, t in enumerate(toks):
@@ -160,6 +143,29 @@ def to_fields(text: str, toks: list[Token], labels: list[str], order: str | None
     pin = first("pinpoint")
     f["pinpoint"] = _num(pin, r"pp|p|s|here|hier") if pin else None
     return f
+
+
+def _authors_as_editors(text, toks, labels, f, seg) -> None:
+    """"Faubion, J. D. (Ed.)." / "Smith, J., ed." -> editors."""
+    aut = [k for k, l in enumerate(labels) if l == "author"]
+    if aut and not seg.get("editor"):
+        after = text[toks[aut[-1]].end:toks[aut[-1]].end + 14]
+        if re.search(r"\((?:eds?|hrsg|hg)\.?\)\W*$", text[toks[aut[0]].start:toks[aut[-1]].end], re.I):
+            after = "(Ed.)"
+        if re.match(r"\s*[,.]?\s*\(?(?:eds?|hrsg|hg|dir|coord)\.?\)", after, re.I) or \
+                re.match(r"\s*,\s*(?:eds?|editors?|hrsg|hg)\.?(?:\s|$)", after, re.I):
+            f["editors"], f["authors"] = f["authors"], []
+
+
+def _editors_as_translators(text, toks, labels, f) -> None:
+    """"(R. Creemers, Trans.)" / "translated by": the names are translators."""
+    ed = [k for k, l in enumerate(labels) if l == "editor"]
+    if ed and not f["translators"]:
+        after = text[toks[ed[-1]].end:toks[ed[-1]].end + 12]
+        before = text[max(0, toks[ed[0]].start - 16):toks[ed[0]].start]
+        if re.match(r"\W{0,3}(?:trans|transl|tr|übers|trad)\b", after, re.I) or \
+                re.search(r"(?:translated|übersetzt|traduit)\s+(?:by|von|par)\s*$", before, re.I):
+            f["translators"], f["editors"] = f["editors"], []
 
 
 _MEDIUM_TAIL = re.compile(r"[\s,]+(?:video|film|podcast|\[video\]|\[film\])$|"

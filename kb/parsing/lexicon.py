@@ -84,6 +84,39 @@ heidelberg freiburg münster marburg mainz wiesbaden lyon marseille toulouse bor
 lille seoul taipei kyoto osaka bangkok jakarta manila hanoi mexico buenos aires
 santiago lima bogotá são paulo rio janeiro ottawa vancouver canberra auckland
 wellington ma ny ca uk usa nj il ct mass""")
+# more university and publishing towns (multi-word names add only their distinctive words)
+PLACES |= _set("""opladen wiesbaden weinheim darmstadt konstanz kassel hannover bremen nürnberg augsburg
+regensburg würzburg jena halle erfurt rostock kiel potsdam düsseldorf essen dortmund
+bochum duisburg karlsruhe mannheim saarbrücken trier innsbruck salzburg graz linz
+palermo venezia venice padova genova verona pisa siena bari catania trieste parma
+modena napoli bergamo brescia pavia perugia sevilla valencia granada salamanca zaragoza
+bilbao porto coimbra grenoble strasbourg nantes rennes montpellier dijon rouen
+louvain leuven gent ghent liège lausanne luzern lucerne fribourg neuchâtel
+stockholm uppsala lund göteborg gothenburg aarhus odense bergen trondheim tampere
+turku wrocław poznań gdańsk łódź brno bratislava ljubljana zagreb belgrade sofia
+kyiv kiev minsk riga vilnius tallinn st. petersburg jerusalem tel aviv
+mineola evanston chapel hill new brunswick newark amherst madison
+urbana champaign lincoln norman tucson albuquerque houston dallas denver
+portland sacramento san diego santa barbara santa monica la jolla palo alto
+oakland detroit cleveland columbus cincinnati nashville miami orlando tampa
+charlottesville new orleans st. louis kansas city salt lake city honolulu
+harmondsworth colchester norwich nottingham birmingham
+liverpool newcastle york exeter brighton southampton coventry lancaster
+aberdeen st andrews belfast cork galway kolkata calcutta chennai madras bangalore
+hyderabad karachi lahore dhaka colombo kathmandu kuala lumpur nanjing wuhan
+guangzhou shenzhen tianjin chengdu hangzhou xi'an taipei nagoya sapporo yokohama
+tehran baghdad beirut damascus amman riyadh dubai ankara tunis algiers rabat
+dakar addis ababa kampala dar es salaam harare pretoria durban montevideo caracas
+quito la paz havana rio de janeiro brasília porto alegre córdoba rosario
+alabama alaska arizona arkansas california colorado connecticut delaware florida georgia
+hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts
+michigan minnesota mississippi missouri montana nebraska nevada hampshire jersey
+carolina dakota ohio oklahoma oregon pennsylvania rhode tennessee texas utah vermont
+virginia wisconsin wyoming england scotland wales ireland germany deutschland france
+italy italia spain españa portugal netherlands belgium switzerland schweiz austria
+österreich sweden norway denmark finland poland russia china japan korea india canada
+australia brazil brasil argentina chile colombia peru africa nigeria kenya egypt israel
+turkey greece hungary czech romania québec quebec ontario bavaria bayern""") - {"la", "de", "es", "dar", "city", "hill", "lake", "salt", "st.", "santa", "paz"}
 
 JOURNAL_WORDS = _set("""journal review quarterly studies studien annals annales bulletin
 proceedings transactions letters research science sciences society societies

@@ -33,6 +33,9 @@ ORG_WORDS = {
     "europe", "european", "american", "america", "britain", "british",
     "online", "magazine", "journal", "org", "economist", "guardian", "house", "institution",
     "partners", "consulting", "systems", "technologies", "labs", "health", "security",
+    "panel", "intergovernmental", "amt", "landesamt", "verband", "kommission", "bundesregierung",
+    "bundestag", "ministère", "conseil", "istituto", "ministero", "consiglio", "comitato",
+    "secretariat", "directorate", "statistisches", "forschungsinstitut", "programme",
 }
 _ETAL = re.compile(r",?\s*\b(?:et|at|and)\s*\.?\s*al(?:ii|ia)?\b\.?|,?\s*\bu\.\s*a\.|,?\s*\bet\s+autres\b", re.I)
 _SPLIT_AND = re.compile(r"\s*(?:,\s*)?(?:\band\b|&|\bund\b|\bet\b|\bog\b|\boch\b)\s+", re.I)
@@ -131,6 +134,24 @@ def _givenlike(p: str) -> bool:
     return all(_CAPWORD.match(w) or is_initials(w) for w in words)
 
 
+_PAIR_SEP = re.compile(r"\s*/\s*|\s+[–—]\s+|\s+(?:&|and|und|et|y|e)\s+")
+
+
+def _inverted_pairs(text: str) -> str:
+    """"Brown, William O./Burdekin, Richard C. K." and "Inowlocki, Lena & Lutz,
+    Helma" (every name "Family, Given", joined by "/", "–", "&" or "and") ->
+    a ";" list."""
+    if ";" in text or "," not in text:
+        return text
+    parts = _PAIR_SEP.split(text)
+    if len(parts) < 2 or ("/" not in text and not all(p.count(",") == 1 for p in parts)):
+        return text
+    if not all(p.count(",") == 1 and _single_wordish(p.split(",")[0]) and _givenlike(p.split(",")[1].strip(" ."))
+               for p in parts):
+        return text
+    return "; ".join(parts)
+
+
 def split_names(text: str) -> list[dict]:
     """Split a names segment into CSL name dicts (see module doc)."""
     text = text[:500]
@@ -143,6 +164,7 @@ def split_names(text: str) -> list[dict]:
         text = text.strip("()")
     if _CJK.search(text) and "," in text and "(" not in text:
         text = _CJK.sub("", text)
+    text = _inverted_pairs(text)
     cleaned = _clean(text)
     if not cleaned:
         return []

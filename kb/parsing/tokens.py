@@ -20,7 +20,6 @@ from . import lexicon
 _TOKEN = re.compile(r"[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)*\.(?:com|org|net|gov|edu|cn|de|uk|co|info|io|fr|nl|eu|int)(?!\w|\.\w)"
                     r"|\d+[A-Za-z]{0,3}|[^\W\d_]+(?:['’][^\W\d_]+)*|[^\w\s]|_", re.I)
 _CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-QUOTES_OPEN = set("“‘«„‚\"'”’")
 QUOTES = set("“”‘’«»„‚\"'")
 MAX_TOKENS = 300
 
@@ -202,6 +201,17 @@ def features(toks: list[Token], text: str = "", kind: str | None = None) -> list
     first_year = next((i for i, w in enumerate(words) if _is_year(w)), None)
     initial = [len(w) == 1 and w.isalpha() and w.isupper() and i + 1 < n and words[i + 1] == "."
                for i, w in enumerate(words)]
+    # "Nat. Rev. Neurosci.": a short word glued to its full stop
+    abbrev = [1 < len(w) <= 5 and w.isalpha() and i + 1 < n and words[i + 1] == "." and toks[i + 1].start == toks[i].end
+              for i, w in enumerate(words)]
+    # Vancouver "Anderson RM," / "Cloud GC:": a capitalised word, then its initials
+    vinit = [1 < len(w) <= 3 and w.isalpha() and w.isupper() and i > 0 and words[i - 1][:1].isupper()
+             and words[i - 1][1:2].islower() and (i + 1 == n or words[i + 1] in ",.:;")
+             for i, w in enumerate(words)]
+    vinit = [v or (i + 1 < n and vinit[i + 1]) for i, v in enumerate(vinit)]  # the family name too
+    # after an "In"/"In:" cue the words are a container's, not the title's
+    in_at = next((i for i in range(1, n - 1) if words[i] in ("In", "in", "Dans", "dans") and words[i - 1] in ".,”\"'"
+                  and (words[i + 1] == ":" or words[i + 1][:1].isupper())), None)
     depth, block, comma = 0, 0, 0
     kindf = "k=" + kind[:4] if kind else None
     out = []
@@ -228,6 +238,12 @@ def features(toks: list[Token], text: str = "", kind: str | None = None) -> list
             f.append("yr=" + ("b" if i < first_year else "a" if i > first_year else "y"))
         if i > 0 and toks[i - 1].end == toks[i].start:
             f.append("glued")
+        if abbrev[i]:
+            f.append("abbr")
+        if vinit[i]:
+            f.append("vinit")
+        if in_at is not None and i > in_at:
+            f.append("after_in")
         if kindf:
             f.append(kindf)
         for d in (-2, -1, 1, 2):
