@@ -61,7 +61,11 @@ def wait_for(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """Base URL of `kb serve` running over the fixture store."""
-    path = build_store(tmp_path_factory.mktemp("browser") / "kb.db")
+    yield from serve(build_store(tmp_path_factory.mktemp("browser") / "kb.db"))
+
+
+def serve(path):
+    """Start `kb serve` over store ``path`` on a free loopback port; yield its URL."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "kb", "serve", "--db", str(path), "--port", str(port)],
@@ -188,26 +192,7 @@ def corpus_site(tmp_path_factory):
     path = tmp_path_factory.mktemp("corpus_site") / "kb.db"
     build([Path(__file__).resolve().parents[1] / "data" / "corpus"], db_path=path,
           progress=False, echo=lambda msg: None)
-    yield from _serve(path)
-
-
-def _serve(path):
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kb", "serve", "--db", str(path), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        cwd=Path(__file__).resolve().parents[1])
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base + "/-/versions.json", proc)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    yield from serve(path)
 
 
 @pytest.fixture
