@@ -550,7 +550,7 @@ def _labelled_entries(lines: list[str], span: tuple[int, int]) -> list[Entry]:
     out = []
     for g in groups:
         raw = _ENTRY_LABEL.sub("", join_lines([t for _, t in g]))
-        if raw and (YEAR.search(raw) or URL.search(raw)):
+        if raw and (YEAR_RE.search(raw) or URL.search(raw)):
             out.append(Entry(kind="bibliography", raw=raw, line=g[0][0]))
     return out
 
