@@ -109,8 +109,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .models import Apparatus, Document, Entry, Marker, Note
-from .text import END_HEADINGS, PARTICLE, YEAR, YEAR_RE, fold_markup, heading_key, heading_kind
+from ..models import Apparatus, Document, Entry, Marker, Note
+from ..text import END_HEADINGS, PARTICLE, YEAR, YEAR_RE, fold_markup, heading_key, heading_kind
 
 MAX_LINE = 5000          # longer lines are cut before any regex sees them
 
@@ -499,7 +499,7 @@ def _labelled_ref(lines: list[str], start: int, end: int) -> bool:
     """Does the line labeller (kb/lines.py) read most of a headed section as
     reference or note lines? For lists whose entries wrap over several lines
     (narrow columns), where fewer than half the lines carry a year."""
-    from . import lines as line_labeller
+    from .. import lines as line_labeller
     part = lines[start - 1:min(end, start + 400)]
     try:
         labels = line_labeller.label(part)
@@ -528,7 +528,7 @@ def _prefer_labelled(lines: list[str], span: tuple[int, int], found: list[Entry]
 
 def _labelled_entries(lines: list[str], span: tuple[int, int]) -> list[Entry]:
     """Entries from the labeller's ref-B / ref-I lines of a section."""
-    from . import lines as line_labeller
+    from .. import lines as line_labeller
     start, end = span
     part = lines[start - 1:min(end, start + 2000)]
     try:
@@ -563,7 +563,7 @@ def _labelled_notes(lines: list[str], taken: set[int]) -> tuple[list[Note], int]
     ``taken``, in rising order, and how many note groups it saw. For notes the
     rules miss (PDF text: the number alone on its line or glued to the text,
     the first note on a page)."""
-    from . import lines as line_labeller
+    from .. import lines as line_labeller
     if len(lines) > 20000:
         return [], 0
     try:
