@@ -26,6 +26,7 @@ October 1," is no page number.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..models import Entry
 from ..text import PARTICLE, YEAR, YEAR_RE, heading_kind
@@ -35,6 +36,17 @@ from .shapes import (BULLET, CJK, LONE_NUM, NAME_START, URL, is_separator, join_
 
 def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
     """Cut a reference-list section into entries."""
+    content = _list_lines(lines, span, page_lines)
+    groups, labels = _group_lines(lines, content)
+    out = _group_entries(groups, labels)
+    if len(out) > 1 and _trailing_text(out[-1].raw):
+        out.pop()   # a closing remark after the list, not an entry
+    return out
+
+
+def _list_lines(lines, span, page_lines) -> list[int]:
+    """The section's lines that hold entry text: no blanks, page numbers,
+    separators, sub-headings, "#" headings or letter dividers."""
     start, end = span
     content = []
     for i in range(start + 1, end + 1):
@@ -49,6 +61,20 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
                 re.fullmatch(r"\s*[A-Z]\.?\s*", s):      # sub-heading, "#", letter divider
             continue
         content.append(i)
+    return content
+
+
+@dataclass
+class _Layout:
+    """How a list is set; the first that holds decides where entries start."""
+    bulleted: bool
+    numbered: bool
+    paragraphs: bool
+    hanging: bool
+    author_date: bool
+
+
+def _layout(lines, content: list[int]) -> _Layout:
     bullets = sum(1 for i in content if BULLET.match(lines[i - 1]))
     bulleted = bullets >= max(2, len(content) // 3)
     numbered = bulleted and _numbered_list([lines[i - 1] for i in content])
@@ -56,15 +82,22 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
     hanging = not bulleted and not paragraphs and _hanging_indent(lines, content)
     author_date = not bulleted and not paragraphs and not hanging and \
         _author_date_list([lines[i - 1].strip() for i in content])
+    return _Layout(bulleted, numbered, paragraphs, hanging, author_date)
+
+
+def _group_lines(lines, content: list[int]) -> tuple[list[list[tuple[int, str]]], dict[int, str]]:
+    """The list's lines grouped one group per entry ((line, text without its
+    bullet)), and line -> list number printed before it ("[12]", "12.")."""
+    layout = _layout(lines, content)
     expect = None                # the next number of a numbered list
     groups: list[list[tuple[int, str]]] = []
-    labels: dict[int, str] = {}  # line -> list number printed before it ("[12]", "12.")
+    labels: dict[int, str] = {}
     dated: list[bool] = []
     for k, i in enumerate(content):
         raw_line = lines[i - 1]
         b = BULLET.match(raw_line)
         num = _bullet_number(raw_line) if b else None
-        if numbered and num is not None and expect is not None and \
+        if layout.numbered and num is not None and expect is not None and \
                 not expect <= num <= expect + 1:
             b = None             # "47. Paris: ..." inside an entry: not the next number
         text = raw_line[b.end():] if b else raw_line
@@ -76,30 +109,42 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
             groups.append([(i, t)])
             dated.append(bool(YEAR_RE.search(t) or URL.search(t) or "n.d." in t))
             continue
-        prev = groups[-1][-1][1]
-        if numbered:
-            new = b is not None and num is not None
-        elif bulleted and b:
-            new = not _CONT.match(t) or bool(re.match(r"^[A-Z]", t) and not re.match(r"^In[:\s]", t))
-            if re.match(r"^In[:\s]", t) or re.match(r"^[a-z]", t) or t.startswith(("http", "www.")):
-                new = False
-        elif paragraphs:
-            new = _blank_between(lines, content[k - 1], i)
-        elif hanging:
-            new = not raw_line[:1].isspace()
-        elif author_date:
-            nxt = lines[content[k + 1] - 1] if k + 1 < len(content) else ""
-            new = _ends_entry(prev) and _ad_entry_start(t, nxt) and dated[-1]
-        else:
-            new = _ends_entry(prev) and _entry_start_shape(t) and dated[-1]
-
-        if new:
+        if _new_entry(layout, lines, content, k, t, b is not None and num is not None,
+                      b is not None, groups[-1][-1][1], dated[-1]):
             groups.append([(i, t)])
             dated.append(False)
         else:
             groups[-1].append((i, t))
         # an entry may end only once it has a year or a URL
         dated[-1] = dated[-1] or bool(YEAR_RE.search(t) or URL.search(t) or "n.d." in t)
+    return groups, labels
+
+
+def _new_entry(layout: _Layout, lines, content: list[int], k: int, t: str, numbered_bullet: bool,
+               bullet: bool, prev: str, dated: bool) -> bool:
+    """Does list line ``content[k]`` (text ``t``, its bullet cut) start an entry?
+    ``prev``: the text of the line before; ``dated``: the entry so far has a year or URL."""
+    i = content[k]
+    if layout.numbered:
+        return numbered_bullet
+    if layout.bulleted and bullet:
+        new = not _CONT.match(t) or bool(re.match(r"^[A-Z]", t) and not re.match(r"^In[:\s]", t))
+        if re.match(r"^In[:\s]", t) or re.match(r"^[a-z]", t) or t.startswith(("http", "www.")):
+            new = False
+        return new
+    if layout.paragraphs:
+        return _blank_between(lines, content[k - 1], i)
+    if layout.hanging:
+        return not lines[i - 1][:1].isspace()
+    if layout.author_date:
+        nxt = lines[content[k + 1] - 1] if k + 1 < len(content) else ""
+        return bool(_ends_entry(prev) and _ad_entry_start(t, nxt) and dated)
+    return bool(_ends_entry(prev) and _entry_start_shape(t) and dated)
+
+
+def _group_entries(groups: list[list[tuple[int, str]]], labels: dict[int, str]) -> list[Entry]:
+    """One Entry per group, or several where entries run together on one line
+    (author-date before "Surname, I. (Year", Chicago/MLA before "Surname, Given.")."""
     out = []
     for g in groups:
         raw = join_lines([t for _, t in g])
@@ -121,8 +166,6 @@ def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
             if len(piece) >= 8 and re.search(r"[A-Za-z\u3400-\u9fff]{2}", piece):
                 out.append(Entry(kind="bibliography", raw=piece, line=line,
                                  label=labels.get(line) if at == 0 else None))
-    if len(out) > 1 and _trailing_text(out[-1].raw):
-        out.pop()   # a closing remark after the list, not an entry
     return out
 
 
