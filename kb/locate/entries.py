@@ -75,6 +75,7 @@ class _Layout:
 
 
 def _layout(lines, content: list[int]) -> _Layout:
+    """Which layout the list's lines (``content``) are set in."""
     bullets = sum(1 for i in content if BULLET.match(lines[i - 1]))
     bulleted = bullets >= max(2, len(content) // 3)
     numbered = bulleted and _numbered_list([lines[i - 1] for i in content])
@@ -334,7 +335,7 @@ def _sub_heading_at(lines: list[str], i: int, start: int) -> bool:
     return j <= start or j < i - 1 or _ends_entry(lines[j - 1])
 
 
-# --- patterns ------------------------------------------------------------------
+# --- patterns -----------------------------------------------------------------
 
 _CONT = re.compile(r"^(?:In[:\s]|Retrieved\b|Available\b|Accessed\b|Last accessed\b|doi\b|DOI\b|"
                    r"https?://|www\.|pp?\.\s|\(|[a-z]|\d{1,4}[-–(),:/]|&)")

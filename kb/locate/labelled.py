@@ -104,7 +104,7 @@ def _labelled_notes(lines: list[str], taken: set[int]) -> tuple[list[Note], int]
     return notes, len(groups)
 
 
-# --- patterns ------------------------------------------------------------------
+# --- patterns -----------------------------------------------------------------
 
 _ENTRY_LABEL = re.compile(r"^(?:\[\d{1,4}\]|\d{1,4}\.|\[[A-Z][\w+\-]{1,10}\d{2}[a-z]?\])\s+")
 _NOTE_NUM = re.compile(r"^\s{0,40}(\d{1,3})(?:[.)]?\s+(?=\S)|(?=[A-Z\u00C0-\u024F“\"‘])|\s*$)")

@@ -43,6 +43,8 @@ from .shapes import (LONE_NUM, NAME_START, QUOTED, SUPERSCRIPTS, URL, _prose_wor
                      join_lines)
 
 
+# --- a note cut into sources --------------------------------------------------
+
 def split_note(text: str) -> list[tuple[int, str, str | bool]]:
     """Split note text into (offset, piece, cue) candidates, one per source;
     cue is "see" (after see/cf.), "according" (according to / quoted in) or False.
@@ -188,6 +190,8 @@ def _orphan_note_line(line: str) -> bool:
             and _prose_words(s) <= 3)
 
 
+# --- endnotes: under a heading, or the run after the last marker --------------
+
 def _section_notes(lines, span, page_lines, expected: int = 0) -> list[Note]:
     """Notes under a Notes/Endnotes heading: numbered ("1.", "[1]", "1 ", "¹", the
     number alone on its line, markdown "[^1]:") or, failing that, one per paragraph
@@ -312,6 +316,8 @@ def _unheaded_endnotes(lines, markers, bib, skip) -> list[Note]:
     return out
 
 
+# --- entries from notes -------------------------------------------------------
+
 def _note_entries(nt: Note, lines: list[str]) -> list[Entry]:
     """One Entry per source cited in a note; comment-only notes give none."""
     # character offset of each note line inside nt.text
@@ -367,7 +373,7 @@ def _covers(parts: list[str], ref: str, most: int = 3) -> bool:
     return best[-1] <= most
 
 
-# --- patterns ------------------------------------------------------------------
+# --- patterns -----------------------------------------------------------------
 
 LEAD_IN = re.compile(
     r"^(?:[^.;“”\"‘]{0,160}?,?\s)?(?:see\s+also|see|cf\.|compare|vgl\.|siehe(?:\s+auch)?|voir|"

@@ -39,6 +39,7 @@ from .shapes import (LONE_NUM, SUPERSCRIPTS, is_reference, is_separator, join_li
 
 @dataclass
 class _Open:
+    """The note being read: its number, line numbers and texts."""
     number: int
     lines: list[int]
     texts: list[str]
@@ -296,7 +297,7 @@ class _Scanner:
                     self.markers.append(Marker(num, ln, mm.start(), mm.end(), mm.group(0)))
 
 
-# --- patterns ------------------------------------------------------------------
+# --- patterns -----------------------------------------------------------------
 
 MD_NOTE_DEF = re.compile(r"^\s{0,3}\[\^([^\]\s]{1,20})\]:\s?(.*)$")
 MD_MARKER = re.compile(r"\[\^([^\]\s]{1,20})\](?!:)")

@@ -110,7 +110,7 @@ def _prose_words(text: str) -> int:
     return sum(1 for w in words if w in FUNCTION_WORDS)
 
 
-# --- patterns ------------------------------------------------------------------
+# --- patterns -----------------------------------------------------------------
 
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 LONE_NUM = re.compile(r"^\s{0,40}(\d{1,4})\s{0,40}$")
