@@ -1,0 +1,363 @@
+"""A reference-list section cut into entries.
+
+Sub-headings (Primary sources, Books, Articles, Web ...), letter dividers
+("A") and page-number lines inside the list are skipped.  Entries are cut at
+bullets/numbers ("-", "•", "1.", "[1]") - a bullet that continues an entry
+("In D. Lyon (Ed.)", lowercase, a URL tail) is joined to it - or, in
+unbulleted lists, where a line that starts like an entry ("Surname, Given",
+"Org. Title", a quoted title, a romanised name with its characters) follows
+a line that ended one (final period, quote, year or URL) and the entry so far
+already has a year or URL; "Place: Publisher" lines continue.  Two
+author-date entries run together on one line are split before "Surname, I.
+(Year"; two Chicago/MLA entries before "Surname, Given." after an entry's
+closing year or pages.
+
+Layouts recognised first: a list printed one entry per paragraph (blank
+lines between entries; not double-spaced PDF text, whose paragraphs end
+mid-entry) is cut at the blank lines; a numbered list ("[1]", "1.") is cut
+only at the next number in sequence ("47. Paris: ..." inside an entry is not
+one); a list set with hanging indents is cut at each flush-left line; in a
+single-spaced author-date list a new entry starts only at a line that opens
+"Author (Year" (the year may close the title on the next line).  Names may
+open with particles ("van der Berg", "du Bois", "ibn").  "Press" / "Books"
+closing an entry is no sub-heading; a year alone on a line after "Accessed
+October 1," is no page number.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..models import Entry
+from ..text import PARTICLE, YEAR, YEAR_RE, heading_kind
+from .shapes import (BULLET, CJK, LONE_NUM, NAME_START, URL, is_separator, join_lines,
+                     ref_score)
+
+
+def _bibliography_entries(lines, span, page_lines) -> list[Entry]:
+    """Cut a reference-list section into entries."""
+    content = _list_lines(lines, span, page_lines)
+    groups, labels = _group_lines(lines, content)
+    out = _group_entries(groups, labels)
+    if len(out) > 1 and _trailing_text(out[-1].raw):
+        out.pop()   # a closing remark after the list, not an entry
+    return out
+
+
+def _list_lines(lines, span, page_lines) -> list[int]:
+    """The section's lines that hold entry text: no blanks, page numbers,
+    separators, sub-headings, "#" headings or letter dividers."""
+    start, end = span
+    content = []
+    for i in range(start + 1, end + 1):
+        s = lines[i - 1]
+        if not s.strip() or i in page_lines or is_separator(s):
+            continue
+        if LONE_NUM.match(s) and not (content and YEAR_RE.fullmatch(s.strip()) and
+                                      re.search(r"[,:;\w]$", lines[content[-1] - 1].rstrip())):
+            continue        # a page number, not the year closing "Accessed October 1,"
+        if (heading_kind(s) == "sub" and _sub_heading_at(lines, i, start)) or \
+                re.match(r"^#{1,6}\s", s.strip()) or \
+                re.fullmatch(r"\s*[A-Z]\.?\s*", s):      # sub-heading, "#", letter divider
+            continue
+        content.append(i)
+    return content
+
+
+@dataclass
+class _Layout:
+    """How a list is set; the first that holds decides where entries start."""
+    bulleted: bool
+    numbered: bool
+    paragraphs: bool
+    hanging: bool
+    author_date: bool
+
+
+def _layout(lines, content: list[int]) -> _Layout:
+    """Which layout the list's lines (``content``) are set in."""
+    bullets = sum(1 for i in content if BULLET.match(lines[i - 1]))
+    bulleted = bullets >= max(2, len(content) // 3)
+    numbered = bulleted and _numbered_list([lines[i - 1] for i in content])
+    paragraphs = not bulleted and _paragraph_layout(lines, content)
+    hanging = not bulleted and not paragraphs and _hanging_indent(lines, content)
+    author_date = not bulleted and not paragraphs and not hanging and \
+        _author_date_list([lines[i - 1].strip() for i in content])
+    return _Layout(bulleted, numbered, paragraphs, hanging, author_date)
+
+
+def _group_lines(lines, content: list[int]) -> tuple[list[list[tuple[int, str]]], dict[int, str]]:
+    """The list's lines grouped one group per entry ((line, text without its
+    bullet)), and line -> list number printed before it ("[12]", "12.")."""
+    layout = _layout(lines, content)
+    expect = None                # the next number of a numbered list
+    groups: list[list[tuple[int, str]]] = []
+    labels: dict[int, str] = {}
+    dated: list[bool] = []
+    for k, i in enumerate(content):
+        raw_line = lines[i - 1]
+        b = BULLET.match(raw_line)
+        num = _bullet_number(raw_line) if b else None
+        if layout.numbered and num is not None and expect is not None and \
+                not expect <= num <= expect + 1:
+            b = None             # "47. Paris: ..." inside an entry: not the next number
+        text = raw_line[b.end():] if b else raw_line
+        t = text.strip()
+        if b and num is not None:
+            expect = num + 1
+            labels[i] = b.group(0).strip()
+        if not groups:
+            groups.append([(i, t)])
+            dated.append(bool(YEAR_RE.search(t) or URL.search(t) or "n.d." in t))
+            continue
+        if _new_entry(layout, lines, content, k, t, b is not None and num is not None,
+                      b is not None, groups[-1][-1][1], dated[-1]):
+            groups.append([(i, t)])
+            dated.append(False)
+        else:
+            groups[-1].append((i, t))
+        # an entry may end only once it has a year or a URL
+        dated[-1] = dated[-1] or bool(YEAR_RE.search(t) or URL.search(t) or "n.d." in t)
+    return groups, labels
+
+
+def _new_entry(layout: _Layout, lines, content: list[int], k: int, t: str, numbered_bullet: bool,
+               bullet: bool, prev: str, dated: bool) -> bool:
+    """Does list line ``content[k]`` (text ``t``, its bullet cut) start an entry?
+    ``prev``: the text of the line before; ``dated``: the entry so far has a year or URL."""
+    i = content[k]
+    if layout.numbered:
+        return numbered_bullet
+    if layout.bulleted and bullet:
+        new = not _CONT.match(t) or bool(re.match(r"^[A-Z]", t) and not re.match(r"^In[:\s]", t))
+        if re.match(r"^In[:\s]", t) or re.match(r"^[a-z]", t) or t.startswith(("http", "www.")):
+            new = False
+        return new
+    if layout.paragraphs:
+        return _blank_between(lines, content[k - 1], i)
+    if layout.hanging:
+        return not lines[i - 1][:1].isspace()
+    if layout.author_date:
+        nxt = lines[content[k + 1] - 1] if k + 1 < len(content) else ""
+        return bool(_ends_entry(prev) and _ad_entry_start(t, nxt) and dated)
+    return bool(_ends_entry(prev) and _entry_start_shape(t) and dated)
+
+
+def _group_entries(groups: list[list[tuple[int, str]]], labels: dict[int, str]) -> list[Entry]:
+    """One Entry per group, or several where entries run together on one line
+    (author-date before "Surname, I. (Year", Chicago/MLA before "Surname, Given.")."""
+    out = []
+    for g in groups:
+        raw = join_lines([t for _, t in g])
+        # author-date entries run together on one line
+        pieces = [q for p in _APA_RUN.split(raw) for q in _split_chicago_run(p)]
+        offs = 0
+        for piece in pieces:
+            piece = piece.strip()
+            if not piece:
+                continue
+            at = raw.find(piece, offs)
+            offs = at + len(piece)
+            line = g[0][0]
+            pos = 0
+            for ln, t in g:
+                if pos <= at:
+                    line = ln
+                pos += len(re.sub(r"\s+", " ", t.strip())) + 1
+            if len(piece) >= 8 and re.search(r"[A-Za-z\u3400-\u9fff]{2}", piece):
+                out.append(Entry(kind="bibliography", raw=piece, line=line,
+                                 label=labels.get(line) if at == 0 else None))
+    return out
+
+
+def _trailing_text(raw: str) -> bool:
+    """A last "entry" that is plain prose: no date, no URL, nothing a
+    reference has ("n.d." stands for a missing date in every style)."""
+    return not (YEAR_RE.search(raw) or URL.search(raw) or "n.d." in raw) and ref_score(raw) < 2
+
+
+def _entry_start_shape(text: str) -> bool:
+    """Does a line begin like a reference-list entry?"""
+    t = text.strip()
+    if not t:
+        return False
+    if re.match(PARTICLE + r"\s", t) and NAME_START.match(t):
+        return True     # "van der Berg, P.", "de la Cruz, S."
+    if _CONT.match(t) or _PLACE.match(t):
+        return False
+    if NAME_START.match(t):
+        return True
+    if t[0] in "“\"‘«" or CJK.match(t[0]):
+        return True
+    if re.match(r"^[A-Z][\w'’\- ]{1,60}[\u3400-\u9fff]", t):
+        return True     # a romanised name and its characters: "Zhongguo Shehui 中国社会"
+    m = _ENTRY_ORG.match(t)
+    if m and len(t[:m.end()].split()) <= 8:
+        return True
+    return False
+
+
+def _ends_entry(text: str) -> bool:
+    """Can an entry end with this line (final period, quote, year, or a URL)?"""
+    t = text.rstrip()
+    return bool(re.search(r"(?:[.”\"’]|\d{4}[a-z]?|/)\s*$", t) or
+                re.search(r"(?:https?://|www\.)\S{1,500}$", t[-500:]))
+
+
+def _ad_entry_start(text: str, nxt: str = "") -> bool:
+    """Does a line open an author-date entry ("Surname, I. (2005)")?  A long
+    title-first entry may carry its year at the start of the next line ``nxt``."""
+    t = text.strip()
+    if not _AD_YEAR.search(t) and nxt and not _ad_entry_start(nxt):
+        joined = t + " " + nxt.strip()[:60]
+        m = _AD_YEAR.search(joined)
+        if m and len(t) < m.start() <= len(t) + 40 and not _CONT.match(t):
+            t = joined
+    if not _AD_START.match(t):
+        return False
+    head = t[:_AD_YEAR.search(t).start()]
+    if re.match(r"^[a-z]", head) and not re.match(PARTICLE + r"\s", head):
+        return False    # a continuation ("and society (2010)"), not "van der Berg, P. (2013)"
+    return not re.search(r"\b(?:pp?\.|In|eds?\.|Eds?\.)\s", head) and not _CONT.match(t) \
+        or bool(re.match(PARTICLE + r"\s", head))
+
+
+def _hanging_indent(lines: list[str], content: list[int]) -> bool:
+    """A list set with hanging indents: each entry's first line flush left, its
+    other lines indented.  At least three flush lines, a fifth of the lines
+    indented, and every flush line but a few starts like an entry."""
+    flush = [lines[i - 1].strip() for i in content if not lines[i - 1][:1].isspace()]
+    indented = len(content) - len(flush)
+    if len(flush) < 3 or indented < 0.2 * len(content) or indented == 0:
+        return False
+    ok = sum(1 for t in flush if _entry_start_shape(t) or _ad_entry_start(t)
+             or re.match(r"^[A-Z\u00C0-\u024F“\"‘]", t))
+    return ok >= 0.9 * len(flush)
+
+
+def _author_date_list(texts: list[str]) -> bool:
+    """Do most entry-like lines of a list open "Author (Year)"?  Then a new
+    entry starts only at such a line."""
+    starts = [t for t in texts if _entry_start_shape(t) or _ad_entry_start(t)]
+    ad = sum(1 for t in starts if _ad_entry_start(t))
+    return ad >= 3 and ad >= 0.6 * len(starts)
+
+
+def _bullet_number(line: str) -> int | None:
+    """The number of a numbered-list bullet ("12.", "12)", "[12]"), else None."""
+    m = re.match(r"^\s{0,8}(?:\[(\d{1,3})\]|(\d{1,3})[.)])\s", line)
+    return int(m.group(1) or m.group(2)) if m else None
+
+
+def _numbered_list(texts: list[str]) -> bool:
+    """Is the list numbered 1, 2, 3 ...?  Its number bullets mostly run in sequence."""
+    nums = [n for n in (_bullet_number(t) for t in texts) if n is not None]
+    if len(nums) < 2:
+        return False
+    hits, last = 0, None            # numbers that continue the sequence (strays skipped)
+    for n in nums:
+        if last is None or last < n <= last + 2:
+            hits += 1
+            last = n
+    return hits >= 2 and hits >= 0.6 * len(nums)
+
+
+def _blank_between(lines: list[str], a: int, b: int) -> bool:
+    """Is there a blank line between lines a and b (1-based, a < b)?"""
+    return any(not lines[j - 1].strip() for j in range(a + 1, b))
+
+
+def _ends_paragraph_entry(text: str) -> bool:
+    """Does the last line of a paragraph end the way a reference ends
+    (period, quote, bracket, a year or page number, a URL)?"""
+    t = text.rstrip()
+    return bool(re.search(r"[.”\"’)\]/]$|\d$", t) or re.search(r"(?:https?://|www\.)\S{1,500}$", t))
+
+
+def _paragraph_layout(lines: list[str], content: list[int]) -> bool:
+    """A reference list printed one entry per paragraph (blank lines between
+    entries): at least three paragraphs, some of more than one line, and
+    nearly every paragraph starts like an entry, carries a year or URL and
+    ends like one.  Double-spaced PDF text (a blank after every line, so
+    paragraphs that end mid-entry) is not such a list."""
+    paras: list[list[int]] = []
+    for k, i in enumerate(content):
+        if k == 0 or _blank_between(lines, content[k - 1], i):
+            paras.append([i])
+        else:
+            paras[-1].append(i)
+    if len(paras) < 3 or not any(len(p) > 1 for p in paras):
+        return False
+    if sorted(len(p) for p in paras)[len(paras) // 2] > 6:
+        return False
+    ok = 0
+    for p in paras:
+        text = join_lines([lines[i - 1] for i in p])
+        first = lines[p[0] - 1].strip()
+        if (YEAR_RE.search(text) or URL.search(text) or "n.d." in text) and \
+                _ends_paragraph_entry(lines[p[-1] - 1]) and \
+                (not _CONT.match(first) or _entry_start_shape(first)):
+            ok += 1
+    return ok >= 0.9 * len(paras)
+
+
+def _split_chicago_run(raw: str) -> list[str]:
+    """Split "Smith, John. Title. London: Verso, 2001. Jones, Mary. Title. 2003."
+    into its entries: a cut where a complete entry (it has a year) is followed
+    by "Surname, Given." and the rest has a year of its own.
+
+    >>> _split_chicago_run("Smith, John. Power. London: Verso, 2001. Jones, Mary. Trust. Oslo: Polity, 2003.")
+    ['Smith, John. Power. London: Verso, 2001.', 'Jones, Mary. Trust. Oslo: Polity, 2003.']
+    """
+    out, last = [], 0
+    for m in _CHI_NEXT.finditer(raw):
+        before, after = raw[last:m.start()], raw[m.end():]
+        if len(before) >= 30 and (YEAR_RE.search(before) or "n.d." in before) and \
+                _CHI_FIRST.match(raw[:200]) and not re.search(r"\)\.?$", before.rstrip()) and \
+                YEAR_RE.search(after) and not re.search(r"\b(?:[Ee]d(?:s|ited)?|[Tt]rans(?:lated)?|by|In)\.?$",
+                                                     before.rstrip(". ")):
+            out.append(before.strip())
+            last = m.end()
+    out.append(raw[last:].strip())
+    return [p for p in out if p]
+
+
+def _sub_heading_at(lines: list[str], i: int, start: int) -> bool:
+    """Is "Books" / "Press" at line i a sub-heading, not the tail of an entry
+    ("Oxford University" / "Press.")?  A heading has no final period and
+    stands after a blank line or after a line that ends an entry."""
+    s = lines[i - 1].strip()
+    if s.endswith((".", ",", ";")) and not re.match(r"^(?:\d{1,2}|[ivx]{1,4})\.", s):
+        return False
+    j = i - 1
+    while j > start and not lines[j - 1].strip():
+        j -= 1
+    return j <= start or j < i - 1 or _ends_entry(lines[j - 1])
+
+
+# --- patterns -----------------------------------------------------------------
+
+_CONT = re.compile(r"^(?:In[:\s]|Retrieved\b|Available\b|Accessed\b|Last accessed\b|doi\b|DOI\b|"
+                   r"https?://|www\.|pp?\.\s|\(|[a-z]|\d{1,4}[-–(),:/]|&)")
+_ENTRY_ORG = re.compile(r"^[A-Z\u00C0-\u024F\u3400-\u9fff][^.,\d]{0,60}?\.\s+(?=[“\"‘«A-Z\u00C0-\u024F\u3400-\u9fff])")
+# "Cambridge, Mass: Press" / "New York: Routledge": the place and publisher of an entry
+_PLACE = re.compile(r"^[A-Z][\w '’-]{1,30}(?:,\s?[A-Z][\w ]{1,20})?:\s")
+_APA_RUN = re.compile(
+    r"(?<=[./)\]])\s(?=[A-Z\u00C0-\u024F][\w'’\-]{1,30}(?:\s[A-Z\u00C0-\u024F][\w'’\-]{1,30})?,"
+    r"\s(?:[A-Z]\.\s?){1,3}(?:,[^()]{0,120})?\s?\((?:" + YEAR + r"|n\.d\.))")
+# an author-date entry: author (or title) then the year in brackets near the start,
+# "Baker, L. & Kim, J. (2005).", "Rural Lab (1995, June 4).", "Title. (2014, October)."
+_AD_HEAD = r"^(?!In[:\s])(?:[^()]|\([^()]{0,80}\)){2,160}?"     # may hold "(Ed.)", "(Org)"
+_AD_START = re.compile(_AD_HEAD + r"\s?\(" + YEAR + r"[a-z]?(?:,\s?[^()]{0,30})?(?:\)|$)|" +
+                       _AD_HEAD + r"\s?\(n\.\s?d\.\)")
+_AD_YEAR = re.compile(r"\((?:" + YEAR + r"|n\.\s?d\.)")
+# Chicago/MLA entries run together on one line: after an entry's closing
+# "1990." / "pp. 12-40." / "press." comes "Surname, Given." or "Surname, Given, and"
+_CHI_NEXT = re.compile(
+    r"(?<=[\d”’\w)][.])\s(?=" + r"(?:" + PARTICLE + r"\s){0,2}[A-Z\u00C0-\u024F][\w'’\-]{1,30}"
+    r"(?:\s[A-Z\u00C0-\u024F][\w'’\-]{1,30})?,\s[A-Z\u00C0-\u024F][\w'’\-]{1,30}"
+    r"(?:\s(?:[A-Z]\.|[A-Z\u00C0-\u024F][\w'’\-]{1,30})){0,2}(?:\.\s|,\s(?:and|&)\s|\s(?:and|&)\s))")
+# the list's entries open "Surname, Given" with a full given name (Chicago, MLA),
+# not "Surname, I." (author-date: "(2006). Tradition, Welfare, and ..." is a title)
+_CHI_FIRST = re.compile(r"^(?:" + PARTICLE + r"\s){0,2}[A-Z\u00C0-\u024F][\w'’\-]{1,30}"
+                        r"(?:\s[A-Z\u00C0-\u024F][\w'’\-]{1,30})?,\s[A-Z\u00C0-\u024F][a-z\u00E0-\u024F]")

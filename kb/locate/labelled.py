@@ -1,0 +1,110 @@
+"""Fallbacks that use the trained line labeller (kb/lines.py) where the rules
+fail: a headed section the labeller reads as references, a reference list the
+rules glued together, footnotes the rules missed.  Without a model file they
+change nothing (rules only).
+"""
+from __future__ import annotations
+
+import re
+
+from ..models import Entry, Note
+from ..text import YEAR_RE
+from .shapes import URL, _prose_words, join_lines
+
+
+def _labelled_ref(lines: list[str], start: int, end: int) -> bool:
+    """Does the line labeller (kb/lines.py) read most of a headed section as
+    reference or note lines? For lists whose entries wrap over several lines
+    (narrow columns), where fewer than half the lines carry a year."""
+    from .. import lines as line_labeller
+    part = lines[start - 1:min(end, start + 400)]
+    try:
+        labels = line_labeller.label(part)
+    except (OSError, ValueError):          # no model file: rules only
+        return False
+    body = [(lab, line) for lab, line in zip(labels[1:], part[1:]) if line.strip()]
+    refs = sum(lab.startswith(("ref", "note")) for lab, _ in body)
+    prose = sum(_prose_words(line) >= 6 for _, line in body)
+    return refs >= 3 and refs >= 0.6 * len(body) and prose <= 0.4 * len(body)
+
+
+def _prefer_labelled(lines: list[str], span: tuple[int, int], found: list[Entry]) -> list[Entry]:
+    """The line labeller's entries of a reference section when the rules glued
+    them (fewer than half as many entries: "[1]" alone on its line, labels in a
+    column of their own)."""
+    if len(found) >= 40:
+        return found
+    labelled = _labelled_entries(lines, span)
+    if len(labelled) >= 3 and len(found) < 0.5 * len(labelled):
+        return labelled
+    return found
+
+
+def _labelled_entries(lines: list[str], span: tuple[int, int]) -> list[Entry]:
+    """Entries from the labeller's ref-B / ref-I lines of a section."""
+    from .. import lines as line_labeller
+    start, end = span
+    part = lines[start - 1:min(end, start + 2000)]
+    try:
+        labels = line_labeller.label(part)
+    except (OSError, ValueError):          # no model file: rules only
+        return []
+    groups: list[list[tuple[int, str]]] = []
+    open_entry = False
+    for k, (lab, line) in enumerate(zip(labels, part)):
+        if lab in ("blank", "meta") or not line.strip():
+            continue
+        if lab == "ref-B" or (lab == "ref-I" and not open_entry):
+            groups.append([])
+            open_entry = True
+        elif lab != "ref-I":
+            open_entry = False
+            continue
+        groups[-1].append((start + k, line))
+    out = []
+    for g in groups:
+        raw = _ENTRY_LABEL.sub("", join_lines([t for _, t in g]))
+        if raw and (YEAR_RE.search(raw) or URL.search(raw)):
+            out.append(Entry(kind="bibliography", raw=raw, line=g[0][0]))
+    return out
+
+
+def _labelled_notes(lines: list[str], taken: set[int]) -> tuple[list[Note], int]:
+    """Numbered notes from the line labeller's note-B / note-I lines outside
+    ``taken``, in rising order, and how many note groups it saw. For notes the
+    rules miss (PDF text: the number alone on its line or glued to the text,
+    the first note on a page)."""
+    from .. import lines as line_labeller
+    if len(lines) > 20000:
+        return [], 0
+    try:
+        labels = line_labeller.label(lines)
+    except (OSError, ValueError):          # no model file: rules only
+        return [], 0
+    groups: list[list[int]] = []
+    for i, lab in enumerate(labels, 1):
+        if i in taken or lab in ("blank", "meta"):
+            continue
+        if lab == "note-B":
+            groups.append([i])
+        elif groups and groups[-1][-1] >= i - 3 and (
+                lab == "note-I" or lab.startswith("ref") and not _NOTE_NUM.match(lines[i - 1])):
+            groups[-1].append(i)           # a note's source lines read as a reference
+    notes: list[Note] = []
+    for g in groups:
+        m = _NOTE_NUM.match(lines[g[0] - 1])
+        if not m:
+            continue
+        first = lines[g[0] - 1][m.end():]
+        text = join_lines([first] + [lines[i - 1] for i in g[1:]])
+        number = int(m.group(1))
+        if text and (not notes or number > notes[-1].number):
+            notes.append(Note(number=number, kind="footnote", line=g[0], end_line=g[-1],
+                              text=text, lines=[i for i in g if i != g[0] or first.strip()]))
+    return notes, len(groups)
+
+
+# --- patterns -----------------------------------------------------------------
+
+_ENTRY_LABEL = re.compile(r"^(?:\[\d{1,4}\]|\d{1,4}\.|\[[A-Z][\w+\-]{1,10}\d{2}[a-z]?\])\s+")
+_NOTE_NUM = re.compile(r"^\s{0,40}(\d{1,3})(?:[.)]?\s+(?=\S)|(?=[A-Z\u00C0-\u024F“\"‘])|\s*$)")
