@@ -15,6 +15,7 @@ well-known names only, never names taken from the evaluation corpus.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 _NEWSPAPER = re.compile(
     r"\b(?:times|post|daily|guardian|telegraph|herald|tribune|zeitung|news|gazette|chronicle|"
@@ -49,7 +50,28 @@ _REPORT = re.compile(r"\b(?:report|working paper|research paper|discussion paper
 
 
 def guess_type(f: dict, raw: str) -> str:
-    """The CSL type for parsed fields ``f`` of reference ``raw``."""
+    """The CSL type for parsed fields ``f`` of reference ``raw``: the first
+    rule that speaks, cue words first, then the shape of the fields, then the
+    venue (the order is the rules' priority)."""
+    c = _clues(f, raw)
+    for rule in (_by_cue_words, _by_shape, _by_venue):
+        found = rule(f, raw, c)
+        if found:
+            return found
+    return "document"
+
+
+class _Clues(NamedTuple):
+    title: str
+    low: str       # the raw text, lowercased, without the title, quotes and URLs
+    cont: str
+    pub: str
+    authors: str   # organisation authors
+    date: str
+    where: str     # container and publisher
+
+
+def _clues(f: dict, raw: str) -> _Clues:
     title = (f.get("title") or "")
     # cue words count outside the title (a title may say "database" or "speech")
     low = raw.lower().replace(title.lower(), " ") if title else raw.lower()
@@ -62,6 +84,12 @@ def guess_type(f: dict, raw: str) -> str:
     authors = " ".join(a.get("literal", "") for a in f.get("authors") or [])
     date = f.get("date") or ""
     where = " ".join((cont, pub))
+    return _Clues(title, low, cont, pub, authors, date, where)
+
+
+def _by_cue_words(f: dict, raw: str, c: _Clues) -> str | None:
+    """Types a cue word names (thesis, case, film, interview, law, dataset…)."""
+    title, low, cont, pub, authors, date, where = c
     if re.search(r"\b(?:ph\.?d\.?|doctoral|master'?s?|ma|msc|bachelor'?s?)\s*(?:thesis|dissertation)|"
                  r"\b(?:thesis|dissertation|doktorarbeit|masterarbeit|habilitation|"
                  r"mémoire|thèse|tesi)\b|\bdiss\.|\buniversit(?:y|ät|é|à)\b[^.]*\b(?:1[5-9]|20)\d\d\s*,?\s*$",
@@ -106,6 +134,12 @@ def guess_type(f: dict, raw: str) -> str:
             return "legislation"
     if re.search(r"\bdata ?set\b|\[data ?set\]", low):
         return "dataset"
+    return None
+
+
+def _by_shape(f: dict, raw: str, c: _Clues) -> str | None:
+    """Chapters, reports, books and articles told by which fields are filled."""
+    title, low, cont, pub, authors, date, where = c
     if re.search(r"(?:^|[.,”’\"]\s*)in:?\s+[^.]{2,160}?\((?:eds?|hrsg|hg|dir|coord)\.?\)", low):
         return "chapter"  # "In Smith, A. (Ed.), Book" / "In Heimer and Berg (eds). Book"
     if re.search(r"\b(?:working|research|discussion|occasional|policy) paper(?: series)?\b|"
@@ -136,9 +170,14 @@ def guess_type(f: dict, raw: str) -> str:
     if re.search(r"\[online (?:research )?(?:report|paper)\]|\breport\b|\bworking paper\b|"
                  r"\bresearch paper\b|\bpaper no\b|\bmonitor\b|\bpolicy brief\b", low):
         return "report"
+    return None
+
+
+def _by_venue(f: dict, raw: str, c: _Clues) -> str | None:
+    """Types told by the venue (blog, magazine, newspaper, site) and what is left."""
+    title, low, cont, pub, authors, date, where = c
     if cont and _BLOG.search(cont):
         return "post-weblog"
-    date = f.get("date") or ""
     if cont and _news_outlet(cont) == "article-magazine" and not re.search(r"\bjournal\b", cont, re.I):
         return "article-magazine"
     if cont and _NEWSPAPER.search(cont):
@@ -173,7 +212,7 @@ def guess_type(f: dict, raw: str) -> str:
         return "webpage"
     if f.get("title") and f.get("year") and f.get("authors"):
         return "book"
-    return "document"
+    return None
 
 
 def persons_of(f: dict) -> list:
