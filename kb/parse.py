@@ -28,6 +28,7 @@ import unicodedata
 from pathlib import Path
 
 from .parsing import rules, heuristic
+from .text import YEAR
 from .parsing.dates import numeric_order, parse_date, find_year
 from .parsing.fields import to_fields
 from .parsing.tidy import (cjk_title, split_title_tail, title_edition_place, vancouver_and_mhra,
@@ -237,7 +238,7 @@ def _container_year(toks, labels):
     n = len(toks)
     for s0, e in _runs(labels, "container"):
         w = toks[e].text
-        if e > s0 and re.fullmatch(r"(?:1[5-9]|20)\d\d", w) and (e + 1 == n or toks[e + 1].text in ".;:") \
+        if e > s0 and re.fullmatch(YEAR, w) and (e + 1 == n or toks[e + 1].text in ".;:") \
                 and toks[e - 1].end < toks[e].start:
             labels[e] = "date"
     return labels
@@ -744,7 +745,7 @@ def parse(raw: str, kind: str | None = None) -> dict:
     text = strip_list_label(normalize(raw if isinstance(raw, str) else str(raw or "")))
     if not text or not re.search(r"\w", text):
         return out
-    if kind == "inline" and not re.search(r"\b(1[5-9]|20)\d\d\b", text):
+    if kind == "inline" and not re.search(r"\b" + YEAR + r"\b", text):
         return parse_inline(text, out)
     order = numeric_order(text)
     ruled, spans = rules.extract(text, order)

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from ..text import YEAR
 
 # Month names and abbreviations in English, German, French, Spanish, Italian,
 # Dutch, Portuguese, Norwegian/Danish/Swedish (lower case).
@@ -56,7 +57,7 @@ def month_number(word: str) -> int | None:
 
 
 MONTH_RE = r"[A-Za-zÀ-ÿ]{3,10}\.?"
-_Y = r"(1[5-9]\d\d|20\d\d)"
+_Y = "(" + YEAR + ")"
 
 _ISO = re.compile(r"\b" + _Y + r"[-./](\d{1,2})(?:[-./](\d{1,2}))?\b")
 _NUM3 = re.compile(r"\b(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})\b")
@@ -144,7 +145,7 @@ def parse_date(text: str, order: str | None = None) -> str | None:
 
 def find_year(text: str) -> tuple[int, str | None] | None:
     """The publication year in ``text`` and its suffix ("2003a" -> (2003, "a"))."""
-    m = re.search(r"(?<![\d])(1[5-9]\d\d|20\d\d)([a-z])?(?![\d\w])", text[:2000])
+    m = re.search(r"(?<![\d])(" + YEAR + r")([a-z])?(?![\d\w])", text[:2000])
     if not m:
         return None
     return int(m.group(1)), m.group(2)

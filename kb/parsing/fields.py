@@ -14,6 +14,7 @@ import re
 from .dates import parse_date, find_year
 from .names import split_names
 from .tokens import Token
+from ..text import YEAR
 
 _STRIP = " \t.,;:–—-/|*_"
 _QUOTES = "“”‘’«»„‚\"'"
@@ -182,7 +183,7 @@ def clean_container(c: str, f: dict) -> str | None:
         c = _MEDIUM_TAIL.sub("", c)
         c = c.rstrip(" ,(:;")
         m = re.search(r"\s(\d{1,4}|[IVXL]{1,6})$", c)
-        if m and re.fullmatch(r"1[5-9]\d\d|20\d\d", m.group(1)):
+        if m and re.fullmatch(YEAR, m.group(1)):
             m = None  # a year, not a volume
         if m and len(c) > len(m.group(0)) + 3:
             if not f.get("volume"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from .lexicon import PLACES
+from ..text import YEAR
 
 
 _CJK_HEAD = re.compile(r"[\"“「]?([\u3000-\u9fff][^.。\"”「」]{1,200}?"
@@ -107,8 +108,8 @@ def title_edition_place(out: dict, text: str) -> None:
             out["title"], out["place"] = m.group(1), m.group(2).rstrip(".")
 
 
-_VANC = re.compile(r"\.\s+([^.;:]{2,120}?)\.?\s+((?:1[5-9]|20)\d\d)(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?\s*[;:]")
-_MHRA = re.compile(r"(?<![\d.])(\d{1,4})\.(\d{1,3})\s*\((?:[A-Za-z]+\s+)?(?:1[5-9]|20)\d\d\)")
+_VANC = re.compile(r"\.\s+([^.;:]{2,120}?)\.?\s+(" + YEAR + r")(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?\s*[;:]")
+_MHRA = re.compile(r"(?<![\d.])(\d{1,4})\.(\d{1,3})\s*\((?:[A-Za-z]+\s+)?" + YEAR + r"\)")
 
 
 def vancouver_and_mhra(out: dict, text: str) -> None:

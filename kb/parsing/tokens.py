@@ -16,6 +16,7 @@ from functools import lru_cache
 from .dates import MONTHS
 from .names import PARTICLES, ORG_WORDS, SURNAME_RANK
 from . import lexicon
+from ..text import YEAR
 
 _TOKEN = re.compile(r"[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)*\.(?:com|org|net|gov|edu|cn|de|uk|co|info|io|fr|nl|eu|int)(?!\w|\.\w)"
                     r"|\d+[A-Za-z]{0,3}|[^\W\d_]+(?:['’][^\W\d_]+)*|[^\w\s]|_", re.I)
@@ -42,7 +43,7 @@ def tokenize(text: str) -> list[Token]:
 
 
 _RUN3 = re.compile(r"(.)\1{2,}")
-_YEAR_RE = re.compile(r"(1[5-9]\d\d|20\d\d)[a-z]?")
+_YEAR_RE = re.compile("(" + YEAR + ")[a-z]?")
 
 
 @lru_cache(maxsize=65536)

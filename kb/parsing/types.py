@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from typing import NamedTuple
+from ..text import YEAR
 
 _NEWSPAPER = re.compile(
     r"\b(?:times|post|daily|guardian|telegraph|herald|tribune|zeitung|news|gazette|chronicle|"
@@ -92,7 +93,7 @@ def _by_cue_words(f: dict, raw: str, c: _Clues) -> str | None:
     title, low, cont, pub, authors, date, where = c
     if re.search(r"\b(?:ph\.?d\.?|doctoral|master'?s?|ma|msc|bachelor'?s?)\s*(?:thesis|dissertation)|"
                  r"\b(?:thesis|dissertation|doktorarbeit|masterarbeit|habilitation|"
-                 r"mémoire|thèse|tesi)\b|\bdiss\.|\buniversit(?:y|ät|é|à)\b[^.]*\b(?:1[5-9]|20)\d\d\s*,?\s*$",
+                 r"mémoire|thèse|tesi)\b|\bdiss\.|\buniversit(?:y|ät|é|à)\b[^.]*\b" + YEAR + r"\s*,?\s*$",
                  low):
         if not f.get("container_title") or "thesis" in low or "dissertation" in low:
             return "thesis"
