@@ -28,6 +28,7 @@ import unicodedata
 from pathlib import Path
 
 from .parsing import rules, heuristic
+from .models import REF_PARSED
 from .text import YEAR
 from .parsing.dates import numeric_order, parse_date, find_year
 from .parsing.fields import to_fields
@@ -39,13 +40,10 @@ from .parsing.types import guess_type
 
 MODEL_PATH = Path(__file__).parent / "data" / "parser.crfsuite"
 MAX_CHARS = rules.MAX_CHARS
-EMPTY = {
-    "type": None, "authors": [], "editors": [], "translators": [], "title": None,
-    "container_title": None, "year": None, "date": None, "volume": None, "issue": None,
-    "pages": None, "edition": None, "publisher": None, "place": None, "url": None,
-    "doi": None, "isbn": None, "accessed": None, "year_suffix": None, "pinpoint": None,
-    "parse_ok": False, "confidence": None, "low_confidence": [], "field_confidence": {},
-}
+# every field parse() returns, empty (one list: models.REF_PARSED)
+EMPTY = {**{k: None for k in REF_PARSED}, "parse_ok": False,
+         **{k: [] for k in ("authors", "editors", "translators", "low_confidence")},
+         "field_confidence": {}}
 # a field whose least sure token has a marginal probability below this is
 # "low confidence": calibrated on held-out AnyStyle strings (kbdev.parser_eval
 # --calibrate) as the highest threshold at which flagged fields are still wrong
