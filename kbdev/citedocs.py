@@ -110,7 +110,8 @@ def make_text(rnd: random.Random, keys: list[str], cmd: str, n_par: int = 6) -> 
                     cited = rnd.sample(keys, 2 if rnd.random() < 0.2 else 1)
                 pin = str(rnd.randint(5, 300)) if len(cited) == 1 and rnd.random() < 0.7 else None
                 arg = f"[{pin}]" if pin else ""
-                s += f"\\{cmd}{arg}{{{','.join(cited)}}}."
+                sep = " " if cmd == "parencite" else ""
+                s += f"{sep}\\{cmd}{arg}{{{','.join(cited)}}}."
                 truth.append((words(" ".join(ws)), cited, [pin] * len(cited)))
                 last = cited[-1]
             else:
@@ -181,9 +182,12 @@ def key_of_ref(refs, i, titles: dict, limit: int = 20) -> str | None:
     for k, t in titles.items():
         tw = [w for w in words(t) if len(w) > 3]
         s = sum(w in raw for w in tw) / len(tw)
+        family = re.sub(r"\d+$", "", k)           # keys are family name + number
+        if s >= 0.75 and family in raw:
+            s += 1
         if s > best_s:
             best, best_s = k, s
-    return best if best_s >= 0.75 else None
+    return best if best_s >= 1.75 else None
 
 
 def _sentence_of(claim_words: list[str], truth) -> int | None:
