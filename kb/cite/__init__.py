@@ -143,7 +143,7 @@ def cite(doc: Document, apparatus: Apparatus, refs: list[Ref]) -> tuple[list[Cla
     """
     body = body_lines(doc, apparatus)
     st, headings = build_stream(doc, body, apparatus.headings)
-    link_short_forms(refs)
+    link_short_forms(refs, located=set(apparatus.notes) or None)
     if not st.text:
         return [], []
     ctx = Context(doc, apparatus, refs, st, body, bib_keys(refs),

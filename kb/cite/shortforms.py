@@ -32,9 +32,18 @@ def is_short_form(ref: Ref) -> bool:
 
 def note_pinpoint(ref: Ref) -> str | None:
     """The page a note cites: ``ref.pinpoint`` or the one printed in the note."""
-    if ref.pinpoint:
+    if ref.pinpoint and _PAGE_SHAPE.match(ref.pinpoint.strip()):
         return ref.pinpoint
     raw = (ref.raw or "").strip()
+    m = _BACKREF.search(raw)
+    if m:
+        tail = re.match(r"\s*,?\s*(?:at\s+|pp?\.\s*|S\.\s*)?(\d+(?:\s*[-–]\s*\d+)?)\b",
+                        raw[m.end():])
+        if tail:
+            return tail.group(1)
+    m = re.search(r"\bat\s+(\d+(?:\s*[-–]\s*\d+)?)\s*\.?\s*$", raw)
+    if m:
+        return m.group(1)
     m = re.search(r"\b(?:here|hier)\s*:?\s*(\d+(?:\s*[-–]\s*\d+)?)", raw, re.I)
     if m:
         return m.group(1)
@@ -85,8 +94,26 @@ def _title_overlap(twords: list[str], ref: Ref) -> float:
     return sum(w in vocab for w in twords) / len(twords)
 
 
-def link_short_forms(refs: list[Ref]) -> None:
-    """Set ``short_form`` and ``same_as`` on note refs (in place)."""
+def link_short_forms(refs: list[Ref], located: set[int] | None = None) -> None:
+    """Set ``short_form`` and ``same_as`` on note refs (in place).
+
+    ``located``: the note numbers found in the document (with or without
+    refs); an ibid whose preceding note was not found stays unresolved.
+    The rules, as the style guides state them:
+
+    * ``Ibid.``/``ibidem``/``id.``/``ebd.``: the last source of the
+      preceding citation (earlier in the same note, else the preceding
+      note; a comment-only note is passed over, a note not found is not);
+    * ``(n. 33)``, ``see n. 3``, ``supra note 12``, ``above n 12``,
+      ``(Fn. 3)``: the source of note 33 (by the author named, when that
+      note has several);
+    * ``op. cit.``/``loc. cit.``/``a.a.O.``/``supra``: the author's latest
+      full citation, else that author's only bibliography entry;
+    * ``Ders.``/``Dies.`` (the same author): the previous note's author;
+    * ``Vgl.``/``See``/``Cf.`` lead-ins are read past.
+
+    Anything else that cannot be resolved keeps ``same_as`` None.
+    """
     bib = [i for i, r in enumerate(refs) if r.kind == "bibliography"]
     notes = [i for i, r in enumerate(refs) if r.kind in NOTE_KINDS]
     by_note: dict[int, list[int]] = {}
@@ -97,17 +124,35 @@ def link_short_forms(refs: list[Ref]) -> None:
     names_of = {k.index: k.names for k in bib_keys(refs)} if bib else {}
     for i in notes:
         r = refs[i]
-        raw = (r.raw or "").strip()
+        printed = (r.raw or "").strip()
+        raw = _LEAD_IN.sub("", printed)
         if _IBID.match(raw):
-            prev = _previous_note_ref(refs, by_note, r.note, i)
             r.short_form = True
-            r.same_as = prev
+            r.same_as = _previous_citation(refs, by_note, r.note, i, located)
             continue
+        back = _BACKREF.search(printed)
+        if back and (is_short_form(r) or back.group(1) or back.start() == 0):
+            r.short_form = True
+            r.same_as = _note_target(refs, by_note, int(back.group(2)), r.note,
+                                     printed[:back.start()])
+            continue
+        ders = _SAME_AUTHOR.match(raw)
+        if ders:
+            prev = _previous_citation(refs, by_note, r.note, i, located)
+            for _ in range(20):         # to the full reference (bounded: no cycles)
+                if prev is None or refs[prev].same_as in (None, prev):
+                    break
+                prev = refs[prev].same_as
+            fam = (_ref_names(refs[prev]) or _short_parts(refs[prev].raw or "")[0])[:1] \
+                if prev is not None else []
+            if not fam:
+                r.same_as = None
+                continue
+            raw = fam[0] + ", " + raw[ders.end():].strip()
         names, twords = _short_parts(raw)
         if _OPCIT.search(raw):
             r.short_form = True
-            j = _latest_by_author(refs, names, seen_full, bib)
-            r.same_as = j if j is not None else _previous_note_ref(refs, by_note, r.note, i)
+            r.same_as = _latest_by_author(refs, names, seen_full, bib)
             continue
         short = is_short_form(r)
         target = None
@@ -123,23 +168,52 @@ def link_short_forms(refs: list[Ref]) -> None:
             seen_full.append(i)
 
 
-def _previous_note_ref(refs, by_note, note, i) -> int | None:
-    """The (first) ref of the nearest earlier note that has refs."""
+def _previous_citation(refs, by_note, note, i, located=None) -> int | None:
+    """The source an ibid repeats: the ref before it in its own note, else
+    the last ref of the preceding note.  With ``located`` (the note numbers
+    found), a preceding note that was not found leaves it unresolved."""
     if note is None:
         return i - 1 if i > 0 and refs[i - 1].kind in NOTE_KINDS else None
-    earlier = [n for n in by_note if n < note]
-    for n in sorted(earlier, reverse=True):
-        return by_note[n][0]
+    own = by_note.get(note, [])
+    if i in own and own.index(i) > 0:
+        return own[own.index(i) - 1]
+    for n in range(note - 1, 0, -1):
+        if n in by_note:
+            return by_note[n][-1]
+        if located is not None and n not in located:
+            return None          # a note we did not read: its source is unknown
+    return None
+
+
+def _note_target(refs, by_note, n, note, head) -> int | None:
+    """The source of note ``n`` a back-reference names (the one by the
+    author printed before it when the note has several); None if unknown."""
+    if note is not None and n >= note:
+        return None
+    cands = by_note.get(n, [])
+    if len(cands) == 1:
+        return cands[0]
+    names, _ = name_list(head)
+    if names:
+        hits = [j for j in cands if name_score(names[:1], _ref_names(refs[j]) or
+                                               words(refs[j].raw)[:4]) >= 0.8]
+        if len(hits) == 1:
+            return hits[0]
     return None
 
 
 def _latest_by_author(refs, names, seen_full, bib) -> int | None:
+    """The author's latest full note, else the author's only bibliography entry."""
     if not names:
         return None
-    for j in reversed(seen_full + bib):
-        if name_score(names[:1], _ref_names(refs[j]) or words(refs[j].raw)[:3]) >= 0.8:
+
+    def by(j):
+        return name_score(names[:1], _ref_names(refs[j]) or words(refs[j].raw)[:3]) >= 0.8
+    for j in reversed(seen_full):
+        if by(j):
             return j
-    return None
+    hits = [j for j in bib if by(j)]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _best_bib(names, twords, ref, refs, bib, names_of=None) -> int | None:
@@ -204,7 +278,15 @@ def _earlier_note(names, twords, ref, refs, seen_full) -> int | None:
 # --- patterns ---------------------------------------------------------------------
 
 _IBID = re.compile(r"^\W*(?:ibid\.?|ibidem|id\.|ebd\.|ebenda)(?=\W|$)", re.I)
-_OPCIT = re.compile(r"\b(?:op\.?\s*cit\.?|supra|loc\.?\s*cit\.?|a\.a\.O\.)", re.I)
+_OPCIT = re.compile(r"\b(?:op\.?\s*cit\.?|supra|loc\.?\s*cit\.?|a\.\s?a\.\s?O\.)", re.I)
+# a back-reference to an earlier note: "(n. 33)", "see n 3", "supra note 12",
+# "above n 12", "(Fn. 3)", "Anm. 4"; group 1: the cue that makes it certain
+_BACKREF = re.compile(r"(?:\b(supra|above|oben|see|siehe)\s*,?\s+|\(\s*|^)"
+                      r"(?:notes?|nn?\.?|fn\.?|anm\.?)\s*(\d{1,4})\b\)?", re.I)
+_SAME_AUTHOR = re.compile(r"^(?:ders|dies|derselbe|dieselbe|idem|eadem)\.?\s*[,:]", re.I)
+_LEAD_IN = re.compile(r"^(?:vgl\.|siehe|see(?:\s+also)?|cf\.|compare)\s+", re.I)
+_PAGE_SHAPE = re.compile(r"^(?:(?:pp?|s|at|para|pag)\.?\s*)?[\divxlc]+(?:\s*[-–]\s*[\divxlc]+)?"
+                         r"(?:\s*,\s*\d+)*\.?$", re.I)
 _URLISH = re.compile(r"https?://|www\.|doi\.org|\bdoi:", re.I)
 
 
