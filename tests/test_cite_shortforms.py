@@ -91,3 +91,17 @@ def test_op_cit_with_two_bibliography_works_of_the_author_is_not_guessed():
     refs += notes("Smith, op. cit., p. 9.")
     link_short_forms(refs)
     assert refs[2].short_form and refs[2].same_as is None
+
+
+def test_notes_locate_dropped_become_short_form_refs():
+    from test_cite import _note_doc
+    from kb.cite import cite
+    d, app, refs = _note_doc(
+        ["Trust grew.1 It fell.2 It rose.3"],
+        ["Peter Hartmann, The Ritual of the Province (Chicago UP 2001).",
+         "Hartmann (n 1) 72.", "Okafor (n 9); Hartmann (n 1) 80."])
+    del refs[1:]                                   # locate kept only the full note
+    claims, cits = cite(d, app, refs)
+    assert [(c.ref is not None and refs[c.ref].same_as, c.pinpoint) for c in cits] == [
+        (None, None), (0, "72"), (None, None), (0, "80")]
+    assert [refs[c.ref].note for c in cits] == [1, 2, 3, 3]

@@ -168,6 +168,30 @@ def link_short_forms(refs: list[Ref], located: set[int] | None = None) -> None:
             seen_full.append(i)
 
 
+def recover_note_refs(notes: dict, refs: list[Ref]) -> None:
+    """Append a ref for each note that has none but reads as a short form
+    locate did not keep: "Hartmann (n 5) 72.", "Ibid 114.", "Smith, op.
+    cit., 9." (a back-reference is a citation whatever its length)."""
+    have = {r.note for r in refs if r.kind in NOTE_KINDS}
+    for num, nt in sorted(notes.items()):
+        text = (nt.text or "").strip()
+        if num in have or not text or len(text) > 200:
+            continue
+        pieces = [p.strip() for p in text.split(";") if p.strip()]
+        if pieces and all(_reads_short(p) for p in pieces):
+            kind = nt.kind if nt.kind in NOTE_KINDS else "footnote"
+            refs.extend(Ref(kind=kind, raw=p, line=nt.line, note=num, page=nt.page)
+                        for p in pieces)
+
+
+def _reads_short(text: str) -> bool:
+    """Ibid, a back-reference or op. cit. near the start of a note piece."""
+    body = _LEAD_IN.sub("", text)
+    back = _BACKREF.search(text)
+    opcit = _OPCIT.search(body)
+    return bool(_IBID.match(body) or (back and back.start() < 60) or (opcit and opcit.start() < 60))
+
+
 def _previous_citation(refs, by_note, note, i, located=None) -> int | None:
     """The source an ibid repeats: the ref before it in its own note, else
     the last ref of the preceding note.  With ``located`` (the note numbers
