@@ -32,15 +32,14 @@ def is_short_form(ref: Ref) -> bool:
 
 def note_pinpoint(ref: Ref) -> str | None:
     """The page a note cites: ``ref.pinpoint`` or the one printed in the note."""
-    if ref.pinpoint and _PAGE_SHAPE.match(ref.pinpoint.strip()):
-        return ref.pinpoint
     raw = (ref.raw or "").strip()
     m = _BACKREF.search(raw)
-    if m:
-        tail = re.match(r"\s*,?\s*(?:at\s+|pp?\.\s*|S\.\s*)?(\d+(?:\s*[-–]\s*\d+)?)\b",
+    if m:                       # "(n 5) 72", "supra note 2, at 14": the page after it
+        tail = re.match(r"\s*,?\s*(?:at\s+)?((?:pp?\.\s*|S\.\s*)?\d+(?:\s*[-–]\s*\d+)?)\b",
                         raw[m.end():])
-        if tail:
-            return tail.group(1)
+        return tail.group(1) if tail else None
+    if ref.pinpoint and _PAGE_SHAPE.match(ref.pinpoint.strip()):
+        return ref.pinpoint
     m = re.search(r"\bat\s+(\d+(?:\s*[-–]\s*\d+)?)\s*\.?\s*$", raw)
     if m:
         return m.group(1)
