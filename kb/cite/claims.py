@@ -52,6 +52,13 @@ def sentence_for(spans: list[tuple[int, int]], mk: Mark, text: str) -> tuple[int
         return spans[k - 1]
     if mk.kind == "note" and k > 0 and re.fullmatch(r"\s*[\"”’')\]]*\s*", text[a:mk.start]):
         return spans[k - 1]
+    if mk.kind == "author-date" and k > 0 and mk.marker.startswith("(") \
+            and not text[a:mk.start].strip() \
+            and re.search(r"[.!?][\"”’']?\s*$", text[spans[k - 1][0]:mk.start]) \
+            and re.match(r"\s*(?:$|[\"“‘(]?[A-Z\u00c0-\u024f])", text[mk.end:mk.end + 3]):
+        # "…every step. (Certeau 43) The next…": the citation closing a
+        # (block) quotation belongs to it, not to the sentence after it
+        return spans[k - 1]
     return a, b
 
 
