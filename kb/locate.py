@@ -520,6 +520,7 @@ def locate(doc: Document) -> Apparatus:
     n = len(lines)
     app = Apparatus()
     bib, notes_span = _find_sections(lines)
+    bib = _cut_at_footnotes(doc, bib)
     bib_headed = bib is not None
     app.bibliography_span = bib
     app.notes_span = notes_span
@@ -632,6 +633,33 @@ def _orphan_note_line(line: str) -> bool:
             and _prose_words(s) <= 3)
 
 
+def _lone_number_note(lines: list[str], num: int, next_note: int, next_marker: int,
+                      j: int | None) -> bool:
+    """(issue 17) A footnote whose number stands alone on its line with no
+    separator before it (pdftotext of a LaTeX page): the next note number
+    (or one after a note lost), its marker already seen in the text, and the text after it reads as a
+    citation (first two lines together: a note often wraps before its year)."""
+    if not j or not next_note <= num <= next_note + 2 or num >= next_marker \
+            or LONE_NUM.match(lines[j - 1]):
+        return False
+    text = lines[j - 1].strip()
+    if j < len(lines) and lines[j].strip() and not LONE_NUM.match(lines[j]):
+        text += " " + lines[j].strip()
+    return bool(IBID.match(text)) or is_reference(*_lead(text))
+
+
+def _cut_at_footnotes(doc: Document, span: tuple[int, int] | None) -> tuple[int, int] | None:
+    """(issue 17) A reference list ends where the page's footnotes begin: the
+    PDF reader marks their lines (``LineLayout.area``)."""
+    if not span or not doc.layout:
+        return span
+    for i in range(span[0] + 1, span[1] + 1):
+        lay = doc.layout[i - 1] if i - 1 < len(doc.layout) else None
+        if lay is not None and lay.area == "footnote":
+            return (span[0], i - 1)
+    return span
+
+
 def _lead(text: str) -> tuple[str, str | bool]:
     """(first piece, its cue) of a note's first line, for is_reference."""
     pieces = split_note(text)
@@ -735,8 +763,9 @@ def _scan(lines: list[str], skip: set[int], page_starts: frozenset = frozenset()
         if m:
             num = note_key(int(m.group(1)))
             j = next_text(i)
-            if (in_zone or cur) and next_note <= num <= max(next_note + 2, next_marker - 1) and j and \
-                    not LONE_NUM.match(lines[j - 1]) and starts_like_note(lines[j - 1]):
+            if ((in_zone or cur) and next_note <= num <= max(next_note + 2, next_marker - 1) and j and
+                    not LONE_NUM.match(lines[j - 1]) and starts_like_note(lines[j - 1])) or \
+                    _lone_number_note(lines, num, next_note, next_marker, j):
                 close()
                 n_off = num - int(m.group(1))
                 cur = _Open(num, [], [], True)
