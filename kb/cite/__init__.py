@@ -68,8 +68,10 @@ What is found
 * Linking author-date markers: family names (diacritics folded, "et al." /
   "at al." dropped, fuzzy for typos), year and letter suffix; when no entry
   has the year, the one entry whose names match exactly (a year typo).
-* Notes: a note marker cites every ref of that note (comment-only notes keep
-  their claim but make no Citation).  The pinpoint is the ref's own
+* Notes: a note marker cites every ref of that note; each Citation keeps
+  the marker, the note number (``Citation.note``) and the pinpoint.  A note
+  that cites nothing we read (comment-only, or a note not found) keeps its
+  claim and one Citation with ``ref`` None, so a trace still shows the note.  The pinpoint is the ref's own
   ``pinpoint`` or the page printed at the end of a short form
   (``…, 160-180.``), after ``here:``, ``p.``/``pp.``/``Pag``/``para.``.
 * Short forms: a note ref with no publication details (no year, publisher,
@@ -164,9 +166,12 @@ def cite(doc: Document, apparatus: Apparatus, refs: list[Ref]) -> tuple[list[Cla
         if not text:
             continue
         ci = out.add(text, mk.line or st.line_at(mk.start), (a, b))
+        note = mk.note if mk.kind == "note" else None
         for idx, pin in mk.targets:
             if idx is not None:
-                out.cite(ci, idx, mk.marker, pin)
+                out.cite(ci, idx, mk.marker, pin, note)
+        if note is not None and not any(idx is not None for idx, _ in mk.targets):
+            out.cite(ci, None, mk.marker, None, note)   # a note citing nothing we read
     for n, marker, targets, caption in source_line_marks(doc, body, ctx.keys):
         ci = out.add(caption or doc.line(n).strip(), n, ("source", n))
         for idx, pin in targets:

@@ -26,8 +26,10 @@ class Claims:
             self._at[key] = len(self.claims) - 1
         return self._at[key]
 
-    def cite(self, claim: int, ref: int, marker: str, pinpoint: str | None = None) -> None:
-        self.citations.append(Citation(claim=claim, ref=ref, marker=marker, pinpoint=pinpoint))
+    def cite(self, claim: int, ref: int | None, marker: str, pinpoint: str | None = None,
+             note: int | None = None) -> None:
+        self.citations.append(Citation(claim=claim, ref=ref, marker=marker, pinpoint=pinpoint,
+                                       note=note))
 
     def ordered(self) -> tuple[list[Claim], list[Citation]]:
         """Claims in reading order (line), citations renumbered to match."""
