@@ -520,7 +520,6 @@ def locate(doc: Document) -> Apparatus:
     n = len(lines)
     app = Apparatus()
     bib, notes_span = _find_sections(lines)
-    bib = _cut_at_footnotes(doc, bib)
     bib_headed = bib is not None
     app.bibliography_span = bib
     app.notes_span = notes_span
@@ -528,9 +527,11 @@ def locate(doc: Document) -> Apparatus:
     for span in (bib, notes_span):
         if span:
             skip.update(range(span[0], span[1] + 1))
+    foot = _footnote_lines(doc)
+    skip -= foot                # a page's footnotes printed inside the reference list
 
     page_starts = frozenset(p.start_line for p in doc.pages if p.start_line > 1)
-    notes, markers, page_lines, body, note_line_set = _scan(lines, skip, page_starts)
+    notes, markers, page_lines, body, note_line_set = _scan(lines, skip, page_starts, foot)
     app.page_lines = page_lines
     app.markers = markers
     kind = "footnote"
@@ -570,7 +571,7 @@ def locate(doc: Document) -> Apparatus:
     entries: list[Entry] = []
     if bib:
         entries.extend(_bibliography_entries(lines, bib if bib_headed else (bib[0] - 1, bib[1]),
-                                             page_lines))
+                                             page_lines | (foot & note_line_set)))
     known = [fold_markup(e.raw) for e in entries]       # bibliography entries, then full notes
     for nt in app.notes.values():
         nt.page = doc.page_of(nt.line)
@@ -648,16 +649,11 @@ def _lone_number_note(lines: list[str], num: int, next_note: int, next_marker: i
     return bool(IBID.match(text)) or is_reference(*_lead(text))
 
 
-def _cut_at_footnotes(doc: Document, span: tuple[int, int] | None) -> tuple[int, int] | None:
-    """(issue 17) A reference list ends where the page's footnotes begin: the
-    PDF reader marks their lines (``LineLayout.area``)."""
-    if not span or not doc.layout:
-        return span
-    for i in range(span[0] + 1, span[1] + 1):
-        lay = doc.layout[i - 1] if i - 1 < len(doc.layout) else None
-        if lay is not None and lay.area == "footnote":
-            return (span[0], i - 1)
-    return span
+def _footnote_lines(doc: Document) -> set[int]:
+    """(issue 17) The lines the PDF reader put in a page's footnote area
+    (``LineLayout.area``): footnotes even inside a reference list."""
+    return {i + 1 for i, lay in enumerate(doc.layout or []) if lay is not None
+            and lay.area == "footnote"}
 
 
 def _lead(text: str) -> tuple[str, str | bool]:
@@ -666,10 +662,12 @@ def _lead(text: str) -> tuple[str, str | bool]:
     return (pieces[0][1], pieces[0][2]) if pieces else ("", False)
 
 
-def _scan(lines: list[str], skip: set[int], page_starts: frozenset = frozenset()):
+def _scan(lines: list[str], skip: set[int], page_starts: frozenset = frozenset(),
+          foot: set[int] = frozenset()):
     """Walk the lines once: footnotes, note markers, page-number lines, body.
 
-    A note never runs over a page start (``page_starts``, from Document.pages)."""
+    A note never runs over a page start (``page_starts``, from Document.pages);
+    lines the PDF reader put in a footnote area (``foot``) are in the note zone."""
     n = len(lines)
     notes: dict[int, Note] = {}
     markers: list[Marker] = []
@@ -724,6 +722,8 @@ def _scan(lines: list[str], skip: set[int], page_starts: frozenset = frozenset()
                 close()
             in_zone = False
             continue
+        if i in foot and not cur:
+            in_zone = True
         md = MD_NOTE_DEF.match(line)
         if md:      # markdown footnote "[^1]: text" (continuation lines indented)
             close()
