@@ -110,7 +110,7 @@ import re
 from dataclasses import dataclass
 
 from .models import Apparatus, Document, Entry, Marker, Note
-from .text import END_HEADINGS, PARTICLE, YEAR, YEAR_RE, fold_markup, heading_key, heading_kind
+from .text import CASE_CITATION, END_HEADINGS, PARTICLE, YEAR, YEAR_RE, fold_markup, heading_key, heading_kind
 
 MAX_LINE = 5000          # longer lines are cut before any regex sees them
 
@@ -258,6 +258,8 @@ def is_reference(piece: str, cued: str | bool = False) -> bool:
         return False
     if cued == "see" and len(p) < 300:
         return True
+    if CASE_CITATION.search(p[:300]):
+        return True             # (issue 17) a law case: "Donoghue v Stevenson [1932] AC 562"
     if cued == "according":
         return ref_score(p) >= 1
     return ref_score(p) >= 2
@@ -532,6 +534,11 @@ def locate(doc: Document) -> Apparatus:
 
     page_starts = frozenset(p.start_line for p in doc.pages if p.start_line > 1)
     notes, markers, page_lines, body, note_line_set = _scan(lines, skip, page_starts, foot)
+    more = _notes_in_list(lines, bib, notes, markers) - foot
+    if more:                    # footnotes printed under the list: scan again with them
+        foot |= more
+        skip -= more
+        notes, markers, page_lines, body, note_line_set = _scan(lines, skip, page_starts, foot)
     app.page_lines = page_lines
     app.markers = markers
     kind = "footnote"
@@ -654,6 +661,44 @@ def _footnote_lines(doc: Document) -> set[int]:
     (``LineLayout.area``): footnotes even inside a reference list."""
     return {i + 1 for i, lay in enumerate(doc.layout or []) if lay is not None
             and lay.area == "footnote"}
+
+
+def _notes_in_list(lines: list[str], span, notes: dict, markers: list) -> set[int]:
+    """(issue 17) Footnotes a page prints under its part of the reference
+    list (text without layout): from the line that starts the next note
+    number (or one after it: pdftotext may misplace a number), whose marker
+    was seen, to the page number after the notes."""
+    if not span or not notes:
+        return set()
+    want = max(notes) + 1
+    top = max((m.number for m in markers), default=0)
+    out: set[int] = set()
+    i, inside = span[0] + 1, False
+    while i <= span[1] and want <= top:
+        line = lines[i - 1]
+        lone = LONE_NUM.match(line)
+        start = NOTE_START.match(line)
+        num = int((lone or start).group(1)) if (lone or start) else None
+        k = i
+        while k < min(len(lines), i + 2) and not lines[k].strip():
+            k += 1              # pdftotext may leave a blank after the number
+        nxt = lines[k].strip() if k < len(lines) else ""
+        text = nxt if lone else (start.group(2) if start else "")
+        if num is not None and want <= num <= want + 1 and text and (
+                IBID.match(text) or _BACKREF_NOTE.search(text) or
+                is_reference(*_lead(text + " " + nxt)) or inside):
+            out.add(i)
+            inside, want = True, num + 1
+        elif lone or not line.strip():
+            if inside and lone:
+                break           # the page number after the notes
+        elif inside:
+            out.add(i)          # a note's next line
+        i += 1
+    return out
+
+
+_BACKREF_NOTE = re.compile(r"\((?:n|nn|note|fn)\.?\s*\d{1,4}\)|\bsupra\b|\bn\.\s*\d{1,4}\b")
 
 
 def _lead(text: str) -> tuple[str, str | bool]:

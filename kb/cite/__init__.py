@@ -129,7 +129,7 @@ from .marks import Context, Extractor
 from .notes import NoteMarkers, notes_map
 from .numeric import Numeric
 from .sentences import sentence_spans
-from .shortforms import link_short_forms, recover_note_refs
+from .shortforms import link_short_forms, mark_cases, recover_note_refs
 from .stream import body_lines, build_stream
 
 __all__ = ["cite", "build_stream", "sentence_spans", "fold", "words", "EXTRACTORS"]
@@ -146,6 +146,7 @@ def cite(doc: Document, apparatus: Apparatus, refs: list[Ref]) -> tuple[list[Cla
     body = body_lines(doc, apparatus)
     st, headings = build_stream(doc, body, apparatus.headings)
     recover_note_refs(apparatus.notes, refs)
+    mark_cases(refs)
     link_short_forms(refs, located=set(apparatus.notes) or None)
     if not st.text:
         return [], []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..models import NOTE_KINDS, Ref
-from ..text import YEAR, words
+from ..text import CASE_CITATION, YEAR, words
 from .keys import name_list, name_score, bib_keys
 
 
@@ -168,6 +168,14 @@ def link_short_forms(refs: list[Ref], located: set[int] | None = None) -> None:
         r.short_form = target is not None
         if r.same_as is None:
             seen_full.append(i)
+
+
+def mark_cases(refs: list[Ref]) -> None:
+    """Note refs that cite a law case ("R v Fennelley [1989] Crim LR 142",
+    "Brown v. Board of Education, 347 U.S. 483 (1954)") are CSL legal_case."""
+    for r in refs:
+        if r.kind in NOTE_KINDS and CASE_CITATION.match((r.raw or "").strip()):
+            r.type = "legal_case"
 
 
 def recover_note_refs(notes: dict, refs: list[Ref]) -> None:
