@@ -668,9 +668,9 @@ def _notes_in_list(lines: list[str], span, notes: dict, markers: list) -> set[in
     list (text without layout): from the line that starts the next note
     number (or one after it: pdftotext may misplace a number), whose marker
     was seen, to the page number after the notes."""
-    if not span or not notes:
+    if not span or not markers:
         return set()
-    want = max(notes) + 1
+    want = max(notes, default=0) + 1
     top = max((m.number for m in markers), default=0)
     out: set[int] = set()
     i, inside = span[0] + 1, False

@@ -43,8 +43,8 @@ def note_pinpoint(ref: Ref) -> str | None:
     m = re.search(r"\bat\s+(\d+(?:\s*[-–]\s*\d+)?)\s*\.?\s*$", raw)
     if m:
         return m.group(1)
-    m = re.search(r"\)\s*,\s*(\d+(?:\s*[-–]\s*\d+)?)\s*\.?\s*$", raw)
-    if m:                       # Chicago full note: "(London: Penguin, 2017), 45."
+    m = re.search(r"\)\s*,?\s*(\d+(?:\s*[-–]\s*\d+)?)\s*\.?\s*$", raw)
+    if m:                       # "(London: Penguin, 2017), 45.", OSCOLA "(Suhrkamp 2009) 7."
         return m.group(1)
     m = re.search(r"\b(?:here|hier)\s*:?\s*(\d+(?:\s*[-–]\s*\d+)?)", raw, re.I)
     if m:
