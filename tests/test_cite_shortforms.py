@@ -106,3 +106,16 @@ def test_notes_locate_dropped_become_short_form_refs():
     assert [(c.ref is not None and refs[c.ref].same_as, c.pinpoint) for c in cits] == [
         (None, None), (0, "72"), (None, None), (0, "80")]
     assert [refs[c.ref].note for c in cits] == [1, 2, 3, 3]
+
+
+def test_chicago_author_only_short_form_repeats_the_preceding_source():
+    refs = notes("Maria Ferreira, The Migration of the Garden (Berlin: Suhrkamp, 1960), 116.",
+                 "M. Ferreira, 224.", "Castellano, “The Frontier of Trust,” Past and Present 35 "
+                 "(1984): 61.", "Castellano.", "P. Ferreira, 9.")
+    bib = [Ref(kind="bibliography", raw="Ferreira, Maria. The Migration of the Garden. Berlin: "
+               "Suhrkamp, 1960.", line=1, authors=[{"family": "Ferreira", "given": "Maria"}]),
+           Ref(kind="bibliography", raw="Ferreira, Paul. The State of the Border. London: "
+               "Routledge, 1971.", line=2, authors=[{"family": "Ferreira", "given": "Paul"}])]
+    refs = bib + refs
+    link_short_forms(refs)
+    assert [r.same_as for r in refs[3:]] == [2, None, 4, 1]    # "P." picks Paul

@@ -156,9 +156,12 @@ def link_short_forms(refs: list[Ref], located: set[int] | None = None) -> None:
             r.short_form = True
             r.same_as = _latest_by_author(refs, names, seen_full, bib)
             continue
-        short = is_short_form(r)
+        short = is_short_form(r) or bool(_AUTHOR_ONLY.match(raw))
         target = None
-        if short and bib:
+        if short and not twords and names:
+            # Chicago 17 (14.34): "Smith, 45." repeats the preceding note's source by Smith
+            target = _same_author_as_previous(refs, by_note, r, i, names, raw, located)
+        if target is None and short and bib:
             target = _best_bib(names, twords, r, refs, bib, names_of)
         if target is None and short:
             target = _earlier_note(names, twords, r, refs, seen_full)
@@ -199,7 +202,8 @@ def _reads_short(text: str) -> bool:
     body = _LEAD_IN.sub("", text)
     back = _BACKREF.search(text)
     opcit = _OPCIT.search(body)
-    return bool(_IBID.match(body) or (back and back.start() < 60) or (opcit and opcit.start() < 60))
+    return bool(_IBID.match(body) or (back and back.start() < 60) or (opcit and opcit.start() < 60)
+                or _AUTHOR_ONLY.match(body))
 
 
 def _previous_citation(refs, by_note, note, i, located=None) -> int | None:
@@ -217,6 +221,38 @@ def _previous_citation(refs, by_note, note, i, located=None) -> int | None:
         if located is not None and n not in located:
             return None          # a note we did not read: its source is unknown
     return None
+
+
+def _same_author_as_previous(refs, by_note, r, i, names, raw, located) -> int | None:
+    """The preceding citation's source (followed to its full reference) when
+    it is by the author an author-only short form names (and, with an
+    initial printed, "M. Ferreira", the given name agrees)."""
+    prev = _previous_citation(refs, by_note, r.note, i, located)
+    for _ in range(20):
+        if prev is None or refs[prev].same_as in (None, prev):
+            break
+        prev = refs[prev].same_as
+    if prev is None:
+        return None
+    p = refs[prev]
+    if name_score(names[:1], _ref_names(p) or words(p.raw)[:4]) < 0.8:
+        return None
+    return prev if _initial_ok(raw, p) else None
+
+
+def _initial_ok(raw: str, cand: Ref) -> bool:
+    """A short form printing an initial ("M. Ferreira, 224.") fits a
+    reference whose author has that given-name initial."""
+    ini = re.match(r"\s*([A-Z])\.\s?([A-Z][\w'’\-]+)", raw)
+    if not ini:
+        return True
+    letter, family = ini.group(1), re.escape(ini.group(2))
+    for a in cand.authors or []:
+        if isinstance(a, dict) and a.get("given") and a.get("family", "") == ini.group(2):
+            return a["given"][:1] == letter
+    text = cand.raw or ""
+    return bool(re.search(r"\b" + letter + r"[\w.]*\s+(?:[A-Z]\.\s?)?" + family + r"\b", text)
+                or re.search(r"\b" + family + r",\s+" + letter, text))
 
 
 def _note_target(refs, by_note, n, note, head) -> int | None:
@@ -256,6 +292,8 @@ def _best_bib(names, twords, ref, refs, bib, names_of=None) -> int | None:
         names_of = {k.index: k.names for k in bib_keys(refs)}
     for j in bib:
         b = refs[j]
+        if not _initial_ok(ref.raw or "", b):
+            continue
         bnames = names_of.get(j) or _ref_names(b) or [" ".join(words(b.raw.split(",")[0]))]
         ns = name_score(names, bnames) if names else 0.0
         if names and ns <= 0:
@@ -296,7 +334,7 @@ def _by_title_only(raw, refs, candidates) -> int | None:
 def _earlier_note(names, twords, ref, refs, seen_full) -> int | None:
     for j in seen_full:
         o = refs[j]
-        if o.kind not in NOTE_KINDS:
+        if o.kind not in NOTE_KINDS or not _initial_ok(ref.raw or "", o):
             continue
         onames = _ref_names(o) + _short_parts(o.raw)[0]
         if names and name_score(names, onames) <= 0:
@@ -317,6 +355,9 @@ _OPCIT = re.compile(r"\b(?:op\.?\s*cit\.?|supra|loc\.?\s*cit\.?|a\.\s?a\.\s?O\.)
 # "above n 12", "(Fn. 3)", "Anm. 4"; group 1: the cue that makes it certain
 _BACKREF = re.compile(r"(?:\b(supra|above|oben|see|siehe)\s*,?\s+|\(\s*|^)"
                       r"(?:notes?|nn?\.?|fn\.?|anm\.?)\s*(\d{1,4})\b\)?", re.I)
+# an author-only short form: "Castellano.", "M. Ferreira, 224.", "Smith and Jones, 4–5."
+_AUTHOR_ONLY = re.compile(r"^(?:[A-Z]\.\s?){0,2}[A-Z][\w'’\-]+(?:\s(?:and|&)\s[A-Z][\w'’\-]+)?"
+                          r"(?:,\s*(?:pp?\.\s*)?\d{1,4}(?:\s*[-–]\s*\d{1,4})?)?\.?$")
 _SAME_AUTHOR = re.compile(r"^(?:ders|dies|derselbe|dieselbe|idem|eadem)\.?\s*[,:]", re.I)
 _LEAD_IN = re.compile(r"^(?:vgl\.|siehe|see(?:\s+also)?|cf\.|compare)\s+", re.I)
 _PAGE_SHAPE = re.compile(r"^(?:(?:pp?|s|at|para|pag)\.?\s*)?[\divxlc]+(?:\s*[-–]\s*[\divxlc]+)?"
