@@ -663,6 +663,15 @@ def _footnote_lines(doc: Document) -> set[int]:
             and lay.area == "footnote"}
 
 
+def _reads_as_note(lines: list[str], i: int, text: str) -> bool:
+    """(issue 17) The text after a note number reads as a citation, on its
+    line or with the next one (a note often wraps before its year)."""
+    if is_reference(*_lead(text)):
+        return True
+    nxt = lines[i].strip() if i < len(lines) else ""
+    return bool(nxt) and not NOTE_START.match(nxt) and is_reference(*_lead(text + " " + nxt))
+
+
 def _notes_in_list(lines: list[str], span, notes: dict, markers: list) -> set[int]:
     """(issue 17) Footnotes a page prints under its part of the reference
     list (text without layout): from the line that starts the next note
@@ -836,7 +845,7 @@ def _scan(lines: list[str], skip: set[int], page_starts: frozenset = frozenset()
                 and (in_zone or cur or (prev_blank and (
                     key < next_marker or lines[i - 2][:1].isspace()
                     or ref_score(m.group(2)) >= 2))
-                    or (key < next_marker and is_reference(*_lead(m.group(2))))):
+                    or (key < next_marker and _reads_as_note(lines, i, m.group(2)))):
             close()
             num = key
             n_off = key - int(m.group(1))
