@@ -683,7 +683,7 @@ def _notes_in_list(lines: list[str], span, notes: dict, markers: list) -> set[in
     top = max((m.number for m in markers), default=0)
     out: set[int] = set()
     i, inside = span[0] + 1, False
-    while i <= span[1] and want <= top:
+    while i <= span[1] and (want <= top or inside):
         line = lines[i - 1]
         lone = LONE_NUM.match(line)
         start = NOTE_START.match(line)
@@ -694,8 +694,9 @@ def _notes_in_list(lines: list[str], span, notes: dict, markers: list) -> set[in
         nxt = lines[k].strip() if k < len(lines) else ""
         text = nxt if lone else (start.group(2) if start else "")
         if num is not None and want <= num <= want + 1 and text and (
-                IBID.match(text) or _BACKREF_NOTE.search(text) or
-                is_reference(*_lead(text + " " + nxt)) or inside):
+                IBID.match(text) or _BACKREF_NOTE.search(text) or inside or
+                is_reference(*_lead(text if lone else text + " " + nxt)) or
+                (num == want and starts_like_note(text) and _QUOTED_REF.match(text))):
             out.add(i)
             inside, want = True, num + 1
         elif lone or not line.strip():
@@ -704,7 +705,7 @@ def _notes_in_list(lines: list[str], span, notes: dict, markers: list) -> set[in
         elif inside:
             out.add(i)          # a note's next line
         i += 1
-    return out
+    return set(range(min(out), max(out) + 1)) if out else out     # blank lines between too
 
 
 _BACKREF_NOTE = re.compile(r"\((?:n|nn|note|fn)\.?\s*\d{1,4}\)|\bsupra\b|\bn\.\s*\d{1,4}\b")
