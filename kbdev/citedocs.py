@@ -6,7 +6,11 @@
 Each document cites a small bibliography from sentences of filler words;
 the generator knows which keys each sentence cites (``truth``: a list of
 ``(sentence words, [keys], [pinpoints])``) and the title of every key, so a
-linked ref can be mapped back to its key by its title words.  Three input
+linked ref can be mapped back to its key by its title words (and family name).
+Columns: link precision P and recall R (a link is (sentence, key)), the
+recall of repeat links (a key cited before: ibid, short form,
+back-reference), and in notes styles the resolution accuracy of short-form
+note refs (``same_as`` followed to the right key; unresolved counts wrong).  Three input
 forms of each document: the PDF, its ``pdftotext`` text, and ``plain`` text
 (the lines kb.read takes out of the PDF: superscript markers as Unicode
 superscript digits), written next to the PDF.
@@ -221,8 +225,16 @@ def score(doc: CiteDoc, refs, claims, citations) -> dict:
         k = key_of_ref(refs, c.ref, doc.titles)
         pred.add((j, k))
     tp = len(pred & gold)
-    return {"tp": tp, "pred": len(pred), "gold": len(gold),
-            "rep_ok": len(pred & repeat), "rep": len(repeat)}
+    out = {"tp": tp, "pred": len(pred), "gold": len(gold),
+           "rep_ok": len(pred & repeat), "rep": len(repeat), "res_ok": 0, "res": 0}
+    if STYLES[doc.style][2]:
+        # notes styles: note n is the n-th citing sentence; a short form /
+        # ibid / back-reference must resolve to one of that sentence's keys
+        for i, r in enumerate(refs):
+            if r.short_form and r.note is not None and 0 < r.note <= len(doc.truth):
+                out["res"] += 1
+                out["res_ok"] += key_of_ref(refs, i, doc.titles) in doc.truth[r.note - 1][1]
+    return out
 
 
 def run_form(doc: CiteDoc, form: str) -> dict:
@@ -239,8 +251,11 @@ def prf(counts: list[dict]) -> dict:
     gold = sum(c["gold"] for c in counts)
     rep_ok = sum(c["rep_ok"] for c in counts)
     rep = sum(c["rep"] for c in counts)
+    res_ok = sum(c.get("res_ok", 0) for c in counts)
+    res = sum(c.get("res", 0) for c in counts)
     return {"P": tp / pred if pred else 0.0, "R": tp / gold if gold else 0.0,
-            "rep": rep_ok / rep if rep else float("nan"), "n": gold}
+            "rep": rep_ok / rep if rep else float("nan"), "n": gold,
+            "res": res_ok / res if res else float("nan"), "n_res": res}
 
 
 def main(argv=None) -> int:
@@ -253,7 +268,8 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=None, help="keep the documents here")
     a = ap.parse_args(argv)
     root = Path(a.out or tempfile.mkdtemp(prefix="kb-citedocs-"))
-    print(f"{'style':<14} {'form':<10} {'P':>6} {'R':>6} {'repeat':>7} {'links':>6}")
+    print(f"{'style':<14} {'form':<10} {'P':>6} {'R':>6} {'repeat':>7} {'links':>6} "
+          f"{'resolve':>7} {'short':>6}")
     total: dict[str, list] = {f: [] for f in a.forms}
     for style in a.styles:
         docs = [make_doc(root, style, s) for s in a.seeds]
@@ -262,8 +278,9 @@ def main(argv=None) -> int:
             total[form] += counts
             o = prf(counts)
             print(f"{style:<14} {form:<10} {o['P']:>6.3f} {o['R']:>6.3f} {o['rep']:>7.3f} "
-                  f"{o['n']:>6}", flush=True)
+                  f"{o['n']:>6} {o['res']:>7.3f} {o['n_res']:>6}", flush=True)
     for form, counts in total.items():
         o = prf(counts)
-        print(f"{'ALL':<14} {form:<10} {o['P']:>6.3f} {o['R']:>6.3f} {o['rep']:>7.3f} {o['n']:>6}")
+        print(f"{'ALL':<14} {form:<10} {o['P']:>6.3f} {o['R']:>6.3f} {o['rep']:>7.3f} {o['n']:>6} "
+              f"{o['res']:>7.3f} {o['n_res']:>6}")
     return 0
