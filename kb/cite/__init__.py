@@ -57,14 +57,22 @@ What is found
   without an author cited by the first words of their title
   (``("Capitalism, Water," 2024)``, ``Capitalism, Water, and the Moral
   Democracy (2024)``).  MLA author-page ``(Said 45)``, ``(Gilroy and Hall
-  12-15)``, ``(Said, Culture 12)``: names (and a short title) that pick out
-  exactly one entry.  A year-only ``(2018)`` continues the source cited just
+  12-15)``, ``(Said, Culture 12)``, ``(A. Okafor 170)``: names (and a short
+  title or an initial) that pick out exactly one entry; a bare page
+  ``(259)`` continues the author-page source cited just before.  A
+  parenthetical standing after a sentence's end and before the next
+  sentence (``…every step. (Certeau 43) The next…``, after a block
+  quotation) belongs to the sentence before it.  A year-only ``(2018)`` continues the source cited just
   before only when that source has that year.
 * Numeric markers ``[12]``, ``[3–5]``, ``[1, 4]``, ``[1; 4]``, IEEE ``[2, p.
-  7]`` -> the numbered bibliography entry (its printed number, in its raw
+  7]``, ``[12: 4]`` -> the numbered bibliography entry (its printed number, in its raw
   text or the list label locate read before it, else its position).  In documents without notes whose list prints its numbers:
-  Vancouver superscripts ``¹``, ``²⁻⁴``, ``<sup>1,2</sup>`` and ``(1, 3)``
-  standing before punctuation (not ``(1) first…`` enumerations).
+  Vancouver superscripts ``¹``, ``²⁻⁴``, ``<sup>1,2</sup>``, ``^{2,5}`` and
+  ``(1, 3)`` / ``(12, p. 4)`` standing before punctuation (not ``(1)
+  first…`` enumerations); where none of these is found, superscripts that
+  plain-text extraction glued to the word (``spectatorship1,2``,
+  ``period1 .``) when the numbers first cited run 1, 2, 3… through the text
+  and reach most of the list.
 * Linking author-date markers: family names (diacritics folded, "et al." /
   "at al." dropped, fuzzy for typos), year and letter suffix; when no entry
   has the year, the one entry whose names match exactly (a year typo).
@@ -77,10 +85,18 @@ What is found
 * Short forms: a note ref with no publication details (no year, publisher,
   URL…) is a short form; it points (``same_as``) at the bibliography entry
   with the same author names and most of its title words, else at the
-  earlier full note; an author-only short form ``Smith, 45.`` at that
-  author's only entry (none when there are several).  ``Ibid.``, ``ibidem``, ``id.`` point at the previous
-  note's (first) ref; ``op. cit.``/``supra`` at the earlier ref by the same
-  author, else the previous note's.  A full note repeated in full (with its
+  earlier full note; an author-only short form ``Smith, 45.`` at the
+  preceding note's source when it is Smith's (Chicago 17), else at that
+  author's only entry (none when there are several).  ``Ibid.``, ``ibidem``,
+  ``id.``, ``ebd.`` repeat the last source of the preceding citation (none
+  when the preceding note was not found); ``(n. 33)``, ``supra note 12``,
+  ``above n 12`` the source of that note; ``op. cit.``/``loc. cit.``/
+  ``a.a.O.`` the author's latest full note; ``Ders.``/``Dies.`` name the
+  previous note's author; ``Vgl.``/``See``/``Cf.`` are read past.  What
+  cannot be resolved keeps ``same_as`` None (see ``shortforms``).  Notes
+  locate dropped that read as such short forms become note refs; note refs
+  citing a law case (``Donoghue v Stevenson [1932] AC 562``) are
+  ``type="legal_case"``.  A full note repeated in full (with its
   publication details) is left alone: it is a full reference of its own,
   and resolve puts both in one work.
 * Claims: the sentence holding the marker (or, for a marker standing right
