@@ -663,6 +663,22 @@ def _footnote_lines(doc: Document) -> set[int]:
             and lay.area == "footnote"}
 
 
+def _glued_note_start(lines: list[str], i: int, line: str, next_note: int,
+                      next_marker: int) -> int | None:
+    """(issue 17) pdftotext may glue a page's first footnote number to the
+    last body line ("…debate un1"): the next note number, its marker seen,
+    and the next text line reads as a citation."""
+    m = re.search(r"[a-z\u00df-\u024f](\d{1,3})$", line.rstrip())
+    if not m or int(m.group(1)) != next_note or next_note >= next_marker:
+        return None
+    j = i + 1
+    while j <= min(len(lines), i + 2) and not lines[j - 1].strip():
+        j += 1
+    if j > len(lines) or LONE_NUM.match(lines[j - 1]) or NOTE_START.match(lines[j - 1]):
+        return None
+    return next_note if _reads_as_note(lines, j, lines[j - 1].strip()) else None
+
+
 def _reads_as_note(lines: list[str], i: int, text: str) -> bool:
     """(issue 17) The text after a note number reads as a citation, on its
     line or with the next one (a note often wraps before its year)."""
@@ -894,6 +910,11 @@ def _scan(lines: list[str], skip: set[int], page_starts: frozenset = frozenset()
         if _looks_heading(line):
             heading_since = True
         prev_blank = False
+        glued = _glued_note_start(lines, i, line, next_note, next_marker)
+        if glued:               # "…under public un1" + the note's text on the next line
+            close()
+            cur = _Open(glued, [], [], True)
+            next_note, in_zone = glued + 1, True
     close()
     # markdown markers "[^1]" (their definitions may come after them)
     for ln in sorted(body):
