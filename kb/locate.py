@@ -695,6 +695,10 @@ def _notes_in_list(lines: list[str], span, notes: dict, markers: list) -> set[in
     was seen, to the page number after the notes."""
     if not span or not markers:
         return set()
+    first = next((l for l in lines[span[0]:span[1]] if l.strip()), "")
+    if LONE_NUM.match(first) or NOTE_START.match(first) or BULLET.match(first) \
+            or re.match(r"\s*\[?\d{1,4}[.\])]?(?:\s|$)", first):
+        return set()            # a numbered list: its numbers are entries, not notes
     want = max(notes, default=0) + 1
     top = max((m.number for m in markers), default=0)
     out: set[int] = set()

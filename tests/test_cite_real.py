@@ -127,3 +127,19 @@ def test_typeset_verbose_ibid_pdf_and_pdftotext(tmp_path):
 def test_typeset_nature_superscripts_flattened_by_pdftotext(tmp_path):
     o = _typeset_scores(tmp_path, "nature", ("pdftotext",))
     assert o["pdftotext"]["R"] >= 0.9 and o["pdftotext"]["P"] >= 0.9, o
+
+
+NUMBERED_LIST = """Introduction
+Cells divide quickly¹. They rest in winter². Both are known¹,³.
+References
+1. Lindqvist P. The Frontier of the Market. Past and Present 15, 102–132 (2010).
+2. Okafor C. The State of the Border (Suhrkamp, Berlin, 2019).
+3. Hartmann M. The Ledger of the Trust (Routledge, London, 1995).
+"""
+
+
+def test_a_numbered_list_under_superscripts_is_no_footnote_block(tmp_path):
+    res = _run(tmp_path, NUMBERED_LIST)
+    assert [r.kind for r in res.refs] == ["bibliography"] * 3
+    assert [(res.claims[c.claim].text.split()[0], c.ref) for c in res.citations] == [
+        ("Cells", 0), ("They", 1), ("Both", 0), ("Both", 2)]
