@@ -138,19 +138,11 @@ def link_short_forms(refs: list[Ref], located: set[int] | None = None) -> None:
             r.same_as = _note_target(refs, by_note, int(back.group(2)), r.note,
                                      printed[:back.start()])
             continue
-        ders = _SAME_AUTHOR.match(raw)
-        if ders:
-            prev = _previous_citation(refs, by_note, r.note, i, located)
-            for _ in range(20):         # to the full reference (bounded: no cycles)
-                if prev is None or refs[prev].same_as in (None, prev):
-                    break
-                prev = refs[prev].same_as
-            fam = (_ref_names(refs[prev]) or _short_parts(refs[prev].raw or "")[0])[:1] \
-                if prev is not None else []
-            if not fam:
-                r.same_as = None
+        if _SAME_AUTHOR.match(raw):
+            raw = _named_author(refs, _previous_citation(refs, by_note, r.note, i, located), raw)
+            if raw is None:
+                r.short_form, r.same_as = True, None
                 continue
-            raw = fam[0] + ", " + raw[ders.end():].strip()
         names, twords = _short_parts(raw)
         if _OPCIT.search(raw):
             r.short_form = True
@@ -223,15 +215,29 @@ def _previous_citation(refs, by_note, note, i, located=None) -> int | None:
     return None
 
 
+def _full_of(refs, j: int | None) -> int | None:
+    """Follow ``same_as`` from ref ``j`` to its full reference (bounded: no cycles)."""
+    for _ in range(20):
+        if j is None or refs[j].same_as in (None, j):
+            break
+        j = refs[j].same_as
+    return j
+
+
+def _named_author(refs, prev: int | None, raw: str) -> str | None:
+    """"Ders.: Title, S. 30." with the previous citation's author put in
+    ("Müller, Title, S. 30."); None when that author is unknown."""
+    prev = _full_of(refs, prev)
+    fam = (_ref_names(refs[prev]) or _short_parts(refs[prev].raw or "")[0])[:1] \
+        if prev is not None else []
+    return fam[0] + ", " + raw[_SAME_AUTHOR.match(raw).end():].strip() if fam else None
+
+
 def _same_author_as_previous(refs, by_note, r, i, names, raw, located) -> int | None:
     """The preceding citation's source (followed to its full reference) when
     it is by the author an author-only short form names (and, with an
     initial printed, "M. Ferreira", the given name agrees)."""
-    prev = _previous_citation(refs, by_note, r.note, i, located)
-    for _ in range(20):
-        if prev is None or refs[prev].same_as in (None, prev):
-            break
-        prev = refs[prev].same_as
+    prev = _full_of(refs, _previous_citation(refs, by_note, r.note, i, located))
     if prev is None:
         return None
     p = refs[prev]
