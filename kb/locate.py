@@ -534,7 +534,7 @@ def locate(doc: Document) -> Apparatus:
 
     page_starts = frozenset(p.start_line for p in doc.pages if p.start_line > 1)
     notes, markers, page_lines, body, note_line_set = _scan(lines, skip, page_starts, foot)
-    more = _notes_in_list(lines, bib, notes, markers) - foot
+    more = set() if notes_span else _notes_in_list(lines, bib, notes, markers) - foot
     if more:                    # footnotes printed under the list: scan again with them
         foot |= more
         skip -= more
@@ -713,7 +713,9 @@ def _notes_in_list(lines: list[str], span, notes: dict, markers: list) -> set[in
             k += 1              # pdftotext may leave a blank after the number
         nxt = lines[k].strip() if k < len(lines) else ""
         text = nxt if lone else (start.group(2) if start else "")
-        if num is not None and want <= num <= want + 1 and text and (
+        before = next((l.strip() for l in reversed(lines[span[0]:i - 1]) if l.strip()), "")
+        if num is not None and want <= num <= want + 1 and text and not \
+                re.search(r"[,:;(\[]$|\b(?:Issue|Volume|No|Vol)\.?$", before) and (
                 IBID.match(text) or _BACKREF_NOTE.search(text) or inside or
                 is_reference(*_lead(text if lone else text + " " + nxt)) or
                 (num == want and starts_like_note(text) and _QUOTED_REF.match(text))):

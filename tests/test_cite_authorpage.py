@@ -55,3 +55,12 @@ def test_citation_after_a_block_quotation_belongs_to_the_quotation():
     assert "statements uttered" in got[0][0] and "maps and their makers" not in got[0][0]
     assert got[0][1] == "97"
     assert got[1] == ("Maps fix what walking keeps in motion (Certeau 121).", "121")
+
+
+def test_short_title_that_is_not_the_entrys_is_no_link():
+    refs = [bib("Lindqvist, Anna. The Reform of the Market. U of Chicago P, 2019.",
+                ["Lindqvist"], 2019)]
+    refs[0].title = "The Reform of the Market"
+    _, cits = run("Trade grew (Lindqvist, Reform of the Market 81). Ports closed "
+                  "(Lindqvist, The State of the Reform 113).", refs)
+    assert [(c.ref, c.pinpoint) for c in cits] == [(0, "81")]

@@ -195,13 +195,21 @@ def match_by_name(names: str, keys: list[BibKey]) -> int | None:
                    for kn in k.names) for mn in mnames) and mnames[0] == k.names[0] \
                 or title_score(names, k.title) and len(words(names)) >= 2:
             hits.append(k)
-    if len(hits) > 1 and title.strip():
-        tw = title_words(title)
-        hits = [k for k in hits if tw and k.title[:len(tw)] == tw] or \
-            [k for k in hits if tw and set(tw) <= set(k.title)]
+    tw = title_words(title) if title.strip() else []
+    if tw and (len(hits) > 1 or not _names_only(names)):
+        # a short title printed: it must be the entry's ("(Said, Culture 12)")
+        hits = [k for k in hits if k.title[:len(tw)] == tw] or \
+            [k for k in hits if set(tw) <= set(k.title)]
     if len(hits) == 1:
         return hits[0].index
     return None
+
+
+def _names_only(names: str) -> bool:
+    """"Smith, Jones and Lee": the part after the first comma is more names."""
+    rest = names.partition(",")[2]
+    return all(len(w) > 1 and w[0].isupper() for w in re.findall(r"[^\W\d_]+", rest)) and \
+        len(rest.split()) <= 3
 
 
 def name_list(names: str) -> tuple[list[str], bool]:
