@@ -119,3 +119,14 @@ def test_chicago_author_only_short_form_repeats_the_preceding_source():
     refs = bib + refs
     link_short_forms(refs)
     assert [r.same_as for r in refs[3:]] == [2, None, 4, 1]    # "P." picks Paul
+
+
+def test_back_reference_takes_the_author_from_the_note_text():
+    refs = notes("Maria Hartmann, The Market of the Harbour (Berlin 1975)",
+                 "n. 1.")
+    refs.insert(1, Ref(kind="footnote", raw="Anna Svensson, The Archive of the Frontier "
+                       "(Chicago 1990).", line=100, note=1))
+    link_short_forms(refs, texts={2: "Svensson, see n. 1."})
+    assert refs[2].same_as == 1
+    link_short_forms(refs, texts={2: "n. 1."})
+    assert refs[2].same_as is None

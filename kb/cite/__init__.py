@@ -163,7 +163,8 @@ def cite(doc: Document, apparatus: Apparatus, refs: list[Ref]) -> tuple[list[Cla
     st, headings = build_stream(doc, body, apparatus.headings)
     recover_note_refs(apparatus.notes, refs)
     mark_cases(refs)
-    link_short_forms(refs, located=set(apparatus.notes) or None)
+    link_short_forms(refs, located=set(apparatus.notes) or None,
+                     texts={n: nt.text for n, nt in apparatus.notes.items()})
     if not st.text:
         return [], []
     ctx = Context(doc, apparatus, refs, st, body, bib_keys(refs),

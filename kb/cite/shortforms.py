@@ -96,11 +96,14 @@ def _title_overlap(twords: list[str], ref: Ref) -> float:
     return sum(w in vocab for w in twords) / len(twords)
 
 
-def link_short_forms(refs: list[Ref], located: set[int] | None = None) -> None:
+def link_short_forms(refs: list[Ref], located: set[int] | None = None,
+                     texts: dict[int, str] | None = None) -> None:
     """Set ``short_form`` and ``same_as`` on note refs (in place).
 
     ``located``: the note numbers found in the document (with or without
     refs); an ibid whose preceding note was not found stays unresolved.
+    ``texts``: note number -> the note's text, for the author a
+    back-reference names before a lead-in locate dropped ("Svensson, see n. 2").
     The rules, as the style guides state them:
 
     * ``Ibid.``/``ibidem``/``id.``/``ebd.``: the last source of the
@@ -135,8 +138,11 @@ def link_short_forms(refs: list[Ref], located: set[int] | None = None) -> None:
         back = _BACKREF.search(printed)
         if back and (is_short_form(r) or back.group(1) or back.start() == 0):
             r.short_form = True
-            r.same_as = _note_target(refs, by_note, int(back.group(2)), r.note,
-                                     printed[:back.start()])
+            head = printed[:back.start()]
+            full = (texts or {}).get(r.note, "")
+            if not head.strip() and _BACKREF.search(full):
+                head = full[:_BACKREF.search(full).start()]
+            r.same_as = _note_target(refs, by_note, int(back.group(2)), r.note, head)
             continue
         if _SAME_AUTHOR.match(raw):
             raw = _named_author(refs, _previous_citation(refs, by_note, r.note, i, located), raw)
