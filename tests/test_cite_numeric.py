@@ -41,3 +41,11 @@ def test_glued_numbers_out_of_sequence_are_not_citations():
     refs = numbered(4)
     _, cits = run("Prices rose by10 . Area4 is large. Group2 left. Site3 closed.", refs)
     assert cits == []
+
+
+def test_superscripts_after_the_full_stop_end_their_sentence():
+    refs = numbered(3)
+    claims, cits = run("Cells divide quickly.¹ They rest in winter.² Both are known.¹,³", refs)
+    assert [(claims[c.claim].text, c.ref) for c in cits] == [
+        ("Cells divide quickly.", 0), ("They rest in winter.", 1),
+        ("Both are known.", 0), ("Both are known.", 2)]

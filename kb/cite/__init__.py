@@ -175,7 +175,10 @@ def cite(doc: Document, apparatus: Apparatus, refs: list[Ref]) -> tuple[list[Cla
     prose = prose_sources(ctx)
     marks = sorted(ctx.marks, key=lambda m: m.start)
 
-    note_spans = [(m.start, m.end) for m in marks if m.kind == "note"]
+    # note numbers, and superscript numbers after a sentence's end ("quickly.¹"),
+    # mark sentence ends and leave the claim text
+    note_spans = [(m.start, m.end) for m in marks if m.kind == "note" or
+                  (m.kind == "numeric" and m.after_sentence)]
     spans = sentence_spans(st, note_spans)
     out = Claims(doc, headings)
     for mk in marks:

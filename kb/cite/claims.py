@@ -50,9 +50,9 @@ def sentence_for(spans: list[tuple[int, int]], mk: Mark, text: str) -> tuple[int
     k = bisect.bisect_right(starts, mk.start) - 1
     k = max(k, 0)
     a, b = spans[k]
-    if mk.kind == "note" and k > 0 and not text[a:mk.start].strip():
+    if (mk.kind == "note" or mk.after_sentence) and k > 0 and not text[a:mk.start].strip():
         return spans[k - 1]
-    if mk.kind == "note" and k > 0 and re.fullmatch(r"\s*[\"”’')\]]*\s*", text[a:mk.start]):
+    if (mk.kind == "note" or mk.after_sentence) and k > 0 and re.fullmatch(r"\s*[\"”’')\]]*\s*", text[a:mk.start]):
         return spans[k - 1]
     if mk.kind == "author-date" and k > 0 and mk.marker.startswith("(") \
             and not text[a:mk.start].strip() \

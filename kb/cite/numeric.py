@@ -67,8 +67,10 @@ def numeric_marks(st: Stream, keys: list[BibKey], bare: bool = False) -> list[Ma
             nums = _label_numbers(spec)
             if nums and all(n in by_label for n in nums):
                 pin = clean_pin(m.group(2)) if rx is _PAREN_NUM and len(nums) == 1 else None
+                after = rx is _SUP_NUM and bool(re.search(r"[.!?;:][”\"’')]?$",
+                                                         st.text[max(0, m.start() - 2):m.start()]))
                 out.append(Mark(m.start(), m.end(), m.group(0).strip(), "numeric",
-                                targets=[(by_label[n], pin) for n in nums]))
+                                targets=[(by_label[n], pin) for n in nums], after_sentence=after))
     if not out:
         out = glued_numbers(st, by_label)
     return out
