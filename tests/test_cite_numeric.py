@@ -49,3 +49,11 @@ def test_superscripts_after_the_full_stop_end_their_sentence():
     assert [(claims[c.claim].text, c.ref) for c in cits] == [
         ("Cells divide quickly.", 0), ("They rest in winter.", 1),
         ("Both are known.", 0), ("Both are known.", 2)]
+
+
+def test_superscripts_without_printed_list_numbers_need_citation_order():
+    refs = [bib(f"Author{i}, A. Title {i}. 2010.", [f"Author{i}"], 2010) for i in range(1, 5)]
+    _, cits = run("Cells divide¹. They rest². Both are known¹,³. Others wait⁴.", refs)
+    assert [c.ref for c in cits] == [0, 1, 0, 2, 3]
+    _, cits = run("Cells divide³. They rest¹. Both are known².", refs)
+    assert cits == []

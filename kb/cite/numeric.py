@@ -59,9 +59,11 @@ def numeric_marks(st: Stream, keys: list[BibKey], bare: bool = False) -> list[Ma
             pin = clean_pin(m.group(2) or m.group(3)) if len(nums) == 1 else None
             out.append(Mark(m.start(), m.end(), m.group(0), "numeric",
                             targets=[(by_label[n], pin) for n in nums]))
-    if not bare or not any(k.printed for k in keys):
+    if not bare:
         return out
-    for rx in (_SUP_NUM, _PAREN_NUM):
+    printed = any(k.printed for k in keys)
+    found = []
+    for rx in (_SUP_NUM, _PAREN_NUM) if printed else (_SUP_NUM,):
         for m in rx.finditer(st.text):
             spec = next(g for g in m.groups()[:-1] if g).translate(_SUP_DIGITS)
             nums = _label_numbers(spec)
@@ -69,11 +71,29 @@ def numeric_marks(st: Stream, keys: list[BibKey], bare: bool = False) -> list[Ma
                 pin = clean_pin(m.group(2)) if rx is _PAREN_NUM and len(nums) == 1 else None
                 after = rx is _SUP_NUM and bool(re.search(r"[.!?;:][”\"’')]?$",
                                                          st.text[max(0, m.start() - 2):m.start()]))
-                out.append(Mark(m.start(), m.end(), m.group(0).strip(), "numeric",
-                                targets=[(by_label[n], pin) for n in nums], after_sentence=after))
+                found.append(Mark(m.start(), m.end(), m.group(0).strip(), "numeric",
+                                  targets=[(by_label[n], pin) for n in nums], after_sentence=after))
+    if not printed and not _citation_order([mk.marker.translate(_SUP_DIGITS) for mk in found],
+                                           len(by_label)):
+        found = []              # a list without printed numbers: only in citation order
+    out += found
     if not out:
         out = glued_numbers(st, by_label)
     return out
+
+
+def _citation_order(specs: list[str], size: int) -> bool:
+    """Do the numbers first cited run 1, 2, 3… (each new one the next) and
+    reach most of a list of ``size`` entries?  Evidence that they are
+    citation-order list numbers, not stray superscripts."""
+    top = 0
+    for spec in specs:
+        nums = _label_numbers(re.sub(r"<[^>]*>|[$^{}]", "", spec))
+        new = sorted(n for n in set(nums) if n > top)
+        if new and new != list(range(top + 1, top + 1 + len(new))):
+            return False
+        top = max([top] + nums)
+    return top >= max(3, size // 2)
 
 
 def glued_numbers(st: Stream, by_label: dict[int, int]) -> list[Mark]:
