@@ -236,6 +236,7 @@ class Citation:
     ref: int | None
     marker: str
     pinpoint: str | None = None
+    note: int | None = None          # the note number, for a note marker
 
 
 @dataclass

@@ -82,7 +82,7 @@ TABLES: dict[str, dict] = {
     ),
     "citations": dict(
         columns={"id": int, "claim_id": int, "ref_id": int, "marker": str,
-                 "pinpoint": str},
+                 "pinpoint": str, "note": int},
         pk="id",
         foreign_keys=[("claim_id", "claims", "id"), ("ref_id", "refs", "id")],
     ),
@@ -304,7 +304,7 @@ def write_result(db: sqlite_utils.Database, result: DocResult) -> dict:
         insert_rows(db, "citations", [
             {"claim_id": claim_ids[c.claim],
              "ref_id": ref_ids[c.ref] if c.ref is not None else None,
-             "marker": c.marker, "pinpoint": c.pinpoint}
+             "marker": c.marker, "pinpoint": c.pinpoint, "note": c.note}
             for c in result.citations])
     return {"refs": ref_ids, "claims": claim_ids}
 

@@ -147,6 +147,15 @@ ARTICLES = {"the", "a", "an", "le", "la", "les", "l", "der", "die", "das", "el",
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 YEAR_RE = re.compile(r"(?<!\d)" + YEAR + r"(?!\d)")
+# a law case: parties "X v Y" (or "R v Y") and a law-report citation, English
+# "[1932] AC 562" / "[2004] UKHL 22" / "(1990) 12 Cr App R 3" or US
+# "347 U.S. 483 (1954)"
+CASE_CITATION = re.compile(
+    r"(?<![\w'’])[A-Z][\w'’.&-]{0,40}(?:\s+(?:of|the|and|for|de|[A-Z][\w'’.&()-]{0,40})){0,6},?"
+    r"\s+v\.?\s+[A-Z][^;]{0,80}?"
+    r"(?:[\[(]" + YEAR + r"[\])]\s+(?:\d{1,4}\s+)?[A-Z][A-Za-z.]{0,10}(?:\s+[A-Z][A-Za-z.]{0,10}){0,3}"
+    r"\s+\d{1,5}|,?\s+\d{1,4}\s+[A-Z][A-Za-z.]{0,10}(?:\s?[A-Za-z.\d]{1,10}){0,3}\s+\d{1,5}"
+    r"(?:,\s*\d{1,5})?\s*\([^()]{0,30}?" + YEAR + r"\))")
 
 _SPECIAL = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe",
                           "Œ": "OE", "ß": "ss", "đ": "d", "Đ": "D", "ł": "l",

@@ -54,12 +54,20 @@ def _full_ref(db, ref_id: int, limit: int = 20) -> dict | None:
     return None
 
 
+def _note_col(db) -> str:
+    """The note number: the citation's own (stores built since issue 17),
+    else its ref's."""
+    if "note" in db["citations"].columns_dict:
+        return "COALESCE(c.note, r.note)"
+    return "r.note"
+
+
 def sources(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
     """The citations of one claim, each with its full reference and work key."""
     out = []
     works = _has(db, "works")
     rows = db.execute(
-        "SELECT c.ref_id, c.marker, c.pinpoint, r.raw, r.kind, r.note, r.work_id, "
+        f"SELECT c.ref_id, c.marker, c.pinpoint, r.raw, r.kind, {_note_col(db)}, r.work_id, "
         "r.pinpoint FROM citations c LEFT JOIN refs r ON r.id = c.ref_id "
         "WHERE c.claim_id = ? ORDER BY c.id", [claim_id]).fetchall()
     for ref_id, marker, pinpoint, raw, kind, note, work_id, ref_pin in rows:
@@ -145,6 +153,9 @@ def format_claim(c: dict) -> str:
         head = f"note {s['note']}" if s.get("note") is not None else (s.get("marker") or "")
         pin = f", at {s['pinpoint']}" if s.get("pinpoint") else ""
         key = f" [{s['work_key']}]" if s.get("work_key") else ""
+        if s.get("ref_id") is None:
+            lines.append(f"  <- {head}: (no source linked: the note cites nothing we could read)")
+            continue
         lines.append(f"  <- {head}{pin}{key}: {s.get('full_raw') or s.get('raw') or ''}")
         if s.get("full_ref_id") not in (None, s.get("ref_id")):
             lines.append(f"       (as printed: {s.get('raw')})")

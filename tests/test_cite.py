@@ -267,13 +267,14 @@ def test_note_number_standing_free_or_glued_to_a_year():
     assert claims[cits[2].claim].text == "It ended in 2012."
 
 
-def test_comment_only_note_keeps_its_claim_without_citation():
+def test_comment_only_note_keeps_its_claim_without_a_linked_ref():
     d, app, refs = _note_doc(["A remark.1 A source.2"],
                              ["This is a comment.", "Brady, Marketing Dictatorship, Lanham 2010."])
     refs.pop(0)                              # the comment cites nothing
     claims, cits = cite(d, app, refs)
     assert [c.text for c in claims] == ["A remark.", "A source."]
-    assert [(c.marker, c.ref) for c in cits] == [("2", 0)]
+    # the comment keeps a citation with no ref, so a trace shows its note number
+    assert [(c.marker, c.ref, c.note) for c in cits] == [("1", None, 1), ("2", 0, 2)]
 
 
 def test_op_cit_points_to_the_earlier_note_by_that_author():

@@ -57,28 +57,46 @@ What is found
   without an author cited by the first words of their title
   (``("Capitalism, Water," 2024)``, ``Capitalism, Water, and the Moral
   Democracy (2024)``).  MLA author-page ``(Said 45)``, ``(Gilroy and Hall
-  12-15)``, ``(Said, Culture 12)``: names (and a short title) that pick out
-  exactly one entry.  A year-only ``(2018)`` continues the source cited just
+  12-15)``, ``(Said, Culture 12)``, ``(A. Okafor 170)``: names (and a short
+  title or an initial) that pick out exactly one entry; a bare page
+  ``(259)`` continues the author-page source cited just before.  A
+  parenthetical standing after a sentence's end and before the next
+  sentence (``…every step. (Certeau 43) The next…``, after a block
+  quotation) belongs to the sentence before it.  A year-only ``(2018)`` continues the source cited just
   before only when that source has that year.
 * Numeric markers ``[12]``, ``[3–5]``, ``[1, 4]``, ``[1; 4]``, IEEE ``[2, p.
-  7]`` -> the numbered bibliography entry (its printed number, in its raw
+  7]``, ``[12: 4]`` -> the numbered bibliography entry (its printed number, in its raw
   text or the list label locate read before it, else its position).  In documents without notes whose list prints its numbers:
-  Vancouver superscripts ``¹``, ``²⁻⁴``, ``<sup>1,2</sup>`` and ``(1, 3)``
-  standing before punctuation (not ``(1) first…`` enumerations).
+  Vancouver superscripts ``¹``, ``²⁻⁴``, ``<sup>1,2</sup>``, ``^{2,5}`` and
+  ``(1, 3)`` / ``(12, p. 4)`` standing before punctuation (not ``(1)
+  first…`` enumerations); where none of these is found, superscripts that
+  plain-text extraction glued to the word (``spectatorship1,2``,
+  ``period1 .``) when the numbers first cited run 1, 2, 3… through the text
+  and reach most of the list.
 * Linking author-date markers: family names (diacritics folded, "et al." /
   "at al." dropped, fuzzy for typos), year and letter suffix; when no entry
   has the year, the one entry whose names match exactly (a year typo).
-* Notes: a note marker cites every ref of that note (comment-only notes keep
-  their claim but make no Citation).  The pinpoint is the ref's own
+* Notes: a note marker cites every ref of that note; each Citation keeps
+  the marker, the note number (``Citation.note``) and the pinpoint.  A note
+  that cites nothing we read (comment-only, or a note not found) keeps its
+  claim and one Citation with ``ref`` None, so a trace still shows the note.  The pinpoint is the ref's own
   ``pinpoint`` or the page printed at the end of a short form
   (``…, 160-180.``), after ``here:``, ``p.``/``pp.``/``Pag``/``para.``.
 * Short forms: a note ref with no publication details (no year, publisher,
   URL…) is a short form; it points (``same_as``) at the bibliography entry
   with the same author names and most of its title words, else at the
-  earlier full note; an author-only short form ``Smith, 45.`` at that
-  author's only entry (none when there are several).  ``Ibid.``, ``ibidem``, ``id.`` point at the previous
-  note's (first) ref; ``op. cit.``/``supra`` at the earlier ref by the same
-  author, else the previous note's.  A full note repeated in full (with its
+  earlier full note; an author-only short form ``Smith, 45.`` at the
+  preceding note's source when it is Smith's (Chicago 17), else at that
+  author's only entry (none when there are several).  ``Ibid.``, ``ibidem``,
+  ``id.``, ``ebd.`` repeat the last source of the preceding citation (none
+  when the preceding note was not found); ``(n. 33)``, ``supra note 12``,
+  ``above n 12`` the source of that note; ``op. cit.``/``loc. cit.``/
+  ``a.a.O.`` the author's latest full note; ``Ders.``/``Dies.`` name the
+  previous note's author; ``Vgl.``/``See``/``Cf.`` are read past.  What
+  cannot be resolved keeps ``same_as`` None (see ``shortforms``).  Notes
+  locate dropped that read as such short forms become note refs; note refs
+  citing a law case (``Donoghue v Stevenson [1932] AC 562``) are
+  ``type="legal_case"``.  A full note repeated in full (with its
   publication details) is left alone: it is a full reference of its own,
   and resolve puts both in one work.
 * Claims: the sentence holding the marker (or, for a marker standing right
@@ -127,7 +145,7 @@ from .marks import Context, Extractor
 from .notes import NoteMarkers, notes_map
 from .numeric import Numeric
 from .sentences import sentence_spans
-from .shortforms import link_short_forms
+from .shortforms import link_short_forms, mark_cases, recover_note_refs
 from .stream import body_lines, build_stream
 
 __all__ = ["cite", "build_stream", "sentence_spans", "fold", "words", "EXTRACTORS"]
@@ -143,7 +161,10 @@ def cite(doc: Document, apparatus: Apparatus, refs: list[Ref]) -> tuple[list[Cla
     """
     body = body_lines(doc, apparatus)
     st, headings = build_stream(doc, body, apparatus.headings)
-    link_short_forms(refs)
+    recover_note_refs(apparatus.notes, refs)
+    mark_cases(refs)
+    link_short_forms(refs, located=set(apparatus.notes) or None,
+                     texts={n: nt.text for n, nt in apparatus.notes.items()})
     if not st.text:
         return [], []
     ctx = Context(doc, apparatus, refs, st, body, bib_keys(refs),
@@ -154,7 +175,10 @@ def cite(doc: Document, apparatus: Apparatus, refs: list[Ref]) -> tuple[list[Cla
     prose = prose_sources(ctx)
     marks = sorted(ctx.marks, key=lambda m: m.start)
 
-    note_spans = [(m.start, m.end) for m in marks if m.kind == "note"]
+    # note numbers, and superscript numbers after a sentence's end ("quickly.¹"),
+    # mark sentence ends and leave the claim text
+    note_spans = [(m.start, m.end) for m in marks if m.kind == "note" or
+                  (m.kind == "numeric" and m.after_sentence)]
     spans = sentence_spans(st, note_spans)
     out = Claims(doc, headings)
     for mk in marks:
@@ -163,9 +187,12 @@ def cite(doc: Document, apparatus: Apparatus, refs: list[Ref]) -> tuple[list[Cla
         if not text:
             continue
         ci = out.add(text, mk.line or st.line_at(mk.start), (a, b))
+        note = mk.note if mk.kind == "note" else None
         for idx, pin in mk.targets:
             if idx is not None:
-                out.cite(ci, idx, mk.marker, pin)
+                out.cite(ci, idx, mk.marker, pin, note)
+        if note is not None and not any(idx is not None for idx, _ in mk.targets):
+            out.cite(ci, None, mk.marker, None, note)   # a note citing nothing we read
     for n, marker, targets, caption in source_line_marks(doc, body, ctx.keys):
         ci = out.add(caption or doc.line(n).strip(), n, ("source", n))
         for idx, pin in targets:

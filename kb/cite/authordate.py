@@ -58,6 +58,10 @@ def _paren_mark(text: str, start: int, end: int, inner: str, keys: list[BibKey])
     """The marker one parenthetical ``text[start:end]`` makes, or None."""
     if _PIN_ONLY.match(inner):
         return Mark(start, end, text[start:end], "continue", targets=[(None, clean_pin(inner))])
+    if _BARE_NUM.match(inner) and re.match(r"\s*(?:[.,;:!?]|$)", text[end:end + 2]):
+        # MLA "(259)": the page of the author cited just before (checked later)
+        return Mark(start, end, text[start:end], "continue", targets=[(None, inner.strip())],
+                    form="page")
     ym = _YEAR_PIN.match(inner)
     if ym:
         # year only: narrative if names stand right before, else continuation
@@ -107,7 +111,9 @@ def _paren_mark(text: str, start: int, end: int, inner: str, keys: list[BibKey])
             if idx is not None:
                 targets.append((idx, clean_pin(mm.group("pin"))))
     if targets:
-        return Mark(start, end, text[start:end], "author-date", targets=targets)
+        mla = not any(_PART.search(p) for p in flat.split(";"))
+        return Mark(start, end, text[start:end], "author-date", targets=targets,
+                    form="mla" if mla else "")
     return None
 
 
@@ -263,6 +269,7 @@ def resolve_continuations(marks: list[Mark], st: Stream,
     out = []
     last: list[int] | None = None
     last_para = -10
+    last_mla = False
     for mk in sorted(marks, key=lambda m: m.start):
         para = st.para_at(mk.start)
         if mk.kind == "author-date":
@@ -272,8 +279,11 @@ def resolve_continuations(marks: list[Mark], st: Stream,
                 continue
             last = ids if len(ids) == 1 else None
             last_para = para
+            last_mla = mk.form == "mla"
             out.append(mk)
             continue
+        if mk.form == "page" and not last_mla:
+            continue                # a bare "(12)" continues only an author-page source
         if last and mk.note is not None and years.get(last[0]) not in (None, mk.note):
             continue                # "(2018)" cannot continue a 2011 source
         if last and para - last_para <= 1:
@@ -314,6 +324,7 @@ _MLA_PART = re.compile(
     r"^\s*(?:(?:see also|see|cf\.|qtd\. in|quoted in)\s+)?"
     r"(?P<names>(?:" + PARTICLE + r"\s+){0,3}[A-Z\u00c0-\u024f][^;()\d]{0,100}?)"
     r"(?:,?\s+(?P<pin>(?:pp?\.\s*)?\d{1,4}(?:\s*[-–]\s*\d{1,4})?))?\s*$")
+_BARE_NUM = re.compile(r"^\s*\d{1,4}(?:\s*[-–]\s*\d{1,4})?\s*$")
 _PIN_ONLY = re.compile(r"^\s*(?:" + _PIN + r")\s*$", re.I)
 _YEAR_PIN = re.compile(r"^\s*(?P<year>" + _YEAR + r")\s*(?:[,:]\s*(?P<pin>" + _PIN + r"|" +
                        _BARE_PAGE + r"))?\s*$")

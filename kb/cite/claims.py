@@ -26,8 +26,10 @@ class Claims:
             self._at[key] = len(self.claims) - 1
         return self._at[key]
 
-    def cite(self, claim: int, ref: int, marker: str, pinpoint: str | None = None) -> None:
-        self.citations.append(Citation(claim=claim, ref=ref, marker=marker, pinpoint=pinpoint))
+    def cite(self, claim: int, ref: int | None, marker: str, pinpoint: str | None = None,
+             note: int | None = None) -> None:
+        self.citations.append(Citation(claim=claim, ref=ref, marker=marker, pinpoint=pinpoint,
+                                       note=note))
 
     def ordered(self) -> tuple[list[Claim], list[Citation]]:
         """Claims in reading order (line), citations renumbered to match."""
@@ -48,9 +50,16 @@ def sentence_for(spans: list[tuple[int, int]], mk: Mark, text: str) -> tuple[int
     k = bisect.bisect_right(starts, mk.start) - 1
     k = max(k, 0)
     a, b = spans[k]
-    if mk.kind == "note" and k > 0 and not text[a:mk.start].strip():
+    if (mk.kind == "note" or mk.after_sentence) and k > 0 and not text[a:mk.start].strip():
         return spans[k - 1]
-    if mk.kind == "note" and k > 0 and re.fullmatch(r"\s*[\"”’')\]]*\s*", text[a:mk.start]):
+    if (mk.kind == "note" or mk.after_sentence) and k > 0 and re.fullmatch(r"\s*[\"”’')\]]*\s*", text[a:mk.start]):
+        return spans[k - 1]
+    if mk.kind == "author-date" and k > 0 and mk.marker.startswith("(") \
+            and not text[a:mk.start].strip() \
+            and re.search(r"[.!?][\"”’']?\s*$", text[spans[k - 1][0]:mk.start]) \
+            and re.match(r"\s*(?:$|[\"“‘(]?[A-Z\u00c0-\u024f])", text[mk.end:mk.end + 3]):
+        # "…every step. (Certeau 43) The next…": the citation closing a
+        # (block) quotation belongs to it, not to the sentence after it
         return spans[k - 1]
     return a, b
 

@@ -23,6 +23,7 @@ class BibKey:
     title: list[str] = field(default_factory=list)   # folded title words (no leading article)
     printed: bool = False     # the label is printed before the entry ("[3]", "3.")
     firsts: list[str] = field(default_factory=list)  # who may be first: parsed, printed
+    initial: str = ""         # the first author's given-name initial, folded ("a")
 
 
 def bib_keys(refs: list[Ref]) -> list[BibKey]:
@@ -70,7 +71,19 @@ def bib_key(i: int, r: Ref, pos: int) -> BibKey:
     title = title_words(r.title or "")
     if not title and not r.authors and not r.editors:
         title = title_words(head)      # no author: the entry starts with its title
-    return BibKey(i, names, year, suffix, label, title, printed=lm is not None, firsts=firsts)
+    return BibKey(i, names, year, suffix, label, title, printed=lm is not None, firsts=firsts,
+                  initial=_initial(r))
+
+
+def _initial(r: Ref) -> str:
+    """The first author's given-name initial: parsed, else "Family, Given" printed."""
+    a = (r.authors or [{}])[0]
+    given = a.get("given") if isinstance(a, dict) else None
+    if not given:
+        m = re.match(r"\s*[^\W\d_][\w'’\-]+,\s+([^\W\d_])", r.raw or "")
+        given = m.group(1) if m else ""
+    ws = words(given or "")
+    return ws[0][0] if ws else ""
 
 
 def name_score(marker_names: list[str], key_names: list[str]) -> float:
@@ -169,20 +182,34 @@ def match_by_name(names: str, keys: list[BibKey]) -> int | None:
     if not mnames or len(mnames) > 6:
         return None
     hits = []
+    initial = ""
+    first = mnames[0].split()
+    if len(first) > 1 and all(len(w) == 1 for w in first[:-1]):
+        initial, mnames = first[0], [first[-1]] + mnames[1:]      # "A. Okafor"
     for k in keys:
         if len(k.names) < len(mnames):
+            continue
+        if initial and k.initial and k.initial != initial:
             continue
         if all(any(mn == kn or kn.split()[-1:] == mn.split()[-1:] and len(mn.split()) == 1
                    for kn in k.names) for mn in mnames) and mnames[0] == k.names[0] \
                 or title_score(names, k.title) and len(words(names)) >= 2:
             hits.append(k)
-    if len(hits) > 1 and title.strip():
-        tw = title_words(title)
-        hits = [k for k in hits if tw and k.title[:len(tw)] == tw] or \
-            [k for k in hits if tw and set(tw) <= set(k.title)]
+    tw = title_words(title) if title.strip() else []
+    if tw and (len(hits) > 1 or not _names_only(names)):
+        # a short title printed: it must be the entry's ("(Said, Culture 12)")
+        hits = [k for k in hits if k.title[:len(tw)] == tw] or \
+            [k for k in hits if set(tw) <= set(k.title)]
     if len(hits) == 1:
         return hits[0].index
     return None
+
+
+def _names_only(names: str) -> bool:
+    """"Smith, Jones and Lee": the part after the first comma is more names."""
+    rest = names.partition(",")[2]
+    return all(len(w) > 1 and w[0].isupper() for w in re.findall(r"[^\W\d_]+", rest)) and \
+        len(rest.split()) <= 3
 
 
 def name_list(names: str) -> tuple[list[str], bool]:

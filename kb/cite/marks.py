@@ -33,6 +33,7 @@ class Mark:
     line: int | None = None
     given: bool = False                 # found by locate
     weak: bool = False                  # a weaker marker form
+    form: str = ""                      # "mla": author-page, no year; "page": a bare "(259)"
 
 
 @dataclass

@@ -95,7 +95,8 @@ def is_heading(line: str, prev: str | None, nxt: str | None) -> bool:
         return False
     if _NOTE_END.search(s):
         return False            # a sentence ending in its note number ("…comparison.27")
-    if nxt is not None and re.match(r"\s*\([^()]{0,120}\b" + YEAR, nxt):
+    if nxt is not None and (re.match(r"\s*\([^()]{0,120}\b" + YEAR, nxt) or
+                            re.match(r"\s*\([^()]{1,120}\)\s*[.,;:]", nxt)):
         return False            # the sentence goes on with its citation "(Smith, 2003)."
     if not s[0].isupper() or len(s.split()) > 12:
         return False

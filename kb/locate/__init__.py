@@ -34,7 +34,7 @@ from ..text import fold_markup, heading_kind
 from .entries import _bibliography_entries, _split_chicago_run
 from .labelled import _labelled_notes, _prefer_labelled
 from .notes import _note_entries, _section_notes, _short_form_of, _unheaded_endnotes, split_note
-from .scan import _scan
+from .scan import _footnote_lines, _notes_in_list, _scan
 from .sections import _find_sections, _looks_heading, _unheaded_bibliography
 from .shapes import (MAX_LINE, _clip, clean_raw, is_reference, is_separator, join_lines, ref_score,
                      starts_like_note)
@@ -58,8 +58,15 @@ def locate(doc: Document) -> Apparatus:
         if span:
             skip.update(range(span[0], span[1] + 1))
 
+    foot = _footnote_lines(doc)
+    skip -= foot                # a page's footnotes printed inside the reference list
     page_starts = frozenset(p.start_line for p in doc.pages if p.start_line > 1)
-    notes, markers, page_lines, body, _ = _scan(lines, skip, page_starts)
+    notes, markers, page_lines, body, note_lines = _scan(lines, skip, page_starts, foot)
+    more = set() if notes_span else _notes_in_list(lines, bib, notes, markers) - foot
+    if more:                    # footnotes printed under the list: scan again with them
+        foot |= more
+        skip -= more
+        notes, markers, page_lines, body, note_lines = _scan(lines, skip, page_starts, foot)
     app.page_lines = page_lines
     app.markers = markers
     kind = _scanned_kind(notes, markers)
@@ -82,7 +89,7 @@ def locate(doc: Document) -> Apparatus:
     span = None
     if bib:
         span = bib if bib_headed else (bib[0] - 1, bib[1])
-    app.entries = _entries(doc, lines, app, span)
+    app.entries = _entries(doc, lines, app, span, foot & note_lines)
     app.headings, app.body = _headings(lines, body)
     return app
 
@@ -142,11 +149,13 @@ def _add_labelled_notes(lines, notes, bib, body) -> None:
             body -= set(nt.lines) | {nt.line}
 
 
-def _entries(doc: Document, lines, app: Apparatus, span) -> list[Entry]:
-    """Bibliography entries (of ``span``), then each note's sources, with pages."""
+def _entries(doc: Document, lines, app: Apparatus, span, listed_notes: set[int]) -> list[Entry]:
+    """Bibliography entries (of ``span``; footnotes printed inside it left
+    out), then each note's sources, with pages."""
     entries: list[Entry] = []
     if span:
-        entries.extend(_prefer_labelled(lines, span, _bibliography_entries(lines, span, app.page_lines)))
+        skip = app.page_lines | listed_notes
+        entries.extend(_prefer_labelled(lines, span, _bibliography_entries(lines, span, skip)))
     known = [fold_markup(e.raw) for e in entries]       # bibliography entries, then full notes
     for nt in app.notes.values():
         nt.page = doc.page_of(nt.line)

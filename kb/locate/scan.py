@@ -30,11 +30,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..models import Marker, Note
-from .notes import _lead, _orphan_note_line
+from ..models import Document, Marker, Note
+from .notes import _QUOTED_REF, _lead, _orphan_note_line
 from .sections import _looks_heading
-from .shapes import (LONE_NUM, SUPERSCRIPTS, is_reference, is_separator, join_lines, ref_score,
-                     starts_like_note)
+from .shapes import (BULLET, IBID, LONE_NUM, SUPERSCRIPTS, is_reference, is_separator, join_lines,
+                     ref_score, starts_like_note)
 
 
 @dataclass
@@ -48,12 +48,14 @@ class _Open:
     blank_run: int = 0
 
 
-def _scan(lines: list[str], skip: set[int], page_starts: frozenset = frozenset()):
+def _scan(lines: list[str], skip: set[int], page_starts: frozenset = frozenset(),
+          foot: set[int] = frozenset()):
     """Walk the lines once: footnotes, note markers, page-number lines, body
     -> (notes, markers, page_lines, body, note_lines).
 
-    A note never runs over a page start (``page_starts``, from Document.pages)."""
-    scan = _Scanner(lines, skip, page_starts)
+    A note never runs over a page start (``page_starts``, from Document.pages);
+    lines the PDF reader put in a footnote area (``foot``) are in the note zone."""
+    scan = _Scanner(lines, skip, page_starts, foot)
     for i in range(1, len(lines) + 1):
         scan.step(i, lines[i - 1].translate(SUPERSCRIPTS))
     scan.close()
@@ -67,8 +69,9 @@ class _Scanner:
     takes it wins: markdown note, blank, separator, lone number, note start,
     note continuation, lost-number note, body)."""
 
-    def __init__(self, lines: list[str], skip: set[int], page_starts: frozenset):
-        self.lines, self.skip, self.page_starts = lines, skip, page_starts
+    def __init__(self, lines: list[str], skip: set[int], page_starts: frozenset,
+                 foot: set[int] = frozenset()):
+        self.lines, self.skip, self.page_starts, self.foot = lines, skip, page_starts, foot
         self.n = len(lines)
         self.notes: dict[int, Note] = {}
         self.markers: list[Marker] = []
@@ -97,6 +100,8 @@ class _Scanner:
                 self.close()
             self.in_zone = False
             return
+        if i in self.foot and not self.cur:
+            self.in_zone = True
         if self.markdown_note(i, line):
             return
         if not line.strip():
@@ -183,9 +188,10 @@ class _Scanner:
             return False
         num = self.note_key(int(m.group(1)))
         j = self.next_text(i)
-        if (self.in_zone or self.cur) and \
-                self.next_note <= num <= max(self.next_note + 2, self.next_marker - 1) and j and \
-                not LONE_NUM.match(self.lines[j - 1]) and starts_like_note(self.lines[j - 1]):
+        if ((self.in_zone or self.cur) and
+                self.next_note <= num <= max(self.next_note + 2, self.next_marker - 1) and j and
+                not LONE_NUM.match(self.lines[j - 1]) and starts_like_note(self.lines[j - 1])) or \
+                _lone_number_note(self.lines, num, self.next_note, self.next_marker, j):
             self.close()
             self.n_off = num - int(m.group(1))
             self.cur = _Open(num, [], [], True)
@@ -235,7 +241,7 @@ class _Scanner:
         if self.prev_blank and (key < self.next_marker or self.lines[i - 2][:1].isspace()
                                 or ref_score(text) >= 2):
             return True
-        return key < self.next_marker and is_reference(*_lead(text))
+        return key < self.next_marker and _reads_as_note(self.lines, i, text)
 
     def note_line(self, i: int, line: str) -> bool:
         """A further line of the open note; an indented line (the next page's
@@ -287,6 +293,11 @@ class _Scanner:
         if _looks_heading(line):
             self.heading_since = True
         self.prev_blank = False
+        glued = _glued_note_start(self.lines, i, line, self.next_note, self.next_marker)
+        if glued:               # "…under public un1" + the note's text on the next line
+            self.close()
+            self.cur = _Open(glued, [], [], True)
+            self.next_note, self.in_zone = glued + 1, True
 
     def markdown_markers(self) -> None:
         """Markdown markers "[^1]" in the body (their definitions may come after them)."""
@@ -297,10 +308,102 @@ class _Scanner:
                     self.markers.append(Marker(num, ln, mm.start(), mm.end(), mm.group(0)))
 
 
+# --- footnotes that pdftotext or a PDF layout sets apart (issue 17) ---------------
+
+def _lone_number_note(lines: list[str], num: int, next_note: int, next_marker: int,
+                      j: int | None) -> bool:
+    """(issue 17) A footnote whose number stands alone on its line with no
+    separator before it (pdftotext of a LaTeX page): the next note number
+    (or one after a note lost), its marker already seen in the text, and the text after it reads as a
+    citation (first two lines together: a note often wraps before its year)."""
+    if not j or not next_note <= num <= next_note + 2 or num >= next_marker \
+            or LONE_NUM.match(lines[j - 1]):
+        return False
+    text = lines[j - 1].strip()
+    if j < len(lines) and lines[j].strip() and not LONE_NUM.match(lines[j]):
+        text += " " + lines[j].strip()
+    return bool(IBID.match(text)) or is_reference(*_lead(text))
+
+
+def _footnote_lines(doc: Document) -> set[int]:
+    """(issue 17) The lines the PDF reader put in a page's footnote area
+    (``LineLayout.area``): footnotes even inside a reference list."""
+    return {i + 1 for i, lay in enumerate(doc.layout or []) if lay is not None
+            and lay.area == "footnote"}
+
+
+def _glued_note_start(lines: list[str], i: int, line: str, next_note: int,
+                      next_marker: int) -> int | None:
+    """(issue 17) pdftotext may glue a page's first footnote number to the
+    last body line ("…debate un1"): the next note number, its marker seen,
+    and the next text line reads as a citation."""
+    m = re.search(r"[a-z\u00df-\u024f](\d{1,3})$", line.rstrip())
+    if not m or int(m.group(1)) != next_note or next_note >= next_marker:
+        return None
+    j = i + 1
+    while j <= min(len(lines), i + 2) and not lines[j - 1].strip():
+        j += 1
+    if j > len(lines) or LONE_NUM.match(lines[j - 1]) or NOTE_START.match(lines[j - 1]):
+        return None
+    return next_note if _reads_as_note(lines, j, lines[j - 1].strip()) else None
+
+
+def _reads_as_note(lines: list[str], i: int, text: str) -> bool:
+    """(issue 17) The text after a note number reads as a citation, on its
+    line or with the next one (a note often wraps before its year)."""
+    if is_reference(*_lead(text)):
+        return True
+    nxt = lines[i].strip() if i < len(lines) else ""
+    return bool(nxt) and not NOTE_START.match(nxt) and is_reference(*_lead(text + " " + nxt))
+
+
+def _notes_in_list(lines: list[str], span, notes: dict, markers: list) -> set[int]:
+    """(issue 17) Footnotes a page prints under its part of the reference
+    list (text without layout): from the line that starts the next note
+    number (or one after it: pdftotext may misplace a number), whose marker
+    was seen, to the page number after the notes."""
+    if not span or not markers:
+        return set()
+    first = next((l for l in lines[span[0]:span[1]] if l.strip()), "")
+    if LONE_NUM.match(first) or NOTE_START.match(first) or BULLET.match(first) \
+            or re.match(r"\s*\[?\d{1,4}[.\])]?(?:\s|$)", first):
+        return set()            # a numbered list: its numbers are entries, not notes
+    want = max(notes, default=0) + 1
+    top = max((m.number for m in markers), default=0)
+    out: set[int] = set()
+    i, inside = span[0] + 1, False
+    while i <= span[1] and (want <= top or inside):
+        line = lines[i - 1]
+        lone = LONE_NUM.match(line)
+        start = NOTE_START.match(line)
+        num = int((lone or start).group(1)) if (lone or start) else None
+        k = i
+        while k < min(len(lines), i + 2) and not lines[k].strip():
+            k += 1              # pdftotext may leave a blank after the number
+        nxt = lines[k].strip() if k < len(lines) else ""
+        text = nxt if lone else (start.group(2) if start else "")
+        before = next((l.strip() for l in reversed(lines[span[0]:i - 1]) if l.strip()), "")
+        if num is not None and want <= num <= want + 1 and text and not \
+                re.search(r"[,:;(\[]$|\b(?:Issue|Volume|No|Vol)\.?$", before) and (
+                IBID.match(text) or _BACKREF_NOTE.search(text) or inside or
+                is_reference(*_lead(text if lone else text + " " + nxt)) or
+                (num == want and starts_like_note(text) and _QUOTED_REF.match(text))):
+            out.add(i)
+            inside, want = True, num + 1
+        elif lone or not line.strip():
+            if inside and lone:
+                break           # the page number after the notes
+        elif inside:
+            out.add(i)          # a note's next line
+        i += 1
+    return set(range(min(out), max(out) + 1)) if out else out     # blank lines between too
+
+
 # --- patterns -----------------------------------------------------------------
 
 MD_NOTE_DEF = re.compile(r"^\s{0,3}\[\^([^\]\s]{1,20})\]:\s?(.*)$")
 MD_MARKER = re.compile(r"\[\^([^\]\s]{1,20})\](?!:)")
 NOTE_START = re.compile(r"^\s{0,3}(\d{1,3})(?:[.)](?!\d)\s{0,3}|\s{1,5}|(?=[“\"‘«„\u3400-\u9fff]))(\S.*)$")
+_BACKREF_NOTE = re.compile(r"\((?:n|nn|note|fn)\.?\s*\d{1,4}\)|\bsupra\b|\bn\.\s*\d{1,4}\b")
 GLUED_MARKER = re.compile(
     r"(?<=[A-Za-z\u00C0-\u024F.,;:!?”’\"')\]])(?<!\d[.,:])(\d{1,3})(?![.,:]\d)(?=[\s,.;:)\]]|$)")

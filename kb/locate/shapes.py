@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..text import PARTICLE, YEAR, YEAR_RE
+from ..text import CASE_CITATION, PARTICLE, YEAR, YEAR_RE
 
 MAX_LINE = 5000          # longer lines are cut before any regex sees them
 
@@ -100,6 +100,8 @@ def is_reference(piece: str, cued: str | bool = False) -> bool:
         return False
     if cued == "see" and len(p) < 300:
         return True
+    if CASE_CITATION.search(p[:300]):
+        return True             # (issue 17) a law case: "Donoghue v Stevenson [1932] AC 562"
     if cued == "according":
         return ref_score(p) >= 1
     return ref_score(p) >= 2
