@@ -6,8 +6,11 @@
 Thin entry point to kbdev.citedocs (LaTeX + biblatex + biber + pdftotext).
 """
 import sys
+from pathlib import Path
 
-from kbdev.citedocs import main
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kbdev.citedocs import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main())
