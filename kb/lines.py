@@ -136,7 +136,23 @@ def _layout_features(lay: LineLayout | None) -> dict:
 
 
 NEIGHBOUR_KEYS = ("blank", "ind", "len", "name", "lone_num", "num_start", "year", "sent_end",
-                  "head_bibliography", "head_notes", "bracket", "ditto", "lower_start", "L_size", "L_area")
+                  "head_bibliography", "head_notes", "bracket", "ditto", "lower_start", "L_size", "L_area",
+                  "L_ind", "L_gap", "L_bold")
+
+
+def _step(d: float, tol: float) -> str:
+    return "+" if d > tol else "-" if d < -tol else "="
+
+
+def _layout_steps(f: dict, lay, prev, nxt) -> None:
+    """Indent, size and gap of a PDF line against its neighbours (hanging indents, note areas)."""
+    if prev is not None:
+        f["Ldind_p"] = _step(lay.indent - prev.indent, 0.008)
+        f["Ldsize_p"] = _step(lay.size - prev.size, 0.05)
+        f["Lpara"] = _step(lay.gap - prev.gap, 0.15)
+    if nxt is not None:
+        f["Ldind_n"] = _step(nxt.indent - lay.indent, 0.008)
+        f["Ldsize_n"] = _step(nxt.size - lay.size, 0.05)
 
 
 def features(lines: list[str], layout: list | None = None) -> list[dict]:
@@ -170,6 +186,9 @@ def features(lines: list[str], layout: list | None = None) -> list[dict]:
             else:
                 f[f"{d}:none"] = 1.0
         nxt = next_nb[i]
+        if lays[i] is not None and "blank" not in s:
+            _layout_steps(f, lays[i], lays[prev_nb[i]] if prev_nb[i] is not None else None,
+                          lays[nxt] if nxt is not None else None)
         if "blank" not in s:
             f["rlen"] = str(_bucket(len(lines[i].strip()) / typical, (0.3, 0.6, 0.85, 1.1)))
             f["rind"] = str(_bucket(inds[i] - margin, (-1, 1, 3, 8, 20)))

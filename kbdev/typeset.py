@@ -407,7 +407,8 @@ def make_document(rng, style: str, records: list[dict], out: Path, name: str) ->
         labels, lines, notes = label_lines(marked_lines(pdfs[0], meta["twocolumn"]), meta)
         gold = dict(meta, name=name, keys=keys, records=recs,
                     entries=entries_from(labels, lines, "ref"),
-                    note_texts=entries_from(labels, lines, "note"))
+                    note_texts=entries_from(labels, lines, "note"),
+                    gold_lines=lines, gold_labels=labels)   # kbdev.finder_data aligns kb.read lines to these
         for form, layout in (("txt", False), ("layout.txt", True)):
             text = pdftotext(pdfs[1], layout)
             (out / f"{name}.{form}").write_text(text)
