@@ -97,7 +97,7 @@ def throughput(args) -> None:
             print(f"{name:11s} {n} pages ({maker}): {cpu:6.1f} pages/s per core "
                   f"(wall {wall:6.1f} pages/s)")
         print(f"{'':11s} (end to end ran the labeller {tally['calls']} times over "
-              f"{tally['lines']} lines, warm-up run included)")
+              f"{tally['lines']} lines)")
         build_rate(Path(tmp), paths, n, maker)
 
 
