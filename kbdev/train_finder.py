@@ -1,7 +1,7 @@
 """Train and check the line labeller (kb/lines.py).
 
     python scripts/train_finder.py --anystyle /work/shared/train/anystyle/finder \
-        --typeset /tmp/ts_train [--heldout /tmp/ts_held] [--cv 5] [--out kb/data]
+        --typeset /tmp/ts_train [/tmp/ts_more ...] [--heldout /tmp/ts_held] [--cv 5] [--out kb/data]
         [--eval-only]
 
 Coarse CRF: AnyStyle's 15 hand-labelled dissertations (ref|text|title|meta|blank)
@@ -127,7 +127,7 @@ def print_compact(results: dict) -> None:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description="Train kb's line labeller")
     ap.add_argument("--anystyle", type=Path, required=True, help="folder of AnyStyle *.ttx")
-    ap.add_argument("--typeset", type=Path, help="folder from kbdev.typeset")
+    ap.add_argument("--typeset", type=Path, nargs="+", help="folder from kbdev.typeset")
     ap.add_argument("--heldout", type=Path, help="typeset documents to report per style")
     ap.add_argument("--cv", type=int, default=0, help="folds for the AnyStyle check (0: none)")
     ap.add_argument("--out", type=Path, default=Path(L.DATA))
@@ -140,7 +140,7 @@ def main(argv=None) -> None:
         report_heldout(a.heldout, a.out / L.COARSE_MODEL.name, a.out / L.FINE_MODEL.name)
         return
     any_docs = anystyle_docs(a.anystyle)
-    ts_docs = typeset_docs(a.typeset)
+    ts_docs = [d for folder in a.typeset for d in typeset_docs(folder)]
     ts_docs += without_layout(ts_docs)
     print(f"{len(any_docs)} AnyStyle documents, {len(ts_docs)} typeset sequences")
     ts_items = [items_of(d) for d in ts_docs]
