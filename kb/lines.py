@@ -172,9 +172,13 @@ def features(lines: list[str], layout: list | None = None) -> list[dict]:
     margin = common[0][0] if common else 0
     prev_nb, next_nb = _nearest_nonblank(shapes)
     out = []
+    section, since = "none", 0          # the last notes / bibliography heading above
     for i, s in enumerate(shapes):
         f = dict(s)
         f["bias"] = 1.0
+        f["sec"] = section + str(_bucket(i - since, (40, 150)))
+        if "head_notes" in s or "head_bibliography" in s:
+            section, since = ("notes" if "head_notes" in s else "bib"), i
         f["pos"] = str(int(10 * i / max(n, 1)))
         f["page"] = page_pos[i]
         for d in (-2, -1, 1, 2):
