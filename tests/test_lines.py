@@ -90,3 +90,9 @@ def test_layout_marks_entry_starts_of_a_hanging_list():
     conts = [i + 1 for i in starts]
     assert sum(labels[i] == "ref-I" for i in conts) >= len(conts) - 1
     assert L.label(lines, None) and len(L.label(lines, lays[:3])) == len(lines)
+
+
+def test_section_feature_follows_the_last_notes_or_bibliography_heading():
+    feats = L.features(["Body text here.", "Notes", "1. Smith, A book, 2001.", "References",
+                        "Smith, J. 2001. A book."])
+    assert [f["sec"] for f in feats] == ["none0", "none0", "notes0", "notes0", "bib0"]
