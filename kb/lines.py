@@ -12,6 +12,7 @@ from the text shape of a line and its neighbours, plus ``LineLayout`` (size,
 indent, position, superscripts, area) where the reader gives it.
 
     >>> labels = label(lines)            # list[str], one per line
+    >>> groups(labels, lines)            # [("ref" | "note", [line indices]), ...]
 
 Models: ``kb/data/finder.crfsuite`` (fine) and ``finder_coarse.crfsuite``;
 ``scripts/train_finder.py`` rebuilds both. Features of a line use at most its
@@ -299,3 +300,24 @@ def label(lines: list[str], layout: list | None = None) -> list[str]:
 def label_document(doc) -> list[str]:
     layout = doc.layout if getattr(doc, "layout", None) else None
     return label(doc.lines, layout)
+
+
+def groups(labels: list[str], lines: list[str]) -> list[tuple[str, list[int]]]:
+    """Entries and notes as the labels group them: ("ref" | "note", 0-based
+    line indices), in order. A -B line opens one; -I lines continue the open
+    one of their kind (or open one if none is); blank and meta lines are
+    skipped; any other label closes it."""
+    out: list[tuple[str, list[int]]] = []
+    cur = None
+    for i, (lab, line) in enumerate(zip(labels, lines)):
+        if lab in ("blank", "meta") or not line.strip():
+            continue
+        kind, _, part = lab.partition("-")
+        if part == "B" or (part == "I" and cur != kind):
+            out.append((kind, []))
+            cur = kind
+        elif part != "I":
+            cur = None
+            continue
+        out[-1][1].append(i)
+    return out

@@ -73,21 +73,10 @@ def labelled(path: Path) -> tuple[list[str], list[str]]:
     """Entries and notes as the line labeller alone groups them."""
     from kb import lines as L
     doc = read(path)
-    groups: dict = {"ref": [], "note": []}
-    cur = None
-    for lab, line in zip(L.label_document(doc), doc.lines):
-        kind = lab.split("-")[0]
-        if lab in ("blank", "meta") or not line.strip():
-            continue
-        if lab.endswith("-B") or (lab.endswith("-I") and cur != kind):
-            groups[kind].append([])
-            cur = kind
-        elif not lab.endswith("-I"):
-            cur = None
-            continue
-        groups[kind][-1].append(line.strip())
-    join = [[" ".join(g) for g in groups[k]] for k in ("ref", "note")]
-    return join[0], join[1]
+    found: dict = {"ref": [], "note": []}
+    for kind, idx in L.groups(L.label_document(doc), doc.lines):
+        found[kind].append(" ".join(doc.lines[i].strip() for i in idx))
+    return found["ref"], found["note"]
 
 
 def evaluate(folder: Path, forms: list[str], by_labeller: bool = False) -> dict:

@@ -96,3 +96,9 @@ def test_section_feature_follows_the_last_notes_or_bibliography_heading():
     feats = L.features(["Body text here.", "Notes", "1. Smith, A book, 2001.", "References",
                         "Smith, J. 2001. A book."])
     assert [f["sec"] for f in feats] == ["none0", "none0", "notes0", "notes0", "bib0"]
+
+
+def test_groups_of_labels():
+    lines = ["Notes", "1 A note", "goes on", "", "2 Another", "Refs", "Smith 2001", "cont.", "12"]
+    labels = ["title", "note-B", "note-I", "blank", "note-B", "title", "ref-I", "ref-I", "meta"]
+    assert L.groups(labels, lines) == [("note", [1, 2]), ("note", [4]), ("ref", [6, 7])]
