@@ -132,9 +132,13 @@ def main(argv=None) -> None:
     ap.add_argument("--cv", type=int, default=0, help="folds for the AnyStyle check (0: none)")
     ap.add_argument("--out", type=Path, default=Path(L.DATA))
     ap.add_argument("--work", type=Path, default=Path("/tmp/finder_work"))
+    ap.add_argument("--c1", type=float, default=PARAMS["c1"])
+    ap.add_argument("--c2", type=float, default=PARAMS["c2"])
+    ap.add_argument("--iters", type=int, default=PARAMS["max_iterations"])
     ap.add_argument("--eval-only", action="store_true",
                     help="only score the models in --out on --heldout")
     a = ap.parse_args(argv)
+    PARAMS.update(c1=a.c1, c2=a.c2, max_iterations=a.iters)
     t0 = time.time()
     if a.eval_only:
         report_heldout(a.heldout, a.out / L.COARSE_MODEL.name, a.out / L.FINE_MODEL.name)
