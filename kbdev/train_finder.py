@@ -26,7 +26,7 @@ import pycrfsuite
 from kb import lines as L
 from kbdev.finder_data import Doc, anystyle_docs, typeset_docs
 
-PARAMS = {"c1": 0.1, "c2": 0.02, "max_iterations": 120, "feature.possible_transitions": True}
+PARAMS = {"c1": 0.4, "c2": 0.1, "max_iterations": 120, "feature.possible_transitions": True}
 
 
 def coarse_of(labels: list[str]) -> list[str]:
