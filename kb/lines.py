@@ -12,6 +12,7 @@ from the text shape of a line and its neighbours, plus ``LineLayout`` (size,
 indent, position, superscripts, area) where the reader gives it.
 
     >>> labels = label(lines)            # list[str], one per line
+    >>> groups(labels, lines)            # [("ref" | "note", [line indices]), ...]
 
 Models: ``kb/data/finder.crfsuite`` (fine) and ``finder_coarse.crfsuite``;
 ``scripts/train_finder.py`` rebuilds both. Features of a line use at most its
@@ -136,7 +137,23 @@ def _layout_features(lay: LineLayout | None) -> dict:
 
 
 NEIGHBOUR_KEYS = ("blank", "ind", "len", "name", "lone_num", "num_start", "year", "sent_end",
-                  "head_bibliography", "head_notes", "bracket", "ditto", "lower_start", "L_size", "L_area")
+                  "head_bibliography", "head_notes", "bracket", "ditto", "lower_start", "L_size", "L_area",
+                  "L_ind", "L_gap", "L_bold")
+
+
+def _step(d: float, tol: float) -> str:
+    return "+" if d > tol else "-" if d < -tol else "="
+
+
+def _layout_steps(f: dict, lay, prev, nxt) -> None:
+    """Indent, size and gap of a PDF line against its neighbours (hanging indents, note areas)."""
+    if prev is not None:
+        f["Ldind_p"] = _step(lay.indent - prev.indent, 0.008)
+        f["Ldsize_p"] = _step(lay.size - prev.size, 0.05)
+        f["Lpara"] = _step(lay.gap - prev.gap, 0.15)
+    if nxt is not None:
+        f["Ldind_n"] = _step(nxt.indent - lay.indent, 0.008)
+        f["Ldsize_n"] = _step(nxt.size - lay.size, 0.05)
 
 
 def features(lines: list[str], layout: list | None = None) -> list[dict]:
@@ -156,9 +173,13 @@ def features(lines: list[str], layout: list | None = None) -> list[dict]:
     margin = common[0][0] if common else 0
     prev_nb, next_nb = _nearest_nonblank(shapes)
     out = []
+    section, since = "none", 0          # the last notes / bibliography heading above
     for i, s in enumerate(shapes):
         f = dict(s)
         f["bias"] = 1.0
+        f["sec"] = section + str(_bucket(i - since, (40, 150)))
+        if "head_notes" in s or "head_bibliography" in s:
+            section, since = ("notes" if "head_notes" in s else "bib"), i
         f["pos"] = str(int(10 * i / max(n, 1)))
         f["page"] = page_pos[i]
         for d in (-2, -1, 1, 2):
@@ -170,6 +191,9 @@ def features(lines: list[str], layout: list | None = None) -> list[dict]:
             else:
                 f[f"{d}:none"] = 1.0
         nxt = next_nb[i]
+        if lays[i] is not None and "blank" not in s:
+            _layout_steps(f, lays[i], lays[prev_nb[i]] if prev_nb[i] is not None else None,
+                          lays[nxt] if nxt is not None else None)
         if "blank" not in s:
             f["rlen"] = str(_bucket(len(lines[i].strip()) / typical, (0.3, 0.6, 0.85, 1.1)))
             f["rind"] = str(_bucket(inds[i] - margin, (-1, 1, 3, 8, 20)))
@@ -276,3 +300,24 @@ def label(lines: list[str], layout: list | None = None) -> list[str]:
 def label_document(doc) -> list[str]:
     layout = doc.layout if getattr(doc, "layout", None) else None
     return label(doc.lines, layout)
+
+
+def groups(labels: list[str], lines: list[str]) -> list[tuple[str, list[int]]]:
+    """Entries and notes as the labels group them: ("ref" | "note", 0-based
+    line indices), in order. A -B line opens one; -I lines continue the open
+    one of their kind (or open one if none is); blank and meta lines are
+    skipped; any other label closes it."""
+    out: list[tuple[str, list[int]]] = []
+    cur = None
+    for i, (lab, line) in enumerate(zip(labels, lines)):
+        if lab in ("blank", "meta") or not line.strip():
+            continue
+        kind, _, part = lab.partition("-")
+        if part == "B" or (part == "I" and cur != kind):
+            out.append((kind, []))
+            cur = kind
+        elif part != "I":
+            cur = None
+            continue
+        out[-1][1].append(i)
+    return out

@@ -46,6 +46,8 @@ STYLES = {
     "html-authordate": ("", "html"),
     "html-notes": ("", "html"),
 }
+ENDNOTES = 0.0          # share of note-style documents (biblatex style=...) set as endnotes;
+                        # 0 draws nothing, so a seed gives the same documents as before endnotes
 HELD_OUT_STYLES = ("mla", "verbose-trad2", "numeric-comp", "html-notes")
 
 FONTS = [
@@ -130,8 +132,10 @@ def make_body(rng, family: str, keys: list[str]):
     return "".join(parts), citations, headings
 
 
-def preamble(rng, style: str, running: str) -> str:
+def preamble(rng, style: str, running: str, endnotes: bool = False) -> str:
     opts, family = STYLES[style]
+    if endnotes:                  # notes gathered under "Notes" before the bibliography
+        opts += ",notetype=endonly"
     size = rng.choice(["10pt", "11pt", "12pt"])
     cls = rng.choice(["article", "article", "report"]) if family != "notes" else "article"
     twocol = family != "notes" and rng.random() < 0.25
@@ -162,6 +166,10 @@ def preamble(rng, style: str, running: str) -> str:
               r"\AtEveryBibitem{\leavevmode\stepcounter{bibn}\mk{B\thebibn}}",
               r"\makeatletter\let\oldmakefntext\@makefntext",
               r"\renewcommand\@makefntext[1]{\oldmakefntext{\mk{N\@thefnmark}#1}}\makeatother"]
+    if endnotes:
+        lines.insert(lines.index(r"\addbibresource{refs.bib}"), r"\usepackage{endnotes}")
+        lines += [r"\makeatletter\def\enoteformat{\rightskip\z@ \leftskip\z@ \parindent=1.8em"
+                  r"\leavevmode\mk{N\@theenmark}\llap{\makeenmark}}\makeatother"]
     return "\n".join(lines), twocol
 
 
@@ -169,15 +177,19 @@ def latex_source(rng, style: str, keys: list[str]) -> tuple[str, dict]:
     _, family = STYLES[style]
     title = D.title(rng, "en").rstrip(".")
     running = title[:40]
-    pre, twocol = preamble(rng, style, running)
+    endnotes = (family == "notes" and STYLES[style][0].startswith("style=") and ENDNOTES > 0
+                and rng.random() < ENDNOTES)
+    pre, twocol = preamble(rng, style, running, endnotes)
     body, citations, headings = make_body(rng, family, keys)
     bibhead = rng.choice(["References", "Bibliography", "Works Cited", "Literature", "Sources"])
     src = (pre + "\n\\begin{document}\n"
            f"\\title{{{title}}}\\author{{{D.person(rng)[1]} {D.person(rng)[0]}}}\\date{{}}\\maketitle\n"
            + body + "\\nocite{" + ",".join(keys) + "}\n"
-           f"\\printbibliography[title={{{bibhead}}}]\n\\par\\mk{{E0}}\n\\end{{document}}\n")
+           + ("\\theendnotes\n" if endnotes else "")
+           + f"\\printbibliography[title={{{bibhead}}}]\n\\par\\mk{{E0}}\n\\end{{document}}\n")
     meta = {"style": style, "family": family, "title": title, "running": running,
-            "headings": headings + [bibhead], "citations": citations, "twocolumn": twocol}
+            "headings": headings + (["Notes"] if endnotes else []) + [bibhead],
+            "citations": citations, "twocolumn": twocol, "endnotes": endnotes}
     return src, meta
 
 
@@ -255,7 +267,7 @@ def label_lines(marked: list[str], meta: dict) -> tuple[list[str], list[str], li
                                    re.fullmatch(r"\d{0,3}", n[len(running):] or "") is not None))
         if "\f" in line:
             first_page = False
-            if state == "note":
+            if state == "note" and not meta.get("endnotes"):
                 state = "text"
         if "E" in kinds:
             state = "after"
@@ -407,7 +419,8 @@ def make_document(rng, style: str, records: list[dict], out: Path, name: str) ->
         labels, lines, notes = label_lines(marked_lines(pdfs[0], meta["twocolumn"]), meta)
         gold = dict(meta, name=name, keys=keys, records=recs,
                     entries=entries_from(labels, lines, "ref"),
-                    note_texts=entries_from(labels, lines, "note"))
+                    note_texts=entries_from(labels, lines, "note"),
+                    gold_lines=lines, gold_labels=labels)   # kbdev.finder_data aligns kb.read lines to these
         for form, layout in (("txt", False), ("layout.txt", True)):
             text = pdftotext(pdfs[1], layout)
             (out / f"{name}.{form}").write_text(text)
@@ -449,7 +462,10 @@ def main(argv=None) -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--styles", default="train",
                     help="comma list, or 'train' (all but held-out), 'heldout', 'all'")
+    ap.add_argument("--endnotes", type=float, default=ENDNOTES,
+                    help="share of note-style documents set as endnotes")
     a = ap.parse_args(argv)
+    globals()["ENDNOTES"] = a.endnotes
     if a.styles == "train":
         styles = [s for s in STYLES if s not in HELD_OUT_STYLES]
     elif a.styles == "heldout":

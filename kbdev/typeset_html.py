@@ -125,7 +125,8 @@ def make(rng, style: str, recs: list[dict], out: Path, name: str) -> dict | None
             return None
         gold = dict(meta, name=name, keys=[r["key"] for r in recs], records=recs,
                     entries=[t for lab, t in blocks if lab == "ref-B"],
-                    note_texts=[t for lab, t in blocks if lab == "note-B"])
+                    note_texts=[t for lab, t in blocks if lab == "note-B"],
+                    gold_lines=gold_lines, gold_labels=gold_labels)
         for form, layout in (("txt", False), ("layout.txt", True)):
             text = T.pdftotext(pdf, layout)
             (out / f"{name}.{form}").write_text(text)

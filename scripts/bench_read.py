@@ -6,7 +6,10 @@
     python scripts/bench_read.py --compare       # text quality and speed per PDF library
 
 End to end is kb.pipeline.process (read, locate, parse, cite): what a build
-worker does per document.  Rates are per CPU second of this process (one
+worker does per document; locate runs the line labeller (kb/lines.py) over the
+whole document and over reference sections, as the build does.  The "label"
+row times the labeller alone (features + both CRFs) on the read documents,
+and the calls it got during end to end are counted.  Rates are per CPU second of this process (one
 core); wall-clock rates are printed too.  ``--compare`` scores the plain text
 of pypdf, pdfminer.six, pdfplumber and pypdfium2 (and kb.read) against the
 known words of generated PDFs (LaTeX OT1 and T1, fpdf2, Chromium when
@@ -53,16 +56,48 @@ def rate(fn, paths: list[Path]) -> tuple[float, float, int]:
     return n / max(cpu, 1e-9), n / max(wall, 1e-9), n
 
 
+def label_rate(paths: list[Path]) -> tuple[float, float, int]:
+    """The line labeller alone on the read documents (with their layout)."""
+    from kb import lines
+    from kb.read import read
+    docs = [read(p) for p in paths]
+    lines.label_document(docs[0])                 # load the models
+    t0, c0 = time.perf_counter(), time.process_time()
+    for d in docs:
+        lines.label_document(d)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    n = sum(len(d.pages) for d in docs)
+    return n / max(cpu, 1e-9), n / max(wall, 1e-9), n
+
+
+def counting_labeller():
+    """Wrap kb.lines.label to count the lines it labels; returns the tally."""
+    from kb import lines
+    tally = {"calls": 0, "lines": 0}
+    inner = lines.label
+
+    def label(ls, layout=None):
+        tally["calls"] += 1
+        tally["lines"] += len(ls)
+        return inner(ls, layout)
+    lines.label = label
+    return tally
+
+
 def throughput(args) -> None:
     from kb.pipeline import process
     from kb.read import read
     with tempfile.TemporaryDirectory() as tmp:
         paths = make_docs(Path(tmp), args.docs, args.pages)
         maker = "LaTeX" if shutil.which("pdflatex") else "fpdf2"
-        for name, fn in (("read", read), ("end to end", process)):
-            cpu, wall, n = rate(fn, paths)
+        tally = counting_labeller()
+        for name, fn in (("read", read), ("label", None), ("end to end", process)):
+            tally.update(calls=0, lines=0)
+            cpu, wall, n = label_rate(paths) if fn is None else rate(fn, paths)
             print(f"{name:11s} {n} pages ({maker}): {cpu:6.1f} pages/s per core "
                   f"(wall {wall:6.1f} pages/s)")
+        print(f"{'':11s} (end to end ran the labeller {tally['calls']} times over "
+              f"{tally['lines']} lines)")
         build_rate(Path(tmp), paths, n, maker)
 
 

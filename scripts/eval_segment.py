@@ -8,6 +8,10 @@ texts, and compares what was located with the gold: bibliography entries
 the gold footnotes. A located item is correct when its text matches one gold
 item (one to one) with similarity >= 0.85 after folding case, spacing,
 punctuation, a leading label ("[4]", "12.") and alphabetic labels ("[Abc99]").
+
+``--labeller`` segments with the line labeller alone (kb/lines.py, with the
+reader's layout): entries are its ref-B/ref-I runs, notes its note-B/note-I
+runs; what a labeller-first locate could reach.
 """
 from __future__ import annotations
 
@@ -65,7 +69,17 @@ def located(path: Path) -> tuple[list[str], list[str]]:
     return bib, notes
 
 
-def evaluate(folder: Path, forms: list[str]) -> dict:
+def labelled(path: Path) -> tuple[list[str], list[str]]:
+    """Entries and notes as the line labeller alone groups them."""
+    from kb import lines as L
+    doc = read(path)
+    found: dict = {"ref": [], "note": []}
+    for kind, idx in L.groups(L.label_document(doc), doc.lines):
+        found[kind].append(" ".join(doc.lines[i].strip() for i in idx))
+    return found["ref"], found["note"]
+
+
+def evaluate(folder: Path, forms: list[str], by_labeller: bool = False) -> dict:
     """(style, form, what) -> [gold, found, correct]."""
     tally: dict = defaultdict(lambda: [0, 0, 0])
     for js in sorted(folder.glob("*.json")):
@@ -78,7 +92,7 @@ def evaluate(folder: Path, forms: list[str]) -> dict:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    bib, notes = located(path)
+                    bib, notes = (labelled if by_labeller else located)(path)
             except Exception as exc:       # a failure counts as nothing found
                 print(f"  {path.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
                 bib, notes = [], []
@@ -117,9 +131,10 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("folder", type=Path)
     ap.add_argument("--forms", default="pdf,txt,layout.txt")
+    ap.add_argument("--labeller", action="store_true", help="segment with kb/lines.py alone")
     a = ap.parse_args(argv)
     t0 = time.time()
-    print(table(evaluate(a.folder, a.forms.split(","))))
+    print(table(evaluate(a.folder, a.forms.split(","), a.labeller)))
     print(f"\n({time.time() - t0:.0f} s)")
 
 

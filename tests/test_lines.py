@@ -70,3 +70,35 @@ def test_locate_splits_a_list_whose_labels_stand_alone():
     entries = [e for e in locate(doc).entries if e.kind == "bibliography"]
     assert len(entries) == len(people)
     assert all(e.raw.startswith(p) for e, p in zip(entries, people))
+
+
+def test_layout_marks_entry_starts_of_a_hanging_list():
+    """A PDF list as kb.read gives it: no leading spaces, the hanging indent only in the layout."""
+    from kb.models import LineLayout
+    lines = [x.strip() for x in BODY + REFS if x.strip()]
+    lays, y = [], 0.1
+    for x in BODY + REFS:
+        if not x.strip():
+            continue
+        y += 0.02
+        head = x in ("Introduction", "References")
+        lays.append(LineLayout(size=1.3 if head else 1.0, indent=0.04 if x.startswith("    ") else 0.0,
+                               y=y, gap=1.5 if head else 0.0, bold=1.0 if head else 0.0))
+    labels = L.label(lines, lays)
+    starts = [i for i, x in enumerate(lines) if x.split()[0].endswith(",") and i > 6]
+    assert sum(labels[i] == "ref-B" for i in starts) >= len(starts) - 1
+    conts = [i + 1 for i in starts]
+    assert sum(labels[i] == "ref-I" for i in conts) >= len(conts) - 1
+    assert L.label(lines, None) and len(L.label(lines, lays[:3])) == len(lines)
+
+
+def test_section_feature_follows_the_last_notes_or_bibliography_heading():
+    feats = L.features(["Body text here.", "Notes", "1. Smith, A book, 2001.", "References",
+                        "Smith, J. 2001. A book."])
+    assert [f["sec"] for f in feats] == ["none0", "none0", "notes0", "notes0", "bib0"]
+
+
+def test_groups_of_labels():
+    lines = ["Notes", "1 A note", "goes on", "", "2 Another", "Refs", "Smith 2001", "cont.", "12"]
+    labels = ["title", "note-B", "note-I", "blank", "note-B", "title", "ref-I", "ref-I", "meta"]
+    assert L.groups(labels, lines) == [("note", [1, 2]), ("note", [4]), ("ref", [6, 7])]

@@ -53,3 +53,29 @@ def test_html_document_labels(tmp_path):
     assert labels.count("ref-B") == len(gold["entries"]) == 12
     assert labels.count("note-B") == len(gold["note_texts"]) > 0
     assert "meta" in labels and "text" in labels
+
+
+def test_endnotes_run_on_across_pages():
+    """Endnotes continue over a page break; footnotes end at it."""
+    marked = ["1 Introduction", "Body text.", "Notes", "QZN1ZQ 1 Smith, A book, 12.",
+              "\fA title 3", "London: Press, 2001.", "QZN2ZQ 2 Jones, Another, 4.", "References",
+              "QZB1ZQ Smith, J. 2001. A book.", "QZE0ZQ"]
+    meta = {"headings": ["Introduction", "Notes", "References"], "title": "A title",
+            "running": "A title"}
+    ends, _, _ = typeset.label_lines(marked, dict(meta, endnotes=True))
+    foot, _, _ = typeset.label_lines(marked, meta)
+    assert ends[2:4] == ["title", "note-B"] and ends[5:7] == ["note-I", "note-B"]
+    assert foot[5] == "text" and ends[7:9] == ["title", "ref-B"]
+
+
+def test_endnote_source_sets_notes_before_the_bibliography():
+    typeset.ENDNOTES, old = 1.0, typeset.ENDNOTES
+    try:
+        src, meta = typeset.latex_source(random.Random(1), "verbose-ibid", ["a", "b"])
+    finally:
+        typeset.ENDNOTES = old
+    assert meta["endnotes"] and "Notes" in meta["headings"]
+    assert src.index(r"\theendnotes") < src.index(r"\printbibliography")
+    assert "notetype=endonly" in src
+    plain, _ = typeset.latex_source(random.Random(1), "verbose-ibid", ["a", "b"])
+    assert r"\theendnotes" not in plain
