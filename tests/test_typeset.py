@@ -79,3 +79,19 @@ def test_endnote_source_sets_notes_before_the_bibliography():
     assert "notetype=endonly" in src
     plain, _ = typeset.latex_source(random.Random(1), "verbose-ibid", ["a", "b"])
     assert r"\theendnotes" not in plain
+
+
+@pytest.mark.parametrize("style", ["chicago-authordate", "verbose-ibid"])
+def test_a_pdf_reference_list_splits_into_its_entries(tmp_path, style):
+    """From a PDF, locate cuts the list as the line labeller reads it with the
+    reader's layout (indents, gaps): one entry per printed entry."""
+    from kb.locate import locate
+    from kb.read import read
+    records = typeset.make_records(random.Random(11), 60)
+    gold = typeset.make_document(random.Random(3), style, records, tmp_path, "doc")
+    assert gold is not None
+    app = locate(read(tmp_path / "doc.pdf"))
+    found = [_fold(e.raw) for e in app.entries if e.kind == "bibliography"]
+    want = [_fold(re.sub(r"^\s*\[?\d{1,3}[.\]]?\s*", "", e)) for e in gold["entries"]]  # "[4]" label
+    hits = sum(any(w[:40] and w[:40] in f for f in found) for w in want)
+    assert len(found) == len(want) and hits >= 0.9 * len(want), (len(found), len(want), hits)

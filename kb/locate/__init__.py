@@ -155,7 +155,8 @@ def _entries(doc: Document, lines, app: Apparatus, span, listed_notes: set[int])
     entries: list[Entry] = []
     if span:
         skip = app.page_lines | listed_notes
-        entries.extend(_prefer_labelled(lines, span, _bibliography_entries(lines, span, skip)))
+        entries.extend(_prefer_labelled(lines, span, _bibliography_entries(lines, span, skip),
+                                        doc.layout if any(doc.layout or []) else None))
     known = [fold_markup(e.raw) for e in entries]       # bibliography entries, then full notes
     for nt in app.notes.values():
         nt.page = doc.page_of(nt.line)

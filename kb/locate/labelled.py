@@ -28,25 +28,31 @@ def _labelled_ref(lines: list[str], start: int, end: int) -> bool:
     return refs >= 3 and refs >= 0.6 * len(body) and prose <= 0.4 * len(body)
 
 
-def _prefer_labelled(lines: list[str], span: tuple[int, int], found: list[Entry]) -> list[Entry]:
+def _prefer_labelled(lines: list[str], span: tuple[int, int], found: list[Entry],
+                     layout: list | None = None) -> list[Entry]:
     """The line labeller's entries of a reference section when the rules glued
     them (fewer than half as many entries: "[1]" alone on its line, labels in a
-    column of their own)."""
-    if len(found) >= 40:
+    column of their own), and always for a PDF read with its layout (indents,
+    gaps and sizes tell entries apart better than the text's shape)."""
+    if len(found) >= 40 and not layout:
         return found
-    labelled = _labelled_entries(lines, span)
-    if len(labelled) >= 3 and len(found) < 0.5 * len(labelled):
+    labelled = _labelled_entries(lines, span, layout)
+    if len(labelled) >= 3 and (layout or len(found) < 0.5 * len(labelled)):
         return labelled
     return found
 
 
-def _labelled_entries(lines: list[str], span: tuple[int, int]) -> list[Entry]:
-    """Entries from the labeller's ref-B / ref-I lines of a section."""
+def _labelled_entries(lines: list[str], span: tuple[int, int],
+                      layout: list | None = None) -> list[Entry]:
+    """Entries from the labeller's ref-B / ref-I lines of a section (with the
+    PDF reader's layout of those lines when there is one)."""
     from .. import lines as line_labeller
     start, end = span
-    part = lines[start - 1:min(end, start + 2000)]
+    stop = min(end, start + 2000)
+    part = lines[start - 1:stop]
+    part_layout = layout[start - 1:stop] if layout and any(layout[start - 1:stop]) else None
     try:
-        labels = line_labeller.label(part)
+        labels = line_labeller.label(part, part_layout)
     except (OSError, ValueError):          # no model file: rules only
         return []
     groups: list[list[tuple[int, str]]] = []
