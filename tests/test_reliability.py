@@ -29,23 +29,10 @@ from kb.build import BuildError, build
 from kb.cli import main as kb_main
 from kb.commands import serve
 from tests.kbfixtures import build_store
+from test_faults import APA, quiet_build   # the fault tests' document and quiet build
 
 ROOT = Path(__file__).resolve().parent.parent
 
-APA = """# Trust and credit {n}
-
-Social credit has been studied widely (Chen & Cheung, 2017). Others disagree (Kostka, 2019, p. 3).
-
-## References
-
-Chen, Y., & Cheung, A. S. (2017). The transparent self under big data profiling. Journal of Comparative Law, 12(2), 356-378.
-
-Kostka, G. (2019). China's social credit systems and public opinion. New Media & Society, 21(7), 1565-1593.
-"""
-
-
-def quiet_build(paths, db, **kw):
-    return build(paths, db, progress=False, echo=lambda m: None, **kw)
 
 
 def small_corpus(d: Path, n: int = 2) -> Path:
