@@ -151,6 +151,20 @@ def test_word_gaps_on_hand_made_characters():
     assert lines[0].text == "were conducted with"
 
 
+def test_letter_spaced_text_keeps_its_words(tmp_path):
+    # tracked text sets every letter 3 pt apart; only the wider gaps divide words
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.set_char_spacing(3)
+    pdf.cell(0, 8, "Kastan, David Scott. Shakespeare and the Book.", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_char_spacing(0)
+    pdf.cell(0, 8, "Anderson, Benedict. Imagined Communities.", new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(tmp_path / "t.pdf"))
+    assert read(tmp_path / "t.pdf").lines == [
+        "Kastan, David Scott. Shakespeare and the Book.", "Anderson, Benedict. Imagined Communities."]
+
+
 @pytest.mark.skipif(not shutil.which("pdflatex"), reason="pdflatex not installed")
 @pytest.mark.parametrize("encoding,columns", [("OT1", 1), ("T1", 1), ("T1", 2)])
 def test_latex_article(tmp_path, encoding, columns):

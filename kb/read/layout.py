@@ -134,10 +134,12 @@ def line_text(line: Line) -> None:
                                            if abs(c.size - line.size) < 0.2)
     parts, sup, prev, prev_raised = [], [], None, False
     pos, upright = 0, not chars[0].rotated   # sideways: only spaces in the text count
+    tracking = letter_gap(chars)
     for ch in chars:
         raised = upright and ch.size <= 0.9 * line.size and ch.bottom > base + 0.18 * line.size
         if prev is not None and not (prev_raised and ch.c in CLOSING) and (
-                ch.space_before or (upright and ch.x0 - prev.x1 > 0.15 * min(ch.size, prev.size))):
+                ch.space_before or (upright and ch.x0 - prev.x1 - tracking
+                                    > 0.15 * min(ch.size, prev.size))):
             parts.append(" ")
             pos += 1
         if raised:
@@ -150,6 +152,16 @@ def line_text(line: Line) -> None:
         prev, prev_raised = ch, raised
     line.text = "".join(parts)
     line.sup = sup
+
+
+def letter_gap(chars: list[Char]) -> float:
+    """The usual gap between letters of a word on this line: about 0, but
+    letter-spaced (tracked) text sets every letter apart, and only a gap
+    beyond that one divides words."""
+    gaps = [b.x0 - a.x1 for a, b in zip(chars, chars[1:]) if not b.space_before]
+    if len(gaps) < 6:
+        return 0.0
+    return max(0.0, statistics.median(gaps))
 
 
 def _join_accents(chars: list[Char]) -> list[Char]:
