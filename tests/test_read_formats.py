@@ -46,6 +46,18 @@ def test_minified_html_gives_lines(tmp_path):
                      "Foot", "Side", "a", "b", "c"]
 
 
+def test_short_minified_page_gives_its_references(tmp_path):
+    # a small page on one line: its list items are still entries
+    (tmp_path / "b.html").write_text(
+        "<html><body><h1>Essay</h1><p>The state matters [1].</p><h2>References</h2><ol>"
+        "<li>Smith, John. 2003. <i>Watching the State</i>. London: Verso.</li>"
+        "<li>Doe, Jane. 2019. Credit and Trust. <i>Journal of Chinese Law</i> 12(3): 33-50.</li>"
+        "</ol></body></html>", encoding="utf-8")
+    from kb.locate import locate
+    found = locate(read(tmp_path / "b.html"))
+    assert [e.raw[:10] for e in found.entries] == ["Smith, Joh", "Doe, Jane."]
+
+
 def test_html_with_newlines_keeps_line_numbers():
     text = "<p>one <b>x</b></p>\n<p>two</p>\n<p>three</p>"
     assert html_to_text(text).split("\n") == ["one x", "two", "three"]

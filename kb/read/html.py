@@ -20,15 +20,14 @@ def read_html(path, data: bytes) -> Parsed:
 def html_to_text(text: str) -> str:
     """Strip markup but keep every newline, so line numbers match the file.
 
-    A minified file (under 3 newlines, over 2,000 characters, blocks inside
-    its lines) is split at block tags instead.
+    A minified file (under 3 newlines, block tags between text on a line)
+    is split at block tags instead.
     """
     def blank(m):
         return "\n" * m.group(0).count("\n")
     text = _drop_blocks(text)
-    # tests/test_fuzz.py pins the rule: with 3+ newlines or up to 2,000
-    # characters, lines never move
-    if text.count("\n") < 3 and len(text) > 2000 and _inner_blocks(text):
+    # tests/test_fuzz.py pins the rule: with 3+ newlines, lines never move
+    if text.count("\n") < 3 and _inner_blocks(text):
         text = _BLOCK_RUN.sub(lambda m: "\n" if m.start() and text[m.start() - 1] != "\n"
                               else "", text)
     text = _TAG.sub(blank, text)
