@@ -228,7 +228,10 @@ END_HEADINGS = re.compile(
     r"bijlage|附录|index|acknowledg(?:e)?ments?|about the authors?|author biograph|"
     r"biographical note|curriculum vitae|glossary|list of (?:figures|tables)|"
     r"declaration|erklärung|related articles|further information|comments?$|"
-    r"notes on contributors)", re.IGNORECASE)
+    r"notes on contributors|"
+    # a manuscript's tables and figures follow its reference list
+    r"(?:tables?|figures?)(?: and (?:tables?|figures?))?$|(?:table|figure|fig) \d+$|"
+    r"figure (?:captions|legends)$)", re.IGNORECASE)
 # heading keys of the front matter (a document opening with one has no title line)
 FRONT_HEADINGS = {
     "abstract", "summary", "introduction", "preface", "foreword", "contents",

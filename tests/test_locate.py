@@ -540,3 +540,19 @@ def test_numbered_list_keeps_its_printed_labels():
                    "[2] Smith, J. Credit and control. London: Verso, 2019.\n")
     got = [(e.raw[:8], e.label) for e in locate(doc).entries]
     assert got == [("Lee, K. ", "[1]"), ("Smith, J", "[2]")]
+
+
+def test_tables_after_the_reference_list_end_it():
+    # a manuscript's tables follow its references; a table captioned
+    # "Citations" is not a second reference list
+    text = "\n".join([
+        "Title of the paper", "", "Body text cites Brown (2000) and Jones (1999).", "",
+        "REFERENCES",
+        "BROWN, B. (2000). My Favourite Brown Book. Brownington: Brownpress.",
+        "— and SMITH, S. (2000). Econometric analysis of the banking sector. In M. Miller",
+        "(ed.), Quantitative Economic Analysis, Paris: Smith Publishing, pp. 12–34.",
+        "JONES, J. (1999). Estimation of demand elasticities. My Favourite Journal, 77, 77–99.",
+        "TABLES", "TABLE 1", "CITATIONS", "Author(s)", "Year", "Citation", "Brown",
+        "2000 Brown (2000)", "Jones", "1999 Jones (1999)", "Brown and Smith", "2000 Brown and Smith (2000)"])
+    app = locate(make_doc(text))
+    assert [e.raw[:12] for e in app.entries] == ["BROWN, B. (2", "— and SMITH,", "JONES, J. (1"]

@@ -21,16 +21,22 @@ from .entries import _entry_start_shape
 from .labelled import _labelled_ref
 from .shapes import BULLET, LONE_NUM, URL, _prose_words
 
+# "Table 2" / "Figure 3": the line after it is a caption ("Citations"), not a heading
+_CAPTION = re.compile(r"(?:table|figure|fig|tab|abbildung|tabelle) \d+$")
+
 
 def _find_sections(lines: list[str]) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
     """(bibliography span, notes span) from heading lines: the last heading of
     each kind that is followed by reference-like lines (a year or a URL)."""
     heads = []
+    prev = ""
     for i, line in enumerate(lines, 1):
         if 0 < len(line.strip()) <= 80:
             kind = heading_kind(line)
-            if kind in ("bibliography", "notes"):
+            if kind in ("bibliography", "notes") and not _CAPTION.match(heading_key(prev)):
                 heads.append((i, kind))
+        if line.strip():
+            prev = line
     n = len(lines)
 
     def end_of(start: int) -> int:
