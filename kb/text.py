@@ -230,7 +230,7 @@ END_HEADINGS = re.compile(
     r"declaration|erklärung|related articles|further information|comments?$|"
     r"notes on contributors|"
     # a manuscript's tables and figures follow its reference list
-    r"(?:tables?|figures?)(?: and (?:tables?|figures?))?$|(?:table|figure|fig) \d+$|"
+    r"(?:tables?|figures?)(?: and (?:tables?|figures?))?$|(?:table|figure|fig)\.? \d+(?:$|[.:]? \w)|"
     r"figure (?:captions|legends)$)", re.IGNORECASE)
 # heading keys of the front matter (a document opening with one has no title line)
 FRONT_HEADINGS = {

@@ -556,3 +556,11 @@ def test_tables_after_the_reference_list_end_it():
         "2000 Brown (2000)", "Jones", "1999 Jones (1999)", "Brown and Smith", "2000 Brown and Smith (2000)"])
     app = locate(make_doc(text))
     assert [e.raw[:12] for e in app.entries] == ["BROWN, B. (2", "— and SMITH,", "JONES, J. (1"]
+
+
+@pytest.mark.parametrize("line,ends", [("TABLES", True), ("Table 1", True), ("Table 1. Citations", True),
+                                       ("Fig. 3: Results", True), ("Figure legends", True),
+                                       ("Table of results", False), ("Figures of speech in law", False)])
+def test_table_and_figure_headings_end_a_list(line, ends):
+    from kb.text import END_HEADINGS, heading_key
+    assert bool(END_HEADINGS.match(heading_key(line))) is ends
