@@ -564,3 +564,20 @@ def test_tables_after_the_reference_list_end_it():
 def test_table_and_figure_headings_end_a_list(line, ends):
     from kb.text import END_HEADINGS, heading_key
     assert bool(END_HEADINGS.match(heading_key(line))) is ends
+
+
+def test_page_furniture_never_joins_a_note():
+    # endnotes running over a page break; the reader marked the running head
+    # and the page number between them as furniture
+    from kb.models import LineLayout
+    text = ["Body text that cites a source.¹ And another.²", "", "Notes",
+            "1. Whitfield, John. 1950. “Power after city.” American Historical Review 76: 299–307.",
+            "2. Deutsches Institut für Normung. 1952. City after family: language between nation.",
+            "Power after market: ritual after memory", "2/3",
+            "https://www.example10.org/memory/845.",
+            "3. Lefèvre, Michel. 2015. “Verwaltung der Arbeit.” The Lancet 59: 598–607."]
+    layout = [LineLayout() for _ in text]
+    layout[5].area = layout[6].area = "furniture"
+    doc = Document(id="t", path="t.pdf", lines=text, sha256="", format="pdf", pages=[], layout=layout)
+    note = locate(doc).notes[2].text
+    assert "Power after market" not in note and note.endswith("memory/845.")

@@ -151,6 +151,18 @@ def test_word_gaps_on_hand_made_characters():
     assert lines[0].text == "were conducted with"
 
 
+def test_small_type_running_on_is_not_a_footnote_area(tmp_path):
+    # a reference list set small from the bottom of one page onto the next
+    page1 = body_page(["Body text of the article goes on here."] * 20 + ["References"])
+    page1 += [(230 + 5 * i, [(f"[{i + 1}] Author A {1990 + i} J. Phys. {i + 3} {100 + i}", 9, False)])
+              for i in range(4)]
+    page2 = [(20 + 5 * i, [(f"[{i + 5}] Author B {1995 + i} Phys. Rev. {i + 7} {200 + i}", 9, False)])
+             for i in range(6)]
+    doc = read(text_pdf(tmp_path / "s.pdf", [page1, page2]))
+    refs = [k for k, l in enumerate(doc.lines) if l.startswith("[")]
+    assert len(refs) == 10 and all(doc.layout[k].area == "body" for k in refs)
+
+
 def test_letter_spaced_text_keeps_its_words(tmp_path):
     # tracked text sets every letter 3 pt apart; only the wider gaps divide words
     pdf = FPDF()

@@ -48,6 +48,9 @@ __all__ = ["locate", "MAX_LINE", "clean_raw", "heading_kind", "is_reference", "i
 def locate(doc: Document) -> Apparatus:
     """Document -> Apparatus (entries, notes, markers, body lines, sections)."""
     lines = [_clip(l) for l in doc.lines]
+    for i, lay in enumerate(doc.layout or []):
+        if lay is not None and lay.area == "furniture":
+            lines[i] = ""     # running heads and page numbers are never text
     app = Apparatus()
     bib, notes_span = _find_sections(lines)
     bib_headed = bib is not None

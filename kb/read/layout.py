@@ -245,9 +245,10 @@ def mark_furniture(lines: list[Line], counts: list[int], body: float) -> None:
 
 def mark_footnotes(lines: list[Line], counts: list[int], body: float) -> None:
     """Footnotes: a run of lines set smaller than the body at the bottom of a
-    page or column, apart from the text above (furniture aside)."""
-    for page in _by_page(lines, counts):
-        page = [l for l in page if l.area != "furniture"]
+    page or column, apart from the text above (furniture aside).  Small type
+    that the next page goes on with (a reference list set small) is not."""
+    pages = [[l for l in page if l.area != "furniture"] for page in _by_page(lines, counts)]
+    for k, page in enumerate(pages):
         if not page:
             continue
         left, right = min(l.x0 for l in page), max(l.x1 for l in page)
@@ -257,6 +258,21 @@ def mark_footnotes(lines: list[Line], counts: list[int], body: float) -> None:
                        [l for l in page if l.x0 >= mid - 0.05 * width]):
             both = {id(l): l for l in column + wide}.values()
             _footnote_run(sorted(both, key=lambda l: -l.top), body)
+        nxt = pages[k + 1] if k + 1 < len(pages) else []
+        _small_type_goes_on(page, nxt)
+
+
+def _small_type_goes_on(page: list[Line], nxt: list[Line]) -> None:
+    """Unmark a page's footnote run when the next page opens in the same
+    small type: footnotes never run on at the top of the next page."""
+    run = [l for l in page if l.area == "footnote"]
+    if not run or not nxt:
+        return
+    top = max(nxt, key=lambda l: l.top)
+    size = statistics.median(l.size for l in run)
+    if top.area == "body" and abs(top.size - size) <= 0.25:
+        for line in run:
+            line.area = "body"
 
 
 def _footnote_run(ordered: list[Line], body: float) -> None:
