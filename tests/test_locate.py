@@ -346,6 +346,7 @@ def test_clean_raw_rejoins_broken_urls_and_words():
     assert clean_raw("http://a.org/2017/ 01/page.html. Last") == "http://a.org/2017/01/page.html. Last"
     assert clean_raw("the infor- mation age") == "the information age"
     assert clean_raw("www.x.org/end. Next entry") == "www.x.org/end. Next entry"
+    assert clean_raw("Ward Six (blog), 2008, http: //wardsix.com/x") == "Ward Six (blog), 2008, http://wardsix.com/x"
 
 
 def test_document_without_apparatus():
