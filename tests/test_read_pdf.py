@@ -163,6 +163,18 @@ def test_small_type_running_on_is_not_a_footnote_area(tmp_path):
     assert len(refs) == 10 and all(doc.layout[k].area == "body" for k in refs)
 
 
+def test_footnotes_that_outnumber_the_text_are_still_footnotes(tmp_path):
+    # a legal sample: a few lines of text, many notes set smaller below them
+    def page(first):
+        body = [(30 + 7 * i, [(f"Text line {i} of the sample.", 12, False)]) for i in range(4)]
+        notes = [(150 + 5 * i, [(f"{first + i}. Smith v. Jones, {100 + i} U.S. {200 + i} (19{50 + i}).", 9, False)])
+                 for i in range(20)]
+        return body + notes
+    doc = read(text_pdf(tmp_path / "n.pdf", [page(1), page(21)]))
+    areas = {doc.layout[k].area for k, l in enumerate(doc.lines) if "U.S." in l}
+    assert areas == {"footnote"}
+
+
 def test_letter_spaced_text_keeps_its_words(tmp_path):
     # tracked text sets every letter 3 pt apart; only the wider gaps divide words
     pdf = FPDF()

@@ -202,9 +202,10 @@ def _combined(letter: Char, mark: str, space_before: bool) -> Char:
 # --- areas ----------------------------------------------------------------------
 
 def body_size(lines: list[Line]) -> float:
-    """The font size most characters are set in."""
+    """The font size most characters in the upper half of the pages are set
+    in (footnotes, set smaller at the foot, may outnumber the text)."""
     sizes = Counter()
-    for line in lines:
+    for line in [l for l in lines if _y(l) < 0.5] or lines:
         for c in line.chars:
             sizes[round(c.size * 2) / 2] += 1
     return sizes.most_common(1)[0][0] if sizes else 10.0
