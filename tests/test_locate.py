@@ -347,6 +347,9 @@ def test_clean_raw_rejoins_broken_urls_and_words():
     assert clean_raw("the infor- mation age") == "the information age"
     assert clean_raw("www.x.org/end. Next entry") == "www.x.org/end. Next entry"
     assert clean_raw("Ward Six (blog), 2008, http: //wardsix.com/x") == "Ward Six (blog), 2008, http://wardsix.com/x"
+    assert clean_raw("URL: https://ctan. org/pkg/x [cited") == "URL: https://ctan.org/pkg/x [cited"
+    assert clean_raw("URL: http:// en.wikipedia.org/wiki/ISO") == "URL: http://en.wikipedia.org/wiki/ISO"
+    assert clean_raw("see http://x.org. accessed") == "see http://x.org. accessed"
 
 
 def test_document_without_apparatus():

@@ -48,7 +48,7 @@ def clean_raw(raw: str) -> str:
     >>> clean_raw("(blog), 2008, http: //wardsix.com/x")
     '(blog), 2008, http://wardsix.com/x'
     """
-    raw = _SCHEME_BREAK.sub(r"\1//", raw[:20000])
+    raw = _DOT_BREAK.sub(r"\1", _SCHEME_BREAK.sub(r"\1//", raw[:20000]))
     prev = None
     while prev != raw:
         prev = raw
@@ -141,7 +141,9 @@ FUNCTION_WORDS = frozenset(
     "the is are was were of to and in that which this it be can will has have not "
     "by for with as on at from but or its their they he she we i my our would could "
     "should may might been being there these those what when where who how than".split())
-_SCHEME_BREAK = re.compile(r"\b(https?:) //")      # a line broken after "http:"
+_SCHEME_BREAK = re.compile(r"\b(https?:) ?// ?")   # a line broken after "http:" or "http://"
+# "https://ctan. org/pkg": broken after a dot, the rest a host or path part
+_DOT_BREAK = re.compile(r"((?:https?://|www\.)[^\s/]{1,200}\.) (?=[a-z]{2,12}[/.:])")
 _URL_BREAK = re.compile(r"((?:https?://|www\.)\S{1,500}[-/_=?&#])\s(?=[a-z0-9%~/_-])")
 _HYPHEN_BREAK = re.compile(r"(\b[a-zà-ÿ]{2,30})- (?=[a-zà-ÿ]{2,30}\b)")
 # a book's publication facts at the end of a citation: "(Göttingen: Verso, 1977)",
