@@ -199,10 +199,11 @@ class Gen:
 
         return pattern.format_map(Lazy())
 
-    def person(self) -> dict:
+    def person(self, literal_ok: bool = False) -> dict:
+        """A person (family/given; with ``literal_ok`` some Chinese names as printed)."""
         r = self.r.random()
         if r < 0.12:
-            return self.chinese()
+            return self.chinese(literal_ok)
         if r < 0.30:
             given, family = EURO_NAMES[self.pick(sorted(EURO_NAMES))]
             giv = self.pick(given)
@@ -227,14 +228,15 @@ class Gen:
             giv += " " + self.pick(lexicon.GIVEN_LIST)
         return {"family": fam, "given": giv}
 
-    def chinese(self) -> dict:
-        """A Chinese name; a third written family-first as printed ("Wang Wei", "王伟")."""
+    def chinese(self, literal_ok: bool = False) -> dict:
+        """A Chinese name; with ``literal_ok`` a third written family-first as
+        printed ("Wang Wei", "王伟")."""
         fam = self.pick(PINYIN_SURNAMES).capitalize()
         giv = self.pick(PINYIN_GIVEN)
         x = self.r.random()
-        if x < 0.2:
+        if x < 0.2 and literal_ok:
             return {"literal": f"{fam} {giv}"}
-        if x < 0.3:
+        if x < 0.3 and literal_ok:
             return {"literal": self.cjk(self.r.choice([2, 3, 3]))}
         if self.r.random() < 0.2:
             giv = giv + " " + self.pick(PINYIN_GIVEN)
@@ -262,7 +264,7 @@ class Gen:
         if self.r.random() < org_p:
             return [self.org()]
         n = self.r.choices(range(lo, hi + 1), weights=[8, 5, 2, 1, 1, 1][: hi - lo + 1])[0]
-        return [self.person() for _ in range(n)]
+        return [self.person(literal_ok=True) for _ in range(n)]
 
     def title(self, lang=None) -> str:
         r, p = self.r, self.pick
@@ -980,6 +982,9 @@ def _name_tokens(rec: dict, role: str) -> set[str]:
     return toks
 
 
+DASHES = {"-", "–", "—", "‐", "‑", "‒", "−"}
+
+
 def token_labels(text: str, clabs: list, toks, rec: dict) -> list[str]:
     """Labels for tokens: the sentinel label of their first character, then
     value matching for what citeproc renders without sentinels (given names,
@@ -1043,7 +1048,7 @@ def token_labels(text: str, clabs: list, toks, rec: dict) -> list[str]:
             labels[i] = "date"
     # page ranges: dash between two page tokens
     for i in range(1, n - 1):
-        if labels[i] == "other" and words[i] in "-–—" and labels[i - 1] == "pages" and words[i + 1].isdigit():
+        if labels[i] == "other" and words[i] in DASHES and labels[i - 1] == "pages" and words[i + 1].isdigit():
             end = (page or "").partition("-")[2]
             if labels[i + 1] == "pages" or (end and end.endswith(words[i + 1])):
                 labels[i] = labels[i + 1] = "pages"
