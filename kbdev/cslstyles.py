@@ -113,6 +113,11 @@ def probe_records() -> list[dict]:
     return out
 
 
+# a term printed for an empty variable ("vol. , p. ."): citeproc-py
+# mishandles the style
+_EMPTY_TERM = re.compile(r"\b\w{1,6}\. [,.;:]")
+
+
 def _alarm(signum, frame):
     raise TimeoutError
 
@@ -132,7 +137,8 @@ def check(info: dict) -> bool:
             for rec, marked in zip(recs, out):
                 if not marked or synth.OPEN["title"] not in marked or synth.OPEN["author"] not in marked:
                     return False
-                if len(synth.strip_marks(marked)) > 1200:
+                text = synth.strip_marks(marked)
+                if len(text) > 1200 or _EMPTY_TERM.search(text):
                     return False
         return True
     except Exception:

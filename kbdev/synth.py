@@ -982,7 +982,7 @@ def _name_tokens(rec: dict, role: str) -> set[str]:
     return toks
 
 
-DASHES = {"-", "–", "—", "‐", "‑", "‒", "−"}
+DASHES = {"-", "–", "—", "‐", "‑", "‒", "−", "～", "~"}
 
 
 def token_labels(text: str, clabs: list, toks, rec: dict) -> list[str]:
@@ -1123,7 +1123,7 @@ def _marked_copy(rec: dict) -> dict:
 # the list label numeric styles print before an entry ("[1]", "1.", "(1)", "1 "):
 # the locator strips it before the parser sees a reference
 # (records are rendered one at a time, so the label is always 1)
-_LIST_LABEL = re.compile(r"^\s*(?:\[1\]|\(1\)|1\.(?!\d)|1\)|1(?=\s))\s*")
+_LIST_LABEL = re.compile(r"^\s*(?:\[1\]|\(1\)|1\.(?!\d)|1\)|1(?=\s|[\ue000-\ue0ff]))\s*")
 
 
 def render_citeproc(records: list[dict], style: str, notes: bool = False,
