@@ -993,6 +993,7 @@ def token_labels(text: str, clabs: list, toks, rec: dict) -> list[str]:
     labels = [clabs[t.start] or "other" for t in toks]
     n = len(toks)
     words = [t.text for t in toks]
+    year = str((_d(rec) or [None])[0])
     # names: fill between marked families and extend over given names/initials
     for role in ("author", "editor", "translator"):
         idx = [i for i, l in enumerate(labels) if l == role]
@@ -1000,9 +1001,13 @@ def token_labels(text: str, clabs: list, toks, rec: dict) -> list[str]:
             continue
         names = _name_tokens(rec, role)
         lo, hi = idx[0], idx[-1]
-        for i in range(lo, hi + 1):
-            if labels[i] == "other":
-                labels[i] = role
+        # fill the gaps between marked names ("Smith , J . , and Lee"), not
+        # between two mentions of a name with other fields or the year between
+        for a, b in zip(idx, idx[1:]):
+            gap = range(a + 1, b)
+            if len(gap) <= 12 and all(labels[i] == "other" and words[i] != year for i in gap):
+                for i in gap:
+                    labels[i] = role
         while lo > 0 and labels[lo - 1] == "other" and (words[lo - 1].lower() in names or words[lo - 1] in ".-"):
             lo -= 1
             labels[lo] = role
