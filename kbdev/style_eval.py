@@ -1,6 +1,6 @@
 """Parser accuracy per CSL style on held-out styles (kbdev.cslstyles.split).
 
-    python scripts/eval_styles.py [--model PATH] [--per-style 20] [--json]
+    python scripts/eval_styles.py [--model PATH] [--per-style 20] [--json OUT] [--baseline OLD.json]
 
 Invented records (seeds >= 3000: never training records) are rendered through
 each held-out style with citeproc-py: bibliography entries, and for note
@@ -127,6 +127,18 @@ def report(res: dict, worst: int = 10) -> str:
     ])
 
 
+def compare_report(res: dict, base: dict, fields=("exact", "authors", "title", "container_title",
+                                                  "publisher", "place", "editors")) -> str:
+    """Baseline -> this model, exact and key fields, pooled, by format and group."""
+    rows = {"pooled": (base["pooled"], res["pooled"])}
+    for part in ("formats", "groups"):
+        rows.update({g: (base[part].get(g, {}), r) for g, r in res[part].items()})
+    lines = ["| | " + " | ".join(fields) + " |", "|---" * (len(fields) + 1) + "|"]
+    for name, (b, r) in rows.items():
+        lines.append(f"| {name} | " + " | ".join(f"{b.get(f, '')} → {r.get(f, '')}" for f in fields) + " |")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", help="CRF model file (default: the shipped one)")
@@ -134,6 +146,7 @@ def main(argv=None) -> int:
     ap.add_argument("--styles", type=int, default=0, help="only the first N held-out styles (quick look)")
     ap.add_argument("--per-style-table", action="store_true", help="print every style's row")
     ap.add_argument("--json", help="write all figures to this file")
+    ap.add_argument("--baseline", help="figures (--json) of another model to compare with")
     args = ap.parse_args(argv)
     from kb import parse as kparse
     if args.model:
@@ -146,6 +159,9 @@ def main(argv=None) -> int:
     print(report(res))
     if args.per_style_table:
         print("\nper style\n" + table({f"{n} ({r['group']})": r for n, r in res["styles"].items()}))
+    if args.baseline:
+        with open(args.baseline, encoding="utf-8") as fh:
+            print("\nbaseline -> this model\n" + compare_report(res, json.load(fh)))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(res, fh, indent=1)
