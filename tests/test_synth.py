@@ -79,3 +79,22 @@ def test_word_banks_borrow_no_corpus_names():
     gold = " ".join(p.read_text(encoding="utf-8") for p in (Path(__file__).parent / "gold").glob("*.json"))
     borrowed = [n for n in synth.DIACRITIC_FAMILIES + synth.PARTICLE_FAMILIES if n in gold]
     assert borrowed == []
+
+
+def test_records_cover_what_real_lists_hold():
+    recs = synth.make_records(600, seed=21)
+    names = [n for r in recs for role in ("author", "editor", "translator") for n in r.get(role, [])]
+    fams = {n.get("family") for n in names}
+    for lang in ("de", "fr", "it", "es"):
+        assert fams & set(synth.EURO_NAMES[lang][1]), lang
+    lits = [n["literal"] for n in names if "literal" in n]
+    assert any("," in x for x in lits)                      # "Bundesministerium für Familie, Senioren, ..."
+    assert any(x.split()[0].lower() in synth.PINYIN_SURNAMES for x in lits)  # family-first "Wang Wei"
+    books = [r for r in recs if r["type"] == "book"]
+    assert any(r.get("publisher-place") and not r.get("publisher") for r in books)  # "München 2004"
+    for key in ("translator", "collection-title", "collection-number", "edition"):
+        assert any(key in r for r in recs), key
+    assert any(r["type"] == "chapter" and r.get("editor") for r in recs)
+    assert {"report", "thesis", "webpage"} <= {r["type"] for r in recs}
+    assert any(r.get("URL") and r.get("accessed") for r in recs)
+    assert any(r.get("volume") and r.get("issue") and r.get("page") for r in recs)
