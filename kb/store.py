@@ -222,6 +222,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     # most_cited reads the top of this index (the graph stage's counts)
     db.execute("CREATE INDEX IF NOT EXISTS idx_works_most_cited ON works "
                "(cited_by_documents DESC, claim_count DESC, ref_count DESC, key)")
+    # the "References that failed to parse" query (metadata.yml): the few
+    # unparsed refs in reading order, without scanning every ref
+    db.execute("CREATE INDEX IF NOT EXISTS idx_refs_unparsed ON refs (document_id, position) "
+               "WHERE parse_ok = 0 OR title IS NULL")
     db["kb_meta"].upsert({"name": "schema_version", "value": str(SCHEMA_VERSION)},
                          pk="name")
 

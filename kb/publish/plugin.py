@@ -456,7 +456,9 @@ async def work_context(datasette, database: str, key: str) -> dict | None:
     return {
         "database": database, "color": database_color(db, database), "work": work, "people": people, "category": category,
         "fields": fields, "refs": refs, "claims": claims, "annotations": annotations,
-        "cocited": cocited, "bibtex": bib,
+        "cocited": cocited, "bibtex": bib, "counts": parts["counts"],
+        "refs_url": datasette.urls.table(database, "refs") + "?" +
+        urllib.parse.urlencode({"work_id": work["id"]}),
         "review_threshold": review.QUEUE,
         "review_reasons": _json_list(work.get("review_reasons")),
         "queue_url": datasette.urls.query(database, "needs_review"),
