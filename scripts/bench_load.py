@@ -17,8 +17,11 @@ Times are to the last byte of the body; "p95 1st" is to the first byte
 Bounded: a request that takes over ``--timeout`` s or fails is counted (the
 "fail" column, per page type; its time counts in the percentiles as the time
 it took to fail, a lower bound) instead of stopping the run, and no request
-is sent after ``--max-seconds`` (those left are shown as "unsent").  Only
-127.0.0.1 is ever contacted (no proxies from the environment).
+is sent after ``--max-seconds`` (those left are shown as "unsent").  The
+``--warmup`` requests before the timed ones fill the response cache as a
+running site's is and may take until ``--max-seconds`` (a whole-table .bib
+is made once, cold, in tens of seconds on a big store); their slowest are
+printed.  Only 127.0.0.1 is ever contacted (no proxies from the environment).
 """
 from __future__ import annotations
 
@@ -141,6 +144,7 @@ def run(base: str, work: list[tuple[str, str]], clients: int, timeout: float,
     statuses["failed"] = set()         # the paths that did not answer 200
     todo = iter(work)
     unsent = [0]
+    slowest = []                       # (ms, status, path) of every request
 
     def record(kind, path, ms, first_ms, status):
         kinds = [kind]
@@ -150,6 +154,7 @@ def run(base: str, work: list[tuple[str, str]], clients: int, timeout: float,
             times[k].append(ms)
             ttfb[k].append(first_ms)
         statuses[kind].add(status)
+        slowest.append((ms, status, path))
         if status != 200:
             statuses["failed"].add(f"{status} {path}")
             fails[kind] += 1
@@ -178,6 +183,8 @@ def run(base: str, work: list[tuple[str, str]], clients: int, timeout: float,
         t.start()
     for t in threads:
         t.join()
+    slowest.sort(reverse=True, key=lambda x: x[0])
+    statuses["slowest"] = slowest[:5]
     return times, ttfb, statuses, fails, unsent[0], time.perf_counter() - t0
 
 
@@ -208,7 +215,8 @@ def main(argv=None) -> int:
     ap.add_argument("--db", type=Path, required=True)
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--requests", type=int, default=800)
-    ap.add_argument("--warmup", type=int, default=50, help="requests sent before timing")
+    ap.add_argument("--warmup", type=int, default=50,
+                    help="requests sent before timing (no --timeout: up to --max-seconds)")
     ap.add_argument("--timeout", type=float, default=30,
                     help="seconds a request may take before it counts as failed")
     ap.add_argument("--max-seconds", type=float, default=600,
@@ -219,7 +227,13 @@ def main(argv=None) -> int:
     base = f"http://127.0.0.1:{port}"
     deadline = time.perf_counter() + a.max_seconds
     try:
-        run(base, urls(a.db, a.warmup, seed=1), a.clients, a.timeout, deadline)
+        # the warm-up fills the response cache as a running site's is: its
+        # requests may take until the deadline (a cold whole-table .bib does)
+        t = time.perf_counter()
+        warm = run(base, urls(a.db, a.warmup, seed=1), a.clients, deadline - t, deadline)
+        print(f"warm-up: {a.warmup} requests in {time.perf_counter() - t:.1f} s, slowest: "
+              + ", ".join(f"{ms / 1000:.1f} s {status} {path}"
+                          for ms, status, path in warm[2]["slowest"][:3]))
         times, ttfb, statuses, fails, unsent, seconds = run(
             base, urls(a.db, a.requests), a.clients, a.timeout, deadline)
         peak = peak_rss_mb(proc.pid)
@@ -240,6 +254,7 @@ def report(a, times, ttfb, statuses, fails, unsent, seconds, peak) -> None:
           + (f", server peak RSS {peak:.0f} MB" if peak else ""))
     print(f"{'page':<30} {'n':>5} {'fail':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
           f"{'p95 1st':>8}  status")
+    statuses.pop("slowest")
     for failed in sorted(statuses.pop("failed"), key=str)[:10]:
         print("not 200:", failed)
     for kind in sorted(times):
