@@ -30,6 +30,7 @@ import itertools
 import os
 import random
 import re
+import signal
 import socket
 import sqlite3
 import statistics
@@ -222,6 +223,8 @@ def main(argv=None) -> int:
     ap.add_argument("--max-seconds", type=float, default=600,
                     help="no request is sent after this many seconds (warm-up included)")
     a = ap.parse_args(argv)
+    # stopped from outside: still stop the server (the finally below)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     port = free_port()
     proc = serve(a.db, port)
     base = f"http://127.0.0.1:{port}"
