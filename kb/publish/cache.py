@@ -8,13 +8,20 @@ store's pages, the home page, work pages and the graph, keyed by path, query,
 the notes file's version (any note written invalidates every entry) and the
 store's generation (a rebuilt store does too).  A
 first request streams through as usual while identical requests wait for it
-(one computation per page under load).
+(one computation per page under load); a download (a .bib export, sent as
+an attachment) is streamed to those requests chunk by chunk as it is made
+(:class:`Inflight`), so a big export made once starts at once for everyone.
 
 Not cached: a request with a signed-in actor or a flash message (the page is
 personal), a response that sets a cookie or is not 200, streamed CSV
 (``_stream``), the notes pages, and anything when a served database other
-than the notes is mutable.  Bounded: MAX_ENTRY bytes per response, MAX_BYTES
-in all (least recently used first out).
+than the notes is mutable.  Bounded: MAX_ENTRY bytes per response (room for
+the .bib of a whole table: at most 50,000 works, about 15 MB), MAX_BYTES in
+all (least recently used first out).
+
+The prewarm (``kb serve``) makes the home page, each table's first page and
+the graph picture (tens of seconds on a big store) in the background once the
+server has its first request.
 """
 from __future__ import annotations
 
@@ -22,9 +29,10 @@ import asyncio
 import os
 from collections import OrderedDict
 
-MAX_ENTRY = 4 * 1024 * 1024
-MAX_BYTES = 64 * 1024 * 1024
+MAX_ENTRY = 24 * 1024 * 1024
+MAX_BYTES = 128 * 1024 * 1024
 PERSONAL_COOKIES = (b"ds_actor=", b"ds_messages=")
+WARM_ROUTES = ("/-/graph",)      # made after the table pages
 SKIP_PREFIXES = ("/-/annotations", "/-/login", "/-/logout", "/-/actor", "/-/messages",
                  "/-/permissions", "/-/allow-debug", "/-/password-tool")
 
@@ -51,6 +59,70 @@ class ResponseCache:
         while self.size > self.max_bytes and self.entries:
             _, (_, old) = self.entries.popitem(last=False)
             self.size -= len(old)
+
+
+class Inflight:
+    """A response being made.  Identical requests wait for it to end, or,
+    when it is a shareable download, are sent its chunks as they come."""
+
+    def __init__(self):
+        self.start, self.chunks = None, []
+        self.finished = self.complete = False
+        self.overflow = False          # chunks past MAX_ENTRY were not kept
+        self._tick = asyncio.Event()
+
+    def _wake(self) -> None:
+        tick, self._tick = self._tick, asyncio.Event()
+        tick.set()
+
+    def started(self, message: dict) -> None:
+        self.start = message
+        self._wake()
+
+    def add(self, body: bytes, keep: bool) -> None:
+        if keep:
+            self.chunks.append(body)
+        else:
+            self.overflow = True
+        self._wake()
+
+    def finish(self, complete: bool) -> None:
+        self.finished, self.complete = True, complete
+        self._wake()
+
+    async def follow(self, send) -> bool:
+        """Send the response along as it is made when it is a shareable
+        download; False (after it ended) when the caller must look in the
+        cache or make the response itself."""
+        while self.start is None and not self.finished:
+            await self._tick.wait()
+        if self.start is None or not downloadable(self.start):
+            while not self.finished:
+                await self._tick.wait()
+            return False
+        await send(self.start)
+        sent = 0
+        while True:
+            if self.overflow:
+                raise RuntimeError("download too big to share; ask again")
+            while sent < len(self.chunks):
+                await send({"type": "http.response.body", "body": self.chunks[sent],
+                            "more_body": True})
+                sent += 1
+            if self.finished:
+                break
+            await self._tick.wait()
+        if not self.complete:
+            raise RuntimeError("the shared download failed")   # never a silently short file
+        await send({"type": "http.response.body", "body": b""})
+        return True
+
+
+def downloadable(start: dict) -> bool:
+    """A shareable attachment (a .bib export): safe to stream to other requests."""
+    headers = {name.lower(): value for name, value in start.get("headers") or []}
+    return (start.get("status") == 200 and b"set-cookie" not in headers
+            and headers.get(b"content-disposition", b"").startswith(b"attachment"))
 
 
 def cache_key(scope, datasette, notes_name: str):
@@ -114,7 +186,8 @@ def file_version(path) -> tuple | None:
 
 async def prewarm(datasette, notes_name: str, app, first: dict, limit: int = 40) -> int:
     """Make the store's fixed pages once, in the background (kb serve sets
-    ``datasette.kb_prewarm``): the home page and each table's first page,
+    ``datasette.kb_prewarm``): the home page, each table's first page (at
+    most ``limit`` pages) and WARM_ROUTES,
     asked of ``app`` as the first request ``first`` was (same scheme and host,
     no cookies), so the cached pages link where that client's pages do."""
     paths = ["/"]
@@ -124,6 +197,7 @@ async def prewarm(datasette, notes_name: str, app, first: dict, limit: int = 40)
         hidden = set(await db.hidden_table_names())
         paths += [datasette.urls.table(name, t) for t in await db.table_names()
                   if t not in hidden]
+    paths = paths[:limit] + list(WARM_ROUTES)
     headers = [(n, v) for n, v in first.get("headers") or [] if n != b"cookie"]
 
     async def receive():
@@ -131,7 +205,7 @@ async def prewarm(datasette, notes_name: str, app, first: dict, limit: int = 40)
 
     async def discard(message):
         pass
-    for path in paths[:limit]:
+    for path in paths:
         path, _, query = path.partition("?")
         scope = {**first, "path": path, "raw_path": path.encode(),
                  "query_string": query.encode(), "headers": headers}
@@ -140,7 +214,7 @@ async def prewarm(datasette, notes_name: str, app, first: dict, limit: int = 40)
         except Exception:  # noqa: BLE001 - a page that fails is made on demand
             pass
         await asyncio.sleep(0.01)     # requests that arrive meanwhile go first
-    return len(paths[:limit])
+    return len(paths)
 
 
 def wrap(app, datasette):
@@ -167,27 +241,31 @@ def wrap(app, datasette):
             return await app(scope, receive, send)
         hit = cache.get(key)
         if hit is None and key in cache.inflight:
-            await cache.inflight[key].wait()      # the same page is being made
+            # the same page is being made: follow a download, else wait
+            if await cache.inflight[key].follow(send):
+                return
             hit = cache.get(key)
         if hit is not None:
             return await replay(hit, send)
-        done = cache.inflight.setdefault(key, asyncio.Event())
-        start, chunks, size = None, [], 0
+        made = cache.inflight.setdefault(key, Inflight())
+        size, complete = 0, False
 
         async def capture(message):
-            nonlocal start, size
+            nonlocal size
             if message["type"] == "http.response.start":
-                start = message
-            elif message["type"] == "http.response.body" and size <= cache.max_entry:
-                chunks.append(message.get("body", b""))
-                size += len(chunks[-1])
+                made.started(message)
+            elif message["type"] == "http.response.body":
+                body = message.get("body", b"")
+                size += len(body)
+                made.add(body, keep=size <= cache.max_entry)
             await send(message)
         try:
             await app(scope, receive, capture)
-            if size <= cache.max_entry and shareable(start, chunks):
-                cache.put(key, start, b"".join(chunks))
+            complete = True
+            if not made.overflow and shareable(made.start, made.chunks):
+                cache.put(key, made.start, b"".join(made.chunks))
         finally:
-            if cache.inflight.get(key) is done:
+            if cache.inflight.get(key) is made:
                 del cache.inflight[key]
-            done.set()
+            made.finish(complete)
     return cached_app

@@ -6,25 +6,36 @@ co-cited works and BibTeX come from one thread hop instead of a dozen
 (under load each hop waits for the event loop and the GIL).
 
     >>> parts = await db.execute_fn(lambda conn: load_work(conn, "kostka2019china", export))
+
+A work cited thousands of times would make a page of megabytes that takes
+seconds: the page lists the first PAGE_ROWS references and claims, says how
+many there are in all, and links to the table and query that hold them all.
 """
 from __future__ import annotations
 
 from typing import Callable
+
+PAGE_ROWS = 200         # references, and claims, listed on a work page
 
 PEOPLE_SQL = """select a.id, a.name, wa.role from work_authors wa
     join authors a on a.id = wa.author_id where wa.work_id = ?
     order by case wa.role when 'author' then 0 when 'editor' then 1 else 2 end,
              wa.position"""
 REFS_SQL = """select r.*, d.title as document_title from refs r
-    left join documents d on d.id = r.document_id where r.work_id = ?
-    order by r.document_id, r.position"""
+    left join documents d on d.id = r.document_id where r.work_id = :id
+    order by r.document_id, r.position limit :limit"""
+# in all, each from a covering index
+COUNTS_SQL = """select (select count(*) from refs where work_id = :id) as refs,
+    (select count(distinct document_id) from refs where work_id = :id) as documents,
+    (select count(distinct ci.claim_id) from refs r join citations ci on ci.ref_id = r.id
+     where r.work_id = :id) as claims"""
 CLAIMS_SQL = """select c.id, c.document_id, c.page, c.line, c.section,
     c.text, d.title as document_title, group_concat(distinct ci.marker) as marker,
     group_concat(distinct ci.pinpoint) as pinpoint
     from citations ci join refs r on r.id = ci.ref_id
     join claims c on c.id = ci.claim_id
     left join documents d on d.id = c.document_id
-    where r.work_id = ? group by c.id order by c.document_id, c.line"""
+    where r.work_id = :id group by c.id order by c.document_id, c.line limit :limit"""
 # kb.graph's cocitations, each side through its own index (an OR over both
 # sides scans every pair)
 COCITED_SQL = """select o.key, o.title, o.year, c.documents, c.weight from (
@@ -64,8 +75,10 @@ def cocited(conn, work_id: int, limit: int = 10) -> list[dict]:
 
 
 def load_work(conn, key: str, export: Callable) -> dict | None:
-    """{work, people, category, refs, claims, cocited, bibtex} of work ``key``
-    (None when unknown); ``export(conn, keys)`` makes the BibTeX."""
+    """{work, people, category, refs, claims, counts, cocited, bibtex} of work
+    ``key`` (None when unknown): the first PAGE_ROWS refs and claims, and
+    counts of {refs, documents, claims} in all; ``export(conn, keys)`` makes
+    the BibTeX."""
     found = _rows(conn, "select * from works where key = ?", [key])
     if not found:
         return None
@@ -75,7 +88,9 @@ def load_work(conn, key: str, export: Callable) -> dict | None:
         cat = _rows(conn, "select label from source_types where id = ?",
                     [work["source_category"]])
         category = cat[0]["label"] if cat else None
+    page = {"id": work["id"], "limit": PAGE_ROWS}
     return {"work": work, "people": _rows(conn, PEOPLE_SQL, [work["id"]]),
-            "category": category, "refs": _rows(conn, REFS_SQL, [work["id"]]),
-            "claims": _rows(conn, CLAIMS_SQL, [work["id"]]),
+            "category": category, "refs": _rows(conn, REFS_SQL, page),
+            "claims": _rows(conn, CLAIMS_SQL, page),
+            "counts": _rows(conn, COUNTS_SQL, {"id": work["id"]})[0],
             "cocited": cocited(conn, work["id"]), "bibtex": export(conn, [key])}

@@ -1,0 +1,199 @@
+"""The site under load (issue 18, item 8): facet indexes, the response cache
+sharing a download as it is made, and the load benchmark's bookkeeping.
+Figures come from scripts/bench_load.py (README, Load)."""
+from __future__ import annotations
+
+import asyncio
+import re
+import importlib.util
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+
+from kb import store
+from kb.publish import cache
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_facet_of_a_big_table_counts_from_an_index(tmp_path):
+    db = store.open_db(tmp_path / "kb.db")
+    tables = yaml.safe_load((ROOT / "metadata.yml").read_text())["databases"]["kb"]["tables"]
+    for table in ("refs", "works", "claims", "merges"):
+        firsts = {idx.columns[0] for idx in db[table].indexes}
+        for facet in tables[table].get("facets", []):
+            assert facet in firsts, f"{table}.{facet} has no index"
+        plan = " ".join(str(r) for r in db.execute(
+            f"explain query plan select {tables[table]['facets'][-1]}, count(*) "
+            f"from {table} group by 1").fetchall())
+        assert "COVERING INDEX" in plan, plan
+
+
+class FakeDatasette:
+    databases: dict = {}
+
+    def plugin_config(self, name):
+        return None
+
+
+def download_app(calls: list, chunks=(b"@a{1}\n", b"@b{2}\n", b"@c{3}\n"),
+                 attachment=True):
+    async def app(scope, receive, send):
+        calls.append(scope["path"])
+        headers = [(b"content-type", b"application/x-bibtex")]
+        if attachment:
+            headers.append((b"content-disposition", b'attachment; filename="w.bib"'))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        for chunk in chunks:
+            await asyncio.sleep(0.05)
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+    return app
+
+
+async def get(app, path="/kb/works.bib", delay=0.0, log=None, name=""):
+    await asyncio.sleep(delay)
+    got = []
+
+    async def send(message):
+        if message["type"] == "http.response.body" and message.get("body"):
+            got.append(message["body"])
+            if log is not None:
+                log.append((name, time.perf_counter()))
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+    scope = {"type": "http", "method": "GET", "path": path, "query_string": b"",
+             "headers": [(b"host", b"t")], "scheme": "http"}
+    await app(scope, receive, send)
+    return b"".join(got)
+
+
+def test_a_download_is_made_once_and_streamed_to_identical_requests():
+    calls, log = [], []
+    app = cache.wrap(download_app(calls), FakeDatasette())
+
+    async def both():
+        return await asyncio.gather(get(app, log=log, name="first"),
+                                    get(app, delay=0.07, log=log, name="second"))
+    first, second = asyncio.run(both())
+    assert first == second == b"@a{1}\n@b{2}\n@c{3}\n"
+    assert calls == ["/kb/works.bib"]                  # made once
+    end_of_first = max(t for n, t in log if n == "first")
+    start_of_second = min(t for n, t in log if n == "second")
+    assert start_of_second < end_of_first              # streamed along, not after
+    assert asyncio.run(get(app)) == first and len(calls) == 1    # then from the cache
+
+
+def test_a_page_is_made_once_and_waited_for():
+    calls = []
+    app = cache.wrap(download_app(calls, attachment=False), FakeDatasette())
+
+    async def both():
+        return await asyncio.gather(get(app, "/kb/works"), get(app, "/kb/works", delay=0.02))
+    first, second = asyncio.run(both())
+    assert first == second and calls == ["/kb/works"]
+
+
+def test_a_download_too_big_to_keep_is_never_sent_short():
+    calls = []
+    ds = FakeDatasette()
+    app = cache.wrap(download_app(calls, chunks=(b"x" * 60, b"y" * 60)), ds)
+    ds._kb_response_cache.max_entry = 100
+
+    async def both():
+        return await asyncio.gather(get(app), get(app, delay=0.07), return_exceptions=True)
+    first, second = asyncio.run(both())
+    assert first == b"x" * 60 + b"y" * 60
+    assert isinstance(second, RuntimeError)            # an error, not half a file
+
+
+def bench_load():
+    spec = importlib.util.spec_from_file_location("bench_load", ROOT / "scripts/bench_load.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("fail, expected", [
+    (httpx.ReadTimeout("slow"), "timeout"), (httpx.ConnectError("refused"), "ConnectError")])
+def test_a_failed_request_is_counted_not_raised(fail, expected):
+    def handler(request):
+        raise fail
+    http = httpx.Client(transport=httpx.MockTransport(handler), base_url="http://127.0.0.1")
+    assert bench_load().fetch(http, "/", time.perf_counter() + 5)[0] == expected
+
+
+def test_a_slow_body_is_cut_at_the_deadline():
+    def handler(request):
+        return httpx.Response(200, content=iter([b"a", b"b"]))
+    http = httpx.Client(transport=httpx.MockTransport(handler), base_url="http://127.0.0.1")
+    module = bench_load()
+    assert module.fetch(http, "/", time.perf_counter() - 1)[0] == "timeout"
+    status, first = module.fetch(http, "/", time.perf_counter() + 5)
+    assert status == 200 and first is not None
+
+
+# --- the site on a small store -------------------------------------------------
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory):
+    from kb.commands.serve import make_datasette
+    from tests.kbfixtures import build_store
+    path = build_store(tmp_path_factory.mktemp("load") / "kb.db")
+    return make_datasette(path, annotations=False), path
+
+
+def test_a_work_page_lists_the_first_rows_and_counts_them_all(small_site, monkeypatch):
+    from kb.publish import workpage
+    ds, _ = small_site
+    whole = asyncio.run(ds.client.get("/-/work/kostka2019china", params={"_x": 1})).text
+    assert whole.count('class="raw"') == 3 and "The first" not in whole
+    monkeypatch.setattr(workpage, "PAGE_ROWS", 1)
+    page = asyncio.run(ds.client.get("/-/work/kostka2019china", params={"_x": 2})).text
+    assert page.count('class="raw"') == 1 and page.count("<blockquote>") == 1
+    assert "As written in the documents (3)" in page and "cited by 3 document(s)" in page
+    assert "all 3 in the refs table" in page and "/kb/refs?work_id=" in page
+    claims = re.search(r"Claims citing this work \((\d+)\)", whole).group(1)
+    assert f"Claims citing this work ({claims})" in page and int(claims) > 1
+
+
+TRACE_CLAIM_PLAIN = """select c.document_id as document, c.page, c.section, c.text as claim,
+       ci.marker, ci.pinpoint, r.raw as source_as_written, w.key as work
+from claims_fts join claims c on c.id = claims_fts.rowid
+left join citations ci on ci.claim_id = c.id
+left join refs r on r.id = ci.ref_id
+left join works w on w.id = r.work_id
+where claims_fts match :q order by c.document_id, c.line, ci.id limit 1000"""
+
+
+def test_trace_claim_answers_as_the_plain_join_does(small_site, tmp_path):
+    """metadata.yml's trace_claim joins only the claims that can be in the
+    first 1000 rows; on a store of 1,500 matching claims, several on one line,
+    its rows are the plain join's."""
+    import shutil
+    import sqlite3
+    _, path = small_site
+    copy = tmp_path / "kb.db"
+    shutil.copy(path, copy)
+    conn = sqlite3.connect(copy)
+    doc = conn.execute("select id from documents order by id limit 1").fetchone()[0]
+    conn.executemany("insert into claims (document_id, text, line) values (?, ?, ?)",
+                     [(doc, f"zebra claim {i}", 5000 + i // 3) for i in range(1500)])
+    ref = conn.execute("select id from refs where document_id = ? limit 1", [doc]).fetchone()[0]
+    new = [r[0] for r in conn.execute("select id from claims where text like 'zebra%' "
+                                      "order by id desc")]
+    # cited in reverse: on a shared line the later claim's citation comes first
+    conn.executemany("insert into citations (claim_id, ref_id, marker) values (?, ?, '1')",
+                     [(c, ref) for c in new])
+    conn.commit()
+    sql = yaml.safe_load((ROOT / "metadata.yml").read_text())[
+        "databases"]["kb"]["queries"]["trace_claim"]["sql"]
+    conn.create_function("kb_fts", 1, lambda q: q)
+    for q in ("zebra", "claim", "nothingmatches"):
+        got = conn.execute(sql, {"q": q}).fetchall()
+        assert got == conn.execute(TRACE_CLAIM_PLAIN, {"q": q}).fetchall()
+    assert len(conn.execute(sql, {"q": "zebra"}).fetchall()) == 1000
