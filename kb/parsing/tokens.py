@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 from .dates import MONTHS
 from .names import PARTICLES, ORG_WORDS, SURNAME_RANK
@@ -25,7 +26,7 @@ QUOTES = set("“”‘’«»„‚\"'")
 MAX_TOKENS = 300
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     text: str
     start: int
@@ -34,12 +35,7 @@ class Token:
 
 def tokenize(text: str) -> list[Token]:
     """Word, number and single-punctuation tokens with character offsets."""
-    out = []
-    for m in _TOKEN.finditer(text):
-        out.append(Token(m.group(0), m.start(), m.end()))
-        if len(out) >= MAX_TOKENS:
-            break
-    return out
+    return [Token(m.group(), *m.span()) for m in islice(_TOKEN.finditer(text), MAX_TOKENS)]
 
 
 _RUN3 = re.compile(r"(.)\1{2,}")
@@ -255,7 +251,8 @@ def features(toks: list[Token], text: str = "", kind: str | None = None,
             f.append("-1:initial")
         if i + 1 < n and initial[i + 1]:
             f.append("+1:initial")
-        f += (_QF[quotes[i]], _PAR[min(depth, 2)], _BLK[min(block, 6)], _CM[min(comma, 8)], _POS[10 * i // n])
+        f += (_QF[quotes[i]], _PAR[depth if depth < 2 else 2], _BLK[block if block < 6 else 6],
+              _CM[comma if comma < 8 else 8], _POS[10 * i // n])
         if i < 3:
             f.append(_FIRST[i])
         if i >= n - 2:
