@@ -246,35 +246,51 @@ def _chunk_features(words: list[str], n: int) -> list[tuple[str, ...]]:
             j += 1
         spans.append((i, j))
         i = j + 1
+    info = [_chunk_word(w) for w in words]
+    last = len(spans) - 1
     for ci, (s, e) in enumerate(spans):
-        info = [_chunk_word(words[k]) for k in range(s, e + 1)]
-        alpha = [x[0] for x in info if x[1]]
-        caps = sum(alpha)
-        capf = "chc=n" if not alpha else "chc=a" if caps == len(alpha) else \
-            "chc=m" if 2 * caps >= len(alpha) else "chc=f" if caps else "chc=0"
-        before = _mark(words[s - 1]) if s else "BOS"
-        after = _mark(words[e + 1]) if e + 1 < n else "EOS"
-        if ci + 1 < len(spans):
-            nx = _chunk_word(words[spans[ci + 1][0]])
+        alpha = caps = 0
+        num = yr = stop = False
+        tags: tuple = ()
+        for k in range(s, e + 1):
+            c, a, d, y, st, tg = info[k]
+            if a:
+                alpha += 1
+                caps += c
+            num = num or d
+            yr = yr or y
+            stop = stop or st
+            if tg:
+                tags += tg
+        if ci < last:
+            nx = info[spans[ci + 1][0]]
             nxc = "num" if nx[2] else "cap" if nx[0] else "low"
         else:
             nxc = "EOS"
-        nw = e - s + 1
-        f = ["chl=" + (_CH_LEN[nw] if nw < 13 else "13"), capf, "chb=" + before, "che=" + after,
-             "chx=" + after + nxc]
-        f.extend(sorted({"chd=" + t for x in info for t in x[5]}))
-        if any(x[2] for x in info):
-            f.append("chn")
-        if any(x[3] for x in info):
-            f.append("chy")
-        if any(x[4] for x in info):
-            f.append("chs")
-        base = tuple(f)
+        capf = "n" if not alpha else "a" if caps == alpha else "m" if 2 * caps >= alpha else "f" if caps else "0"
+        base = _chunk_tuple(e - s + 1, capf, words[s - 1] if s else "BOS", words[e + 1] if e + 1 < n else "EOS",
+                            nxc, frozenset(tags), num, yr, stop)
         for k in range(s, e + 1):
             out[k] = base
-        if nw > 1:
+        if e > s:
             out[s] = base + ("chf",)
     return out
+
+
+@lru_cache(maxsize=16384)
+def _chunk_tuple(nw, capf, before, after, nxc, tags, num, yr, stop) -> tuple[str, ...]:
+    """The feature strings of a chunk (see _chunk_features)."""
+    before, after = _mark(before), _mark(after)
+    f = ["chl=" + (_CH_LEN[nw] if nw < 13 else "13"), "chc=" + capf, "chb=" + before, "che=" + after,
+         "chx=" + after + nxc]
+    f.extend(sorted("chd=" + t for t in tags))
+    if num:
+        f.append("chn")
+    if yr:
+        f.append("chy")
+    if stop:
+        f.append("chs")
+    return tuple(f)
 
 
 def features(toks: list[Token], text: str = "", kind: str | None = None,
