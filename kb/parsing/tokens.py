@@ -209,9 +209,10 @@ def _context(wf, quotes: list[int], n: int) -> list[tuple[str, ...]]:
 
 
 # chunks: runs of tokens between punctuation marks ("Nature Reviews Neuroscience",
-# "London", "12"); every token carries its chunk's length, capitals, numbers,
-# dictionary words and the marks around it (ParsCit-style chunk features)
-_DELIMS = set(",.;:()[]") | QUOTES
+# "London", "Ergonomics 24"); every word of a chunk holding a word (not numbers
+# alone: "542-544 (1970)" reads by its own features) carries the chunk's length,
+# capitals, numbers, dictionary words and the marks around it (as ParsCit's chunks)
+_DELIMS = set(",.;:()[]/") | QUOTES
 _CH_TAGS = frozenset(("journalword", "pubword", "place", "orgword", "edword", "given", "surname",
                       "volword", "issueword", "pageword", "editionword", "transword"))
 _CH_LEN = ("0", "1", "2", "3", "4", "4", "4", "7", "7", "7", "7", "7", "7")
@@ -250,7 +251,7 @@ def _chunk_features(words: list[str], n: int) -> list[tuple[str, ...]]:
     last = len(spans) - 1
     for ci, (s, e) in enumerate(spans):
         alpha = caps = 0
-        num = yr = stop = False
+        num = stop = False
         tags: tuple = ()
         for k in range(s, e + 1):
             c, a, d, y, st, tg = info[k]
@@ -258,18 +259,19 @@ def _chunk_features(words: list[str], n: int) -> list[tuple[str, ...]]:
                 alpha += 1
                 caps += c
             num = num or d
-            yr = yr or y
             stop = stop or st
             if tg:
                 tags += tg
+        if not alpha:
+            continue
         if ci < last:
             nx = info[spans[ci + 1][0]]
             nxc = "num" if nx[2] else "cap" if nx[0] else "low"
         else:
             nxc = "EOS"
-        capf = "n" if not alpha else "a" if caps == alpha else "m" if 2 * caps >= alpha else "f" if caps else "0"
+        capf = "a" if caps == alpha else "m" if 2 * caps >= alpha else "f" if caps else "0"
         base = _chunk_tuple(e - s + 1, capf, words[s - 1] if s else "BOS", words[e + 1] if e + 1 < n else "EOS",
-                            nxc, frozenset(tags), num, yr, stop)
+                            nxc, frozenset(tags), num, stop)
         for k in range(s, e + 1):
             out[k] = base
         if e > s:
@@ -278,7 +280,7 @@ def _chunk_features(words: list[str], n: int) -> list[tuple[str, ...]]:
 
 
 @lru_cache(maxsize=16384)
-def _chunk_tuple(nw, capf, before, after, nxc, tags, num, yr, stop) -> tuple[str, ...]:
+def _chunk_tuple(nw, capf, before, after, nxc, tags, num, stop) -> tuple[str, ...]:
     """The feature strings of a chunk (see _chunk_features)."""
     before, after = _mark(before), _mark(after)
     f = ["chl=" + (_CH_LEN[nw] if nw < 13 else "13"), "chc=" + capf, "chb=" + before, "che=" + after,
@@ -286,8 +288,6 @@ def _chunk_tuple(nw, capf, before, after, nxc, tags, num, yr, stop) -> tuple[str
     f.extend(sorted("chd=" + t for t in tags))
     if num:
         f.append("chn")
-    if yr:
-        f.append("chy")
     if stop:
         f.append("chs")
     return tuple(f)
