@@ -85,8 +85,10 @@ def normalize(raw: str) -> str:
         text = "".join(ch if (ch.isprintable() or ch == " ") else " " for ch in text)
     text = _SPACES.sub(" ", text).strip()
     # a line break inside CJK text is no space; markdown emphasis is no text
-    text = _CJK_GAP.sub(r"\1", text)
-    text = _EMPH.sub(r"\1", text)
+    if not text.isascii():
+        text = _CJK_GAP.sub(r"\1", text)
+    if "*" in text:
+        text = _EMPH.sub(r"\1", text)
     return text[:MAX_CHARS]
 
 
@@ -129,6 +131,8 @@ def confidence(toks, labels: list[str]) -> dict[str, float]:
 
 def _runs(labels, lab):
     """(start, end) index pairs of maximal runs of ``lab``."""
+    if lab not in labels:
+        return []
     out, i, n = [], 0, len(labels)
     while i < n:
         if labels[i] == lab:

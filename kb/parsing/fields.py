@@ -136,7 +136,8 @@ def to_fields(text: str, toks: list[Token], labels: list[str], order: str | None
     f["pages"] = re.sub(r"\s*([-–—])\s*", r"\1", pages) if pages else None
     f["edition"] = clean_text(first("edition"))
     if not f["edition"]:
-        m = _EDITION.search(text)
+        low = text.lower()
+        m = _EDITION.search(text) if ("ed" in low or "aufl" in low or "éd" in low) else None
         if m:
             f["edition"] = m.group(1)
     _editors_as_translators(text, toks, labels, f)
