@@ -258,16 +258,6 @@ def test_reference_only_in_chinese_characters():
     assert f["authors"] == []
 
 
-def test_chunk_features_describe_word_chunks_only():
-    from kb.parsing.tokens import tokenize, features
-    text = "Smith, J. Social Environments and Health. Ergonomics 24: 917-931."
-    toks = tokenize(text)
-    feats = dict(zip([t.text for t in toks], features(toks, text)))
-    assert {"chb=.", "che=:", "chx=:num", "chn"} <= set(feats["Ergonomics"])
-    assert "chs" in feats["and"] and "chl=4" in feats["and"]  # a 4-word chunk with a stop word
-    assert not any(f.startswith("ch") and f != "chf" for f in feats["917"])  # numbers alone: no chunk
-
-
 def test_rule_patterns_still_found_behind_their_cheap_tests():
     from kb.parsing import rules
     f, _ = rules.extract("Title. Zugriff am 05.05.2017. ISBN 978-3-16-148410-0. doi:10.1000/182")

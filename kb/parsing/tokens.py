@@ -208,91 +208,6 @@ def _context(wf, quotes: list[int], n: int) -> list[tuple[str, ...]]:
     return out
 
 
-# chunks: runs of tokens between punctuation marks ("Nature Reviews Neuroscience",
-# "London", "Ergonomics 24"); every word of a chunk holding a word (not numbers
-# alone: "542-544 (1970)" reads by its own features) carries the chunk's length,
-# capitals, numbers, dictionary words and the marks around it (as ParsCit's chunks)
-_DELIMS = set(",.;:()[]/") | QUOTES
-_CH_TAGS = frozenset(("journalword", "pubword", "place", "orgword", "edword", "given", "surname",
-                      "volword", "issueword", "pageword", "editionword", "transword"))
-_CH_LEN = ("0", "1", "2", "3", "4", "4", "4", "7", "7", "7", "7", "7", "7")
-
-
-@lru_cache(maxsize=65536)
-def _chunk_word(w: str) -> tuple:
-    """(capitalised, alphabetic, number, year, lower-case stop word, dictionary tags) of a word."""
-    lw = w.lower()
-    tags = tuple(t for t in _DICT.get(lw, ()) if t in _CH_TAGS) if len(w) > 1 else ()
-    if lw in MONTHS and len(lw) > 2:
-        tags += ("month",)
-    return (w[:1].isupper(), w.isalpha(), w[:1].isdigit(), _is_year(w),
-            w[:1].islower() and lw in lexicon.STOP, tags)
-
-
-def _mark(w: str) -> str:
-    return "Q" if w in QUOTES else w
-
-
-def _chunk_features(words: list[str], n: int) -> list[tuple[str, ...]]:
-    """Per token: the features of the chunk holding it (none for the marks)."""
-    out: list[tuple[str, ...]] = [()] * n
-    spans = []
-    i = 0
-    while i < n:
-        if words[i] in _DELIMS:
-            i += 1
-            continue
-        j = i
-        while j + 1 < n and words[j + 1] not in _DELIMS:
-            j += 1
-        spans.append((i, j))
-        i = j + 1
-    info = [_chunk_word(w) for w in words]
-    last = len(spans) - 1
-    for ci, (s, e) in enumerate(spans):
-        alpha = caps = 0
-        num = stop = False
-        tags: tuple = ()
-        for k in range(s, e + 1):
-            c, a, d, y, st, tg = info[k]
-            if a:
-                alpha += 1
-                caps += c
-            num = num or d
-            stop = stop or st
-            if tg:
-                tags += tg
-        if not alpha:
-            continue
-        if ci < last:
-            nx = info[spans[ci + 1][0]]
-            nxc = "num" if nx[2] else "cap" if nx[0] else "low"
-        else:
-            nxc = "EOS"
-        capf = "a" if caps == alpha else "m" if 2 * caps >= alpha else "f" if caps else "0"
-        base = _chunk_tuple(e - s + 1, capf, words[s - 1] if s else "BOS", words[e + 1] if e + 1 < n else "EOS",
-                            nxc, frozenset(tags), num, stop)
-        for k in range(s, e + 1):
-            out[k] = base
-        if e > s:
-            out[s] = base + ("chf",)
-    return out
-
-
-@lru_cache(maxsize=16384)
-def _chunk_tuple(nw, capf, before, after, nxc, tags, num, stop) -> tuple[str, ...]:
-    """The feature strings of a chunk (see _chunk_features)."""
-    before, after = _mark(before), _mark(after)
-    f = ["chl=" + (_CH_LEN[nw] if nw < 13 else "13"), "chc=" + capf, "chb=" + before, "che=" + after,
-         "chx=" + after + nxc]
-    f.extend(sorted("chd=" + t for t in tags))
-    if num:
-        f.append("chn")
-    if stop:
-        f.append("chs")
-    return tuple(f)
-
-
 def features(toks: list[Token], text: str = "", kind: str | None = None,
              quotes: list[int] | None = None) -> list[list[str]]:
     """One feature list per token (crfsuite string features; ``quotes``: the
@@ -311,9 +226,7 @@ def features(toks: list[Token], text: str = "", kind: str | None = None,
     abbrev = [1 < len(w) <= 5 and w.isalpha() and i + 1 < n and words[i + 1] == "." and toks[i + 1].start == toks[i].end
               for i, w in enumerate(words)]
     # Vancouver "Anderson RM," / "Cloud GC:": a capitalised word, then its initials
-    # ("McCulloch A:" / "Smith J, Jones K.": one initial, never before a full stop)
-    vinit = [(1 < len(w) <= 3 or (len(w) == 1 and i + 1 < n and words[i + 1] in ",:;")) and w.isalpha()
-             and w.isupper() and i > 0 and words[i - 1][:1].isupper()
+    vinit = [1 < len(w) <= 3 and w.isalpha() and w.isupper() and i > 0 and words[i - 1][:1].isupper()
              and words[i - 1][1:2].islower() and (i + 1 == n or words[i + 1] in ",.:;")
              for i, w in enumerate(words)]
     vinit = [v or (i + 1 < n and vinit[i + 1]) for i, v in enumerate(vinit)]  # the family name too
@@ -325,7 +238,6 @@ def features(toks: list[Token], text: str = "", kind: str | None = None,
     else:
         yr = ["yr=b"] * first_year + ["yr=y"] + ["yr=a"] * (n - first_year - 1)
     ctx = _context(wf, quotes, n)
-    chunk = _chunk_features(words, n)
     depth, block, comma = 0, 0, 0
     kindf = "k=" + kind[:4] if kind else None
     out = []
@@ -358,7 +270,6 @@ def features(toks: list[Token], text: str = "", kind: str | None = None,
         if kindf:
             f.append(kindf)
         f += ctx[i]
-        f += chunk[i]
         out.append(f)
         if w in ")]":
             depth = max(0, depth - 1)
