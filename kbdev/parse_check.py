@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from . import anystyle
 
@@ -17,7 +18,7 @@ def strings(anystyle_dir: str, n: int = 3000, bench: int = 4000) -> list[str]:
     data = anystyle.load(anystyle_dir)
     pool = [anystyle.raw_string(s) for name in anystyle.FILES for s in data.get(name, [])]
     step = max(1, len(pool) // n)
-    sys.path.insert(0, ".")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from scripts.bench_parse import corpus
     return pool[::step][:n] + corpus(bench)
 
