@@ -35,7 +35,7 @@ from .parsing.fields import to_fields
 from .parsing.tidy import (cjk_title, split_title_tail, title_edition_place, vancouver_and_mhra,
                            split_question_title, venue_by_type, lone_lowercase_title, unclosed_tail)
 from .parsing.names import PARTICLES
-from .parsing.tokens import tokenize, features
+from .parsing.tokens import tokenize, features, _quote_states
 from .parsing.types import guess_type
 
 MODEL_PATH = Path(__file__).parent / "data" / "parser.crfsuite"
@@ -55,6 +55,7 @@ LABEL_FIELD = {"author": "authors", "editor": "editors", "translator": "translat
                "pages": "pages", "edition": "edition", "publisher": "publisher", "place": "place"}
 
 _local = threading.local()
+_SPACES = re.compile(r"\s+")
 _CJK_GAP = re.compile(r"([\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
 _EMPH = re.compile(r"(?<!\w)\*{1,2}([^*\n]{1,300}?)\*{1,2}(?!\w)")
 # a list label opening the string: "12.", "12)", "[12]", "(12)", "[Smi05]"
@@ -79,12 +80,15 @@ def _tagger():
 
 def normalize(raw: str) -> str:
     """Unicode-normalised, single-spaced, capped text (offsets refer to this)."""
-    text = unicodedata.normalize("NFC", raw or "")
-    text = "".join(ch if (ch.isprintable() or ch == " ") else " " for ch in text[: MAX_CHARS * 2])
-    text = re.sub(r"\s+", " ", text).strip()
+    text = unicodedata.normalize("NFC", raw or "")[: MAX_CHARS * 2]
+    if not text.isprintable():
+        text = "".join(ch if (ch.isprintable() or ch == " ") else " " for ch in text)
+    text = _SPACES.sub(" ", text).strip()
     # a line break inside CJK text is no space; markdown emphasis is no text
-    text = _CJK_GAP.sub(r"\1", text)
-    text = _EMPH.sub(r"\1", text)
+    if not text.isascii():
+        text = _CJK_GAP.sub(r"\1", text)
+    if "*" in text:
+        text = _EMPH.sub(r"\1", text)
     return text[:MAX_CHARS]
 
 
@@ -94,15 +98,19 @@ def strip_list_label(text: str) -> str:
     return text[m.end():] if m else text
 
 
-def label_tokens(text: str, kind: str | None = None):
-    """Tokens of the non-rule part of ``text`` and their labels."""
+def label_tokens(text: str, kind: str | None = None, quotes: list[int] | None = None):
+    """Tokens of the non-rule part of ``text`` and their labels (``quotes``,
+    when given, receives the tokens' quote states)."""
     toks = tokenize(text)
     if not toks:
         return toks, []
     tagger = _tagger()
     if tagger is None:
         return toks, heuristic.label(toks, text)
-    return toks, tagger.tag(features(toks, text, kind))
+    q = _quote_states(toks, text)
+    if quotes is not None:
+        quotes[:] = q
+    return toks, tagger.tag(features(toks, text, kind, q))
 
 
 def confidence(toks, labels: list[str]) -> dict[str, float]:
@@ -123,6 +131,8 @@ def confidence(toks, labels: list[str]) -> dict[str, float]:
 
 def _runs(labels, lab):
     """(start, end) index pairs of maximal runs of ``lab``."""
+    if lab not in labels:
+        return []
     out, i, n = [], 0, len(labels)
     while i < n:
         if labels[i] == lab:
@@ -144,12 +154,12 @@ def _is_word(t) -> bool:
     return t.text[:1].isalnum()
 
 
-def fix_labels(toks, labels: list[str], text: str) -> list[str]:
-    """Post-CRF corrections (see _fix_labels), then title-span repairs."""
+def fix_labels(toks, labels: list[str], text: str, q: list[int] | None = None) -> list[str]:
+    """Post-CRF corrections (see _fix_labels), then title-span repairs
+    (``q``: the tokens' quote states, when already known)."""
     if not toks:
         return labels
-    from .parsing.tokens import _quote_states
-    q = _quote_states(toks, text)
+    q = q or _quote_states(toks, text)
     labels = _fix_labels(toks, labels, text, q)
     labels = _whole_quoted_title(toks, labels, q)
     labels = _title_runs_on(toks, labels, q)
@@ -717,20 +727,25 @@ def _names_end(toks, labels, a0, a1):
             k += 1
 
 
+def _digits4(w: str) -> bool:
+    """``re.fullmatch(r"\\d{4}", w)`` without the regex (\\d is isdecimal)."""
+    return len(w) == 4 and w.isdecimal()
+
+
 def _title_year_range(toks, labels):
     """"Outline ... (2014-2020)": a year range right after a title is part of it."""
     words = [t.text for t in toks]
     n = len(toks)
     for i in range(1, n - 2):
         # "... of Foucault 1954-1984 (Vol. 3)": a bare year range ending a title
-        if labels[i - 1] == "title" and re.fullmatch(r"\d{4}", words[i]) and words[i + 1] in "-–" \
-                and re.fullmatch(r"\d{4}", words[i + 2]) and labels[i] == "date" and \
+        if labels[i - 1] == "title" and _digits4(words[i]) and words[i + 1] in "-–" \
+                and _digits4(words[i + 2]) and labels[i] == "date" and \
                 any(l == "date" for k, l in enumerate(labels) if k < i - 1 or k > i + 2):
             for k in range(i, i + 3):
                 labels[k] = "title"
     for i in range(1, n - 4):
-        if words[i] == "(" and labels[i - 1] in ("title", "container") and re.fullmatch(r"\d{4}", words[i + 1]) \
-                and words[i + 2] in "-–" and re.fullmatch(r"\d{4}", words[i + 3]) and words[i + 4] == ")":
+        if words[i] == "(" and labels[i - 1] in ("title", "container") and _digits4(words[i + 1]) \
+                and words[i + 2] in "-–" and _digits4(words[i + 3]) and words[i + 4] == ")":
             if any(l == "date" for l in labels[i + 5:]):
                 for k in range(i, i + 5):
                     labels[k] = labels[i - 1]
@@ -748,8 +763,9 @@ def parse(raw: str, kind: str | None = None) -> dict:
     order = numeric_order(text)
     ruled, spans = rules.extract(text, order)
     masked = rules.mask(text, spans)
-    toks, labels = label_tokens(masked, kind)
-    labels = fix_labels(toks, labels, masked)
+    quotes: list[int] = []
+    toks, labels = label_tokens(masked, kind, quotes)
+    labels = fix_labels(toks, labels, masked, quotes)
     conf = confidence(toks, labels)
     f = to_fields(masked, toks, labels, order) if toks else {}
     for k, v in f.items():

@@ -1,6 +1,7 @@
 """Held-out accuracy of kb's reference parser on AnyStyle's labelled strings.
 
     python -m kbdev.parser_eval --anystyle ../shared/train/anystyle/parser [--model PATH]
+    python -m kbdev.parser_eval --anystyle ../shared/train/anystyle/parser --errors title   # the misses
 
 Gold fields come from the labelled segments read through kb's own field
 builder (kb.parsing.fields.to_fields on the gold token labels), so gold and
@@ -94,6 +95,21 @@ def evaluate(items, parse_fn, conf_fn=None) -> dict:
     return out
 
 
+def mismatches(items, parse_fn, field: str):
+    """(file, raw string, gold, predicted) where ``field`` is wrong ("all": any field)."""
+    out = []
+    for name, segs in items:
+        gold = gold_fields(segs)
+        if gold is None:
+            continue
+        raw = anystyle.raw_string(segs)
+        pred = parse_fn(raw)
+        for k, ok in compare(pred, gold).items():
+            if not ok and field in (k, "all"):
+                out.append((name, raw, k, norm(gold.get(k)), norm(pred.get(k))))
+    return out
+
+
 def field_confidences(items, parse_fn) -> list[tuple[float, bool]]:
     """(confidence, right?) for every gold field the parser gave a confidence."""
     out = []
@@ -139,6 +155,7 @@ def main(argv=None) -> int:
     ap.add_argument("--model", help="CRF model file (default: the shipped one)")
     ap.add_argument("--files", help="comma-separated files to score whole (a by-file hold-out)")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--errors", metavar="FIELD", help="list the held-out strings where FIELD ('all': any) is wrong")
     ap.add_argument("--calibrate", action="store_true",
                     help="pick the low-confidence threshold on half the held-out strings, report on the other half")
     args = ap.parse_args(argv)
@@ -159,6 +176,10 @@ def main(argv=None) -> int:
         print("chosen", t, "-> other half", json.dumps(calibration(field_confidences(half[1], kparse.parse), t)))
         print("current LOW_CONFIDENCE", kparse.LOW_CONFIDENCE, "->",
               json.dumps(calibration(field_confidences(half[1], kparse.parse), kparse.LOW_CONFIDENCE)))
+        return 0
+    if args.errors:
+        for name, raw, k, g, p in mismatches(items, kparse.parse, args.errors):
+            print(f"[{name}] {k}: gold={g!r} pred={p!r}\n    {raw}")
         return 0
     res = evaluate(items, kparse.parse)
     print(json.dumps(res, indent=1) if args.json else table(res))

@@ -256,3 +256,12 @@ def test_reference_only_in_chinese_characters():
     f = parse("城市数据管理研究报告. 文化网. (9 April 2006). Retrieved 5 September 2019", "footnote")
     assert f["title"] == "城市数据管理研究报告"
     assert f["authors"] == []
+
+
+def test_rule_patterns_still_found_behind_their_cheap_tests():
+    from kb.parsing import rules
+    f, _ = rules.extract("Title. Zugriff am 05.05.2017. ISBN 978-3-16-148410-0. doi:10.1000/182")
+    assert (f["accessed"], f["isbn"], f["doi"]) == ("2017-05-05", "978-3-16-148410-0", "10.1000/182")
+    # re.IGNORECASE folds "ſ" to "s", str.lower() does not: still found
+    assert rules.extract("Title. Conſulted 5 May 2017.")[0]["accessed"] == "2017-05-05"
+    assert rules.extract("Title, here: 33.")[0]["pinpoint"] == "33"

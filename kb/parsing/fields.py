@@ -17,6 +17,7 @@ from .tokens import Token
 from ..text import YEAR
 
 _STRIP = " \t.,;:–—-/|*_"
+_SPACES = re.compile(r"\s+")
 _QUOTES = "“”‘’«»„‚\"'"
 
 
@@ -40,7 +41,7 @@ def clean_text(s: str | None, quotes: bool = True) -> str | None:
     """Strip surrounding punctuation, quotes, brackets and markdown stars."""
     if not s:
         return None
-    s = re.sub(r"\s+", " ", s).strip()
+    s = _SPACES.sub(" ", s).strip()
     for _ in range(3):
         s = s.strip(_STRIP)
         if quotes:
@@ -72,6 +73,9 @@ def _num(s: str | None, words: str) -> str | None:
 def to_fields(text: str, toks: list[Token], labels: list[str], order: str | None = None) -> dict:
     """Fields dict (see kb.parse.parse) from tokens and their labels."""
     seg = segments(text, toks, labels)
+    at: dict[str, list[int]] = {}  # label -> its token indices
+    for k, lab in enumerate(labels):
+        at.setdefault(lab, []).append(k)
     f: dict = {}
 
     def first(lab):
@@ -82,12 +86,15 @@ def to_fields(text: str, toks: list[Token], labels: list[str], order: str | None
 
     def joined(lab):
         """From the first to the last token of a label within its first area."""
-        idx = [k for k, l in enumerate(labels) if l == lab]
+        idx = at.get(lab)
         if not idx:
             return None
         # stop at a gap holding another field
         end = idx[0]
         for k in idx[1:]:
+            if k == end + 1:
+                end = k
+                continue
             gap = labels[end + 1:k]
             gap_words = [toks[j].text for j in range(end + 1, k)]
             if any(g not in ("other",) for g in gap) or k - end > 3 or \
@@ -129,7 +136,8 @@ def to_fields(text: str, toks: list[Token], labels: list[str], order: str | None
     f["pages"] = re.sub(r"\s*([-–—])\s*", r"\1", pages) if pages else None
     f["edition"] = clean_text(first("edition"))
     if not f["edition"]:
-        m = _EDITION.search(text)
+        low = text.lower()
+        m = _EDITION.search(text) if ("ed" in low or "aufl" in low or "éd" in low) else None
         if m:
             f["edition"] = m.group(1)
     _editors_as_translators(text, toks, labels, f)

@@ -83,18 +83,33 @@ def _span_len(text: str, start: int, url: str) -> int:
     return i - start
 
 
+# re.IGNORECASE matches "i" with "İ"/"ı" and "s" with "ſ", str.lower() does not
+_ODD_FOLDS = ("\u0130", "\u0131", "\u017f")
+# a word each pattern's match must hold (a cheap test before the pattern)
+_NEEDS = {"url": ("http", "www."), "access": ("access", "retriev", "viewed", "consult", "abgerufen",
+                                              "zugegriffen", "zugriff", "besøkt", "hentet", "lest"),
+          "from": ("retrieved", "available", "accessed", "online", "archived", "pdf"),
+          "here": ("here", "hier", "ici", "qui", "aquí"), "pag": ("pag",)}
+
+
+def _needs(low: str, odd: bool, key: str) -> bool:
+    return odd or any(w in low for w in _NEEDS[key])
+
+
 def extract(text: str, order: str | None = None) -> tuple[dict, list[tuple[int, int]]]:
     """Rule fields (url, doi, isbn, accessed, pinpoint) and the spans they cover."""
     text = text[:MAX_CHARS]
     fields: dict = {"url": None, "doi": None, "isbn": None, "accessed": None, "pinpoint": None}
     spans: list[tuple[int, int]] = []
     order = order or numeric_order(text)
+    low = text.lower()
+    odd = any(c in text for c in _ODD_FOLDS)
 
-    for m in _DOI.finditer(text):
+    for m in (_DOI.finditer(text) if "10." in text else ()):
         doi = re.sub(r"[.,;:)\]]+$", "", m.group(1))
         fields["doi"] = fields["doi"] or doi
         spans.append((m.start(), m.start(1) + len(doi)))
-    for m in _URL.finditer(text):
+    for m in (_URL.finditer(text) if _needs(low, odd, "url") else ()):
         if any(s <= m.start() < e for s, e in spans):
             continue
         s, e, url = join_url(text, m)
@@ -103,11 +118,11 @@ def extract(text: str, order: str | None = None) -> tuple[dict, list[tuple[int, 
             continue
         fields["url"] = fields["url"] or url
         spans.append((s, e))
-    m = _ISBN.search(text)
+    m = _ISBN.search(text) if "ISBN" in text else None
     if m:
         fields["isbn"] = m.group(1).strip()
         spans.append((m.start(), m.end()))
-    for m in _ACCESS.finditer(text):
+    for m in (_ACCESS.finditer(text) if _needs(low, odd, "access") else ()):
         if any(s <= m.start() < e for s, e in spans):
             continue
         iso = parse_date(m.group(1), order)
@@ -119,9 +134,10 @@ def extract(text: str, order: str | None = None) -> tuple[dict, list[tuple[int, 
                 if 0 <= close - end <= 2:
                     end = close + 1
             spans.append((m.start(), end))
-    for m in _RETRIEVED_FROM.finditer(text):
+    for m in (_RETRIEVED_FROM.finditer(text) if _needs(low, odd, "from") else ()):
         spans.append((m.start(), m.end()))
-    m = _HERE.search(text) or _PAG.search(text)
+    m = (_HERE.search(text) if _needs(low, odd, "here") else None) or \
+        (_PAG.search(text) if _needs(low, odd, "pag") else None)
     if m:
         fields["pinpoint"] = re.sub(r"^p{1,2}\.\s*|\.$", "", m.group(1)).strip()
         spans.append((m.start(), m.end()))

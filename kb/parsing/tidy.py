@@ -109,6 +109,8 @@ def title_edition_place(out: dict, text: str) -> None:
 
 
 _VANC = re.compile(r"\.\s+([^.;:]{2,120}?)\.?\s+(" + YEAR + r")(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?\s*[;:]")
+# what every Vancouver match holds ("2017;" / "2017 Mar 3:"): a cheap test first
+_VANC_TAIL = re.compile(YEAR + r"(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?\s*[;:]")
 _MHRA = re.compile(r"(?<![\d.])(\d{1,4})\.(\d{1,3})\s*\((?:[A-Za-z]+\s+)?" + YEAR + r"\)")
 
 
@@ -116,7 +118,7 @@ def vancouver_and_mhra(out: dict, text: str) -> None:
     """Two layouts the style guides fix: Vancouver "Title. Journal 2017;12(3):33-45"
     (the words before "year;" are the journal) and MHRA "Journal, 12.3 (2017)"
     (volume.issue before the year)."""
-    m = _VANC.search(text)
+    m = _VANC.search(text) if _VANC_TAIL.search(text) else None
     if m:
         journal = m.group(1).strip()
         t = out.get("title") or ""

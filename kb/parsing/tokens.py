@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 from .dates import MONTHS
 from .names import PARTICLES, ORG_WORDS, SURNAME_RANK
@@ -25,7 +26,7 @@ QUOTES = set("“”‘’«»„‚\"'")
 MAX_TOKENS = 300
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     text: str
     start: int
@@ -34,12 +35,7 @@ class Token:
 
 def tokenize(text: str) -> list[Token]:
     """Word, number and single-punctuation tokens with character offsets."""
-    out = []
-    for m in _TOKEN.finditer(text):
-        out.append(Token(m.group(0), m.start(), m.end()))
-        if len(out) >= MAX_TOKENS:
-            break
-    return out
+    return [Token(m.group(), *m.span()) for m in islice(_TOKEN.finditer(text), MAX_TOKENS)]
 
 
 _RUN3 = re.compile(r"(.)\1{2,}")
@@ -188,15 +184,39 @@ def word_features(w: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 _EDGE = {d: ("%+d:BOS" % d,) if d < 0 else ("%+d:EOS" % d,) for d in (-2, -1, 1, 2)}
-_Q = {d: tuple("%+d:q=%d" % (d, k) for k in range(4)) for d in (-1, 1)}
+_Q = {d: tuple(("%+d:q=%d" % (d, k),) for k in range(4)) for d in (-1, 1)}
+# position features as ready strings (one lookup per token, no formatting)
+_QF = tuple("q=%d" % k for k in range(4))
+_PAR = tuple("par=%d" % k for k in range(3))
+_BLK = tuple("blk=%d" % k for k in range(7))
+_CM = tuple("cm=%d" % k for k in range(9))
+_POS = tuple("pos=%d" % k for k in range(10))
+_FIRST = ("first0", "first1", "first2")
+_LAST = ("last1", "last0")
 
 
-def features(toks: list[Token], text: str = "", kind: str | None = None) -> list[list[str]]:
-    """One feature list per token (crfsuite string features)."""
+def _context(wf, quotes: list[int], n: int) -> list[tuple[str, ...]]:
+    """Per token: its neighbours' features (-2, -1 with quote state, +1 with
+    quote state, +2), or sequence-edge markers."""
+    out = []
+    for i in range(n):
+        c = (wf[i - 2][1][-2] if i >= 2 else _EDGE[-2])
+        c += (wf[i - 1][1][-1] + _Q[-1][quotes[i - 1]]) if i >= 1 else _EDGE[-1]
+        c += (wf[i + 1][1][1] + _Q[1][quotes[i + 1]]) if i + 1 < n else _EDGE[1]
+        c += wf[i + 2][1][2] if i + 2 < n else _EDGE[2]
+        out.append(c)
+    return out
+
+
+def features(toks: list[Token], text: str = "", kind: str | None = None,
+             quotes: list[int] | None = None) -> list[list[str]]:
+    """One feature list per token (crfsuite string features; ``quotes``: the
+    tokens' quote states when already known)."""
     n = len(toks)
     if not n:
         return []
-    quotes = _quote_states(toks, text)
+    if quotes is None:
+        quotes = _quote_states(toks, text)
     words = [t.text for t in toks]
     wf = [word_features(w) for w in words]
     first_year = next((i for i, w in enumerate(words) if _is_year(w)), None)
@@ -213,6 +233,11 @@ def features(toks: list[Token], text: str = "", kind: str | None = None) -> list
     # after an "In"/"In:" cue the words are a container's, not the title's
     in_at = next((i for i in range(1, n - 1) if words[i] in ("In", "in", "Dans", "dans") and words[i - 1] in ".,”\"'"
                   and (words[i + 1] == ":" or words[i + 1][:1].isupper())), None)
+    if first_year is None:
+        yr = [None] * n
+    else:
+        yr = ["yr=b"] * first_year + ["yr=y"] + ["yr=a"] * (n - first_year - 1)
+    ctx = _context(wf, quotes, n)
     depth, block, comma = 0, 0, 0
     kindf = "k=" + kind[:4] if kind else None
     out = []
@@ -226,17 +251,14 @@ def features(toks: list[Token], text: str = "", kind: str | None = None) -> list
             f.append("-1:initial")
         if i + 1 < n and initial[i + 1]:
             f.append("+1:initial")
-        f.append("q=%d" % quotes[i])
-        f.append("par=%d" % min(depth, 2))
-        f.append("blk=%d" % min(block, 6))
-        f.append("cm=%d" % min(comma, 8))
-        f.append("pos=%d" % (10 * i // n))
+        f += (_QF[quotes[i]], _PAR[depth if depth < 2 else 2], _BLK[block if block < 6 else 6],
+              _CM[comma if comma < 8 else 8], _POS[10 * i // n])
         if i < 3:
-            f.append("first%d" % i)
+            f.append(_FIRST[i])
         if i >= n - 2:
-            f.append("last%d" % (n - 1 - i))
-        if first_year is not None:
-            f.append("yr=" + ("b" if i < first_year else "a" if i > first_year else "y"))
+            f.append(_LAST[i - n + 2])
+        if yr[i]:
+            f.append(yr[i])
         if i > 0 and toks[i - 1].end == toks[i].start:
             f.append("glued")
         if abbrev[i]:
@@ -247,20 +269,13 @@ def features(toks: list[Token], text: str = "", kind: str | None = None) -> list
             f.append("after_in")
         if kindf:
             f.append(kindf)
-        for d in (-2, -1, 1, 2):
-            j = i + d
-            if 0 <= j < n:
-                f.extend(wf[j][1][d])
-                if d == -1 or d == 1:
-                    f.append(_Q[d][quotes[j]])
-            else:
-                f.extend(_EDGE[d])
+        f += ctx[i]
         out.append(f)
         if w in ")]":
             depth = max(0, depth - 1)
         if w == "." and not (i > 0 and len(words[i - 1]) <= 2 and words[i - 1][:1].isupper()):
             block += 1
-        if w == ",":
+        elif w == ",":
             comma += 1
     return out
 

@@ -91,9 +91,10 @@ def _clues(f: dict, raw: str) -> _Clues:
 def _by_cue_words(f: dict, raw: str, c: _Clues) -> str | None:
     """Types a cue word names (thesis, case, film, interview, law, dataset…)."""
     title, low, cont, pub, authors, date, where = c
-    if re.search(r"\b(?:ph\.?d\.?|doctoral|master'?s?|ma|msc|bachelor'?s?)\s*(?:thesis|dissertation)|"
-                 r"\b(?:thesis|dissertation|doktorarbeit|masterarbeit|habilitation|"
-                 r"mémoire|thèse|tesi)\b|\bdiss\.|\buniversit(?:y|ät|é|à)\b[^.]*\b" + YEAR + r"\s*,?\s*$",
+    # (one \\b before the alternatives: the same matches, far fewer tries)
+    if re.search(r"\b(?:(?:ph\.?d\.?|doctoral|master'?s?|ma|msc|bachelor'?s?)\s*(?:thesis|dissertation)|"
+                 r"(?:thesis|dissertation|doktorarbeit|masterarbeit|habilitation|"
+                 r"mémoire|thèse|tesi)\b|diss\.|universit(?:y|ät|é|à)\b[^.]*\b" + YEAR + r"\s*,?\s*$)",
                  low):
         if not f.get("container_title") or "thesis" in low or "dissertation" in low:
             return "thesis"
@@ -107,18 +108,17 @@ def _by_cue_words(f: dict, raw: str, c: _Clues) -> str | None:
         return "motion_picture"
     if re.search(r"\b(?:podcast|episode|radio|television|tv series|broadcast|video)\b", low):
         return "broadcast"
-    if re.search(r"\binterview(?:ed)? (?:with|by)\b|\[interview\]|\bpersonal interview\b", low) or \
+    if re.search(r"\b(?:interview(?:ed)? (?:with|by)|personal interview)\b|\[interview\]", low) or \
             re.match(r"interview with\b", title, re.I):
         return "interview"
     if re.search(r"\b(?:personal communication|letter to|e-?mail to|pers\. comm)\b", low):
         return "personal_communication"
-    if re.search(r"\[transcript\]|\bspeech\b|\bremarks\b|\blecture\b|\bkeynote\b|\baddress (?:to|at)\b|"
-                 r"\bvortrag\b", low):
+    if re.search(r"\[transcript\]|\b(?:speech|remarks|lecture|keynote|address (?:to|at)|vortrag)\b", low):
         return "speech"
     if re.search(r"\b(?:encyclop(?:a)?edia|dictionary|lexikon|wörterbuch|wikipedia|handwörterbuch)\b", low):
         return "entry-encyclopedia"
     if re.search(r"\b(?:proceedings|conference|symposium|workshop|congress|tagung|colloque)\b", where.lower()) \
-            or re.search(r"\bpaper presented\b|\bpresented at\b", low):
+            or re.search(r"\b(?:paper presented|presented at)\b", low):
         return "paper-conference"
     if pub and not cont and re.match(r"(?:the\s+)?universit(?:y|ät|é|à|eit|et|ad)\b", pub, re.I) \
             and not _PUBHOUSE.search(re.sub(r"(?i)^(?:the\s+)?universit\w*", "", pub)) and not f.get("edition"):
@@ -133,7 +133,7 @@ def _by_cue_words(f: dict, raw: str, c: _Clues) -> str | None:
         news_venue = bool(where.strip()) and _NEWSPAPER.search(where) is not None
         if not (news_venue and (not f.get("authors") or f.get("url") or f.get("accessed"))):
             return "legislation"
-    if re.search(r"\bdata ?set\b|\[data ?set\]", low):
+    if re.search(r"\bdata ?set\b", low):  # also "[dataset]"
         return "dataset"
     return None
 
@@ -143,8 +143,8 @@ def _by_shape(f: dict, raw: str, c: _Clues) -> str | None:
     title, low, cont, pub, authors, date, where = c
     if re.search(r"(?:^|[.,”’\"]\s*)in:?\s+[^.]{2,160}?\((?:eds?|hrsg|hg|dir|coord)\.?\)", low):
         return "chapter"  # "In Smith, A. (Ed.), Book" / "In Heimer and Berg (eds). Book"
-    if re.search(r"\b(?:working|research|discussion|occasional|policy) paper(?: series)?\b|"
-                 r"\bpress (?:release|statement)\b|\[(?:online )?(?:research )?(?:report|paper)\]", low):
+    if re.search(r"\b(?:(?:working|research|discussion|occasional|policy) paper(?: series)?|"
+                 r"press (?:release|statement))\b|\[(?:online )?(?:research )?(?:report|paper)\]", low):
         return "report"  # a paper series number is a report's, not a journal's
     if f.get("editors") and (cont or re.search(r"\bin:? ", low)):
         return "chapter"
@@ -166,10 +166,10 @@ def _by_shape(f: dict, raw: str, c: _Clues) -> str | None:
         return "article-journal"
     if cont and f.get("pages") and not f.get("publisher") and _JOURNAL.search(cont) and len(date) < 10:
         return "article-journal"
-    if f.get("place") and pub and not cont and not re.search(r"\breport\b|\bworking paper\b", low):
+    if f.get("place") and pub and not cont and not re.search(r"\b(?:report|working paper)\b", low):
         return "book"
-    if re.search(r"\[online (?:research )?(?:report|paper)\]|\breport\b|\bworking paper\b|"
-                 r"\bresearch paper\b|\bpaper no\b|\bmonitor\b|\bpolicy brief\b", low):
+    if re.search(r"\[online (?:research )?(?:report|paper)\]|"
+                 r"\b(?:report|working paper|research paper|paper no|monitor|policy brief)\b", low):
         return "report"
     return None
 
