@@ -72,10 +72,14 @@ class _Layout:
     paragraphs: bool
     hanging: bool
     author_date: bool
+    labelled: bool = False      # "[Abc99]" labels (alphabetic styles): an entry at each label
 
 
 def _layout(lines, content: list[int]) -> _Layout:
     """Which layout the list's lines (``content``) are set in."""
+    alpha = sum(1 for i in content if _ALPHA_LABEL.match(lines[i - 1]))
+    if alpha >= 3 and alpha >= 0.15 * len(content):
+        return _Layout(False, False, False, False, False, labelled=True)
     bullets = sum(1 for i in content if BULLET.match(lines[i - 1]))
     bulleted = bullets >= max(2, len(content) // 3)
     numbered = bulleted and _numbered_list([lines[i - 1] for i in content])
@@ -90,12 +94,28 @@ def _group_lines(lines, content: list[int]) -> tuple[list[list[tuple[int, str]]]
     """The list's lines grouped one group per entry ((line, text without its
     bullet)), and line -> list number printed before it ("[12]", "12.")."""
     layout = _layout(lines, content)
+    width = _full_width([lines[i - 1].strip() for i in content])
     expect = None                # the next number of a numbered list
     groups: list[list[tuple[int, str]]] = []
     labels: dict[int, str] = {}
     dated: list[bool] = []
+    pending = None               # a label alone on its line: the next line opens an entry
     for k, i in enumerate(content):
         raw_line = lines[i - 1]
+        if layout.labelled:
+            lab = _ALPHA_LABEL.match(raw_line)
+            t = raw_line[lab.end():].strip() if lab else raw_line.strip()
+            if lab and not t:
+                pending = lab.group(1)
+                continue
+            if lab or pending or not groups:
+                labels[i] = lab.group(1) if lab else pending
+                groups.append([(i, t)])
+                dated.append(True)
+                pending = None
+            else:
+                groups[-1].append((i, t))
+            continue
         b = BULLET.match(raw_line)
         num = _bullet_number(raw_line) if b else None
         if layout.numbered and num is not None and expect is not None and \
@@ -111,7 +131,7 @@ def _group_lines(lines, content: list[int]) -> tuple[list[list[tuple[int, str]]]
             dated.append(bool(YEAR_RE.search(t) or URL.search(t) or "n.d." in t))
             continue
         if _new_entry(layout, lines, content, k, t, b is not None and num is not None,
-                      b is not None, groups[-1][-1][1], dated[-1]):
+                      b is not None, [x for _, x in groups[-1]], dated[-1], width):
             groups.append([(i, t)])
             dated.append(False)
         else:
@@ -122,9 +142,13 @@ def _group_lines(lines, content: list[int]) -> tuple[list[list[tuple[int, str]]]
 
 
 def _new_entry(layout: _Layout, lines, content: list[int], k: int, t: str, numbered_bullet: bool,
-               bullet: bool, prev: str, dated: bool) -> bool:
+               bullet: bool, group: list[str], dated: bool, width: int = 0) -> bool:
     """Does list line ``content[k]`` (text ``t``, its bullet cut) start an entry?
-    ``prev``: the text of the line before; ``dated``: the entry so far has a year or URL."""
+    ``group``: the texts of the entry so far; ``dated``: it has a year or URL;
+    ``width``: the length of a full line of the list.  Without bullets, indents or
+    blank lines, an entry ends where its last line stops short of the full width
+    (the rest of the line left empty) and the next line opens like an entry."""
+    prev = group[-1]
     i = content[k]
     if layout.numbered:
         return numbered_bullet
@@ -140,7 +164,9 @@ def _new_entry(layout: _Layout, lines, content: list[int], k: int, t: str, numbe
     if layout.author_date:
         nxt = lines[content[k + 1] - 1] if k + 1 < len(content) else ""
         return bool(_ends_entry(prev) and _ad_entry_start(t, nxt) and dated)
-    return bool(_ends_entry(prev) and _entry_start_shape(t) and dated)
+    if not dated or not _ends_entry(prev) or _names_and_year(group):
+        return False
+    return _entry_start_shape(t) or (_short(prev, width) and _opens_after_short(t))
 
 
 def _group_entries(groups: list[list[tuple[int, str]]], labels: dict[int, str]) -> list[Entry]:
@@ -176,6 +202,34 @@ def _trailing_text(raw: str) -> bool:
     return not (YEAR_RE.search(raw) or URL.search(raw) or "n.d." in raw) and ref_score(raw) < 2
 
 
+def _full_width(texts: list[str]) -> int:
+    """The length of a full line of a list (its longer lines: most lines of a
+    justified list run to the margin)."""
+    lens = sorted(len(t) for t in texts)
+    return lens[int(0.8 * (len(lens) - 1))] if lens else 0
+
+
+def _short(text: str, width: int) -> bool:
+    """Does a line stop well short of the full width (a paragraph's last line)?"""
+    return width >= 40 and len(text.strip()) < 0.75 * width
+
+
+def _opens_after_short(text: str) -> bool:
+    """After a short line that ended an entry: a line opening with a capital, a
+    quote, or the mark of a repeated author ("———.", or nothing left of it
+    but ". 1988." / "Title" in extracted text) opens the next entry."""
+    t = text.strip()
+    return bool(t) and not _CONT.match(t) and not _PLACE.match(t) and \
+        bool(re.match(r"[A-Z\u00C0-\u024F“\"‘«]|[-–—―_]{2,}|[.,]\s", t))
+
+
+def _names_and_year(group: list[str]) -> bool:
+    """An author-date entry cut after "Names. 1977." has no title yet: it does not end there."""
+    text = join_lines(group)
+    m = re.search(r"\b" + YEAR + r"[a-z]?\.$", text)
+    return bool(m) and m.start() < 200 and not re.search(r"[“\"‘:\d]", text[:m.start()])
+
+
 def _entry_start_shape(text: str) -> bool:
     """Does a line begin like a reference-list entry?"""
     t = text.strip()
@@ -185,7 +239,7 @@ def _entry_start_shape(text: str) -> bool:
         return True     # "van der Berg, P.", "de la Cruz, S."
     if _CONT.match(t) or _PLACE.match(t):
         return False
-    if NAME_START.match(t):
+    if NAME_START.match(t) or _DITTO.match(t) or _INITIALS_AFTER.match(t):
         return True
     if t[0] in "“\"‘«" or CJK.match(t[0]):
         return True
@@ -337,6 +391,14 @@ def _sub_heading_at(lines: list[str], i: int, start: int) -> bool:
 
 # --- patterns -----------------------------------------------------------------
 
+# an alphabetic style's label opening an entry ("[Abc99]", "[Bia+72]"), or a number
+# in brackets, alone on its line or before the entry's text
+_ALPHA_LABEL = re.compile(r"^\s{0,8}(\[[A-Z\u00C0-\u024F][\w+\-]{0,10}\d{2}[a-z]?\])(?:\s+|$)")
+# the repeated-author mark of a list sorted by author ("———.", "–––,", "---. 1988.")
+_DITTO = re.compile(r"^[-–—―_]{2,}\s?[.,]?")
+# OSCOLA / Vancouver names: "Fernández C and Villanueva L,", "Smith JA, ", "Johnson DS and others,"
+_INITIALS_AFTER = re.compile(r"^(?:" + PARTICLE + r"\s){0,2}[A-Z\u00C0-\u024F][\w'’\-]{1,30}\s[A-Z]{1,3}"
+                             r"(?:,\s|\s(?:and|&)\s)")
 _CONT = re.compile(r"^(?:In[:\s]|Retrieved\b|Available\b|Accessed\b|Last accessed\b|doi\b|DOI\b|"
                    r"https?://|www\.|pp?\.\s|\(|[a-z]|\d{1,4}[-–(),:/]|&)")
 _ENTRY_ORG = re.compile(r"^[A-Z\u00C0-\u024F\u3400-\u9fff][^.,\d]{0,60}?\.\s+(?=[“\"‘«A-Z\u00C0-\u024F\u3400-\u9fff])")
