@@ -234,7 +234,7 @@ class _Scanner:
         with the number seen, an indented line before, or a citation), or a
         citation whose marker was seen."""
         if not self.next_note <= key <= max(self.next_note + 2, self.next_marker - 1) or \
-                not starts_like_note(text):
+                not starts_like_note(text) or _numbered_heading(text):
             return False
         if self.in_zone or self.cur:
             return True
@@ -325,6 +325,15 @@ def _lone_number_note(lines: list[str], num: int, next_note: int, next_marker: i
     return bool(IBID.match(text)) or is_reference(*_lead(text))
 
 
+def _numbered_heading(text: str) -> bool:
+    """The words after a number are a section heading ("2     Background" in
+    layout text), not a note: a few capitalised words, no digits, no closing
+    punctuation (a note ends with a period, "Ibid." included)."""
+    t = text.strip()
+    words = t.split()
+    return 0 < len(words) <= 8 and t[:1].isupper() and not re.search(r"[\d,;]|[.:;)”\"’]$", t)
+
+
 def _footnote_lines(doc: Document) -> set[int]:
     """(issue 17) The lines the PDF reader put in a page's footnote area
     (``LineLayout.area``): footnotes even inside a reference list."""
@@ -403,7 +412,7 @@ def _notes_in_list(lines: list[str], span, notes: dict, markers: list) -> set[in
 
 MD_NOTE_DEF = re.compile(r"^\s{0,3}\[\^([^\]\s]{1,20})\]:\s?(.*)$")
 MD_MARKER = re.compile(r"\[\^([^\]\s]{1,20})\](?!:)")
-NOTE_START = re.compile(r"^\s{0,3}(\d{1,3})(?:[.)](?!\d)\s{0,3}|\s{1,5}|(?=[“\"‘«„\u3400-\u9fff]))(\S.*)$")
+NOTE_START = re.compile(r"^\s{0,6}(\d{1,3})(?:[.)](?!\d)\s{0,3}|\s{1,5}|(?=[“\"‘«„\u3400-\u9fff]))(\S.*)$")
 _BACKREF_NOTE = re.compile(r"\((?:n|nn|note|fn)\.?\s*\d{1,4}\)|\bsupra\b|\bn\.\s*\d{1,4}\b")
 GLUED_MARKER = re.compile(
     r"(?<=[A-Za-z\u00C0-\u024F.,;:!?”’\"')\]])(?<!\d[.,:])(\d{1,3})(?![.,:]\d)(?=[\s,.;:)\]]|$)")

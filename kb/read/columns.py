@@ -18,7 +18,8 @@ MAX_WIDTH = 400          # wider lines are not looked at for a gutter
 
 
 def decolumn(text: str) -> str:
-    """Every two-column page of ``text`` (pages split at form feeds) in reading order."""
+    """Every two-column page of ``text`` (pages split at form feeds) in reading
+    order; each page's left margin taken off."""
     if "   " not in text:
         return text
     pages = text.split("\f")
@@ -26,10 +27,10 @@ def decolumn(text: str) -> str:
 
 
 def _page(page: str) -> str:
-    lines = page.split("\n")
+    lines = _dedent(page.split("\n"))
     x = _gutter(lines)
     if x is None:
-        return page
+        return "\n".join(lines)
     out: list[str] = []
     run: list[str] = []
     for line in lines:
@@ -41,6 +42,18 @@ def _page(page: str) -> str:
             out.append(line)
     out.extend(_split_run(run, x))
     return "\n".join(out)
+
+
+def _dedent(lines: list[str]) -> list[str]:
+    """The page's left margin taken off its lines (a printed page's margin is no
+    indent); a few lines further left (a browser's header and footer) keep their text."""
+    inds = sorted(len(l) - len(l.lstrip(" ")) for l in lines if l.strip())
+    if not inds:
+        return lines
+    margin = inds[len(inds) // 10]
+    if margin == 0:
+        return lines
+    return [l[min(margin, len(l) - len(l.lstrip(" "))):] for l in lines]
 
 
 def _free(line: str, x: int) -> bool:
