@@ -166,7 +166,9 @@ def _new_entry(layout: _Layout, lines, content: list[int], k: int, t: str, numbe
         return bool(_ends_entry(prev) and _ad_entry_start(t, nxt) and dated)
     if not dated or not _ends_entry(prev) or _names_and_year(group):
         return False
-    return _entry_start_shape(t) or (_short(prev, width) and _opens_after_short(t))
+    # in a bulleted list a line without its bullet ends no entry for being short
+    return _entry_start_shape(t) or (not layout.bulleted and _short(prev, width) and
+                                     _opens_after_short(t))
 
 
 def _group_entries(groups: list[list[tuple[int, str]]], labels: dict[int, str]) -> list[Entry]:
@@ -239,7 +241,7 @@ def _entry_start_shape(text: str) -> bool:
         return True     # "van der Berg, P.", "de la Cruz, S."
     if _CONT.match(t) or _PLACE.match(t):
         return False
-    if NAME_START.match(t) or _DITTO.match(t) or _INITIALS_AFTER.match(t):
+    if NAME_START.match(t) or _DITTO.match(t) or _INITIALS_AFTER.match(t) or _LOST_DITTO.match(t):
         return True
     if t[0] in "“\"‘«" or CJK.match(t[0]):
         return True
@@ -255,7 +257,8 @@ def _ends_entry(text: str) -> bool:
     """Can an entry end with this line (final period, quote, year, or a URL)?"""
     t = text.rstrip()
     return bool(re.search(r"(?:[.”\"’]|\d{4}[a-z]?|/)\s*$", t) or
-                re.search(r"(?:https?://|www\.)\S{1,500}$", t[-500:]))
+                re.search(r"(?:https?://|www\.)\S{1,500}$", t[-500:]) or
+                re.search(r"(?:^|\s)[\w.\-]{1,60}/[\w./\-]{1,200}$", t[-300:]))   # a URL's tail
 
 
 def _ad_entry_start(text: str, nxt: str = "") -> bool:
@@ -401,7 +404,10 @@ _INITIALS_AFTER = re.compile(r"^(?:" + PARTICLE + r"\s){0,2}[A-Z\u00C0-\u024F][\
                              r"(?:,\s|\s(?:and|&)\s)")
 _CONT = re.compile(r"^(?:In[:\s]|Retrieved\b|Available\b|Accessed\b|Last accessed\b|doi\b|DOI\b|"
                    r"https?://|www\.|pp?\.\s|\(|[a-z]|\d{1,4}[-–(),:/]|&)")
-_ENTRY_ORG = re.compile(r"^[A-Z\u00C0-\u024F\u3400-\u9fff][^.,\d]{0,60}?\.\s+(?=[“\"‘«A-Z\u00C0-\u024F\u3400-\u9fff])")
+_ENTRY_ORG = re.compile(r"^[A-Z\u00C0-\u024F\u3400-\u9fff][^.,\d]{0,60}?\.\s+(?=[“\"‘«A-Z\u00C0-\u024F\u3400-\u9fff]|"
+                        + YEAR + r"[a-z]?\.)")    # "World Health Organization. 2011." (author-date)
+# the repeated-author dash is a rule that text extraction drops: ". 1988. Title"
+_LOST_DITTO = re.compile(r"^[.,]\s(?:" + YEAR + r"[a-z]?[.,]|[“\"‘A-Z\u00C0-\u024F])")
 # "Cambridge, Mass: Press" / "New York: Routledge": the place and publisher of an entry
 _PLACE = re.compile(r"^[A-Z][\w '’-]{1,30}(?:,\s?[A-Z][\w ]{1,20})?:\s")
 _APA_RUN = re.compile(
