@@ -11,6 +11,7 @@ its rules:
 
     sections.py   the reference-list and notes sections (by heading or none), headings
     scan.py       the page-level scan: footnotes, note markers, page numbers, body
+    furniture.py  running heads and feet, publisher lines repeated on every page
     notes.py      endnote sections, unheaded endnotes, notes cut into sources
     entries.py    a reference list cut into entries (layouts, runs on one line)
     labelled.py   fallbacks that use the trained line labeller (kb/lines.py)
@@ -32,6 +33,7 @@ from __future__ import annotations
 from ..models import Apparatus, Document, Entry, Marker, Note
 from ..text import fold_markup, heading_kind
 from .entries import _bibliography_entries, _split_chicago_run
+from .furniture import furniture
 from .labelled import _labelled_notes, _prefer_labelled
 from .notes import _note_entries, _section_notes, _short_form_of, _unheaded_endnotes, split_note
 from .scan import _footnote_lines, _notes_in_list, _scan
@@ -60,6 +62,7 @@ def locate(doc: Document) -> Apparatus:
 
     foot = _footnote_lines(doc)
     skip -= foot                # a page's footnotes printed inside the reference list
+    skip |= furniture(lines, doc.pages, heads=False)    # repeated on every page: no note, no body
     page_starts = frozenset(p.start_line for p in doc.pages if p.start_line > 1)
     notes, markers, page_lines, body, note_lines = _scan(lines, skip, page_starts, foot)
     more = set() if notes_span else _notes_in_list(lines, bib, notes, markers) - foot
@@ -89,7 +92,7 @@ def locate(doc: Document) -> Apparatus:
     span = None
     if bib:
         span = bib if bib_headed else (bib[0] - 1, bib[1])
-    app.entries = _entries(doc, lines, app, span, foot & note_lines)
+    app.entries = _entries(doc, lines, app, span, (foot & note_lines) | furniture(lines, doc.pages))
     app.headings, app.body = _headings(lines, body)
     return app
 
