@@ -258,14 +258,14 @@ def _ends_entry(text: str) -> bool:
     t = text.rstrip()
     return bool(re.search(r"(?:[.”\"’]|\d{4}[a-z]?|/)\s*$", t) or
                 re.search(r"(?:https?://|www\.)\S{1,500}$", t[-500:]) or
-                re.search(r"(?:^|\s)[\w.\-]{1,60}/[\w./\-]{1,200}$", t[-300:]))   # a URL's tail
+                re.search(r"(?:^|\s)[\w.\-:/]{0,60}/[\w./\-]{1,200}$", t[-300:]))   # a URL's tail
 
 
 def _ad_entry_start(text: str, nxt: str = "") -> bool:
     """Does a line open an author-date entry ("Surname, I. (2005)")?  A long
     title-first entry may carry its year at the start of the next line ``nxt``."""
     t = text.strip()
-    if not _AD_YEAR.search(t) and nxt and not _ad_entry_start(nxt):
+    if not _AD_YEAR.search(t) and nxt and (not _ad_entry_start(nxt) or _NAMES_GO_ON.match(nxt.strip())):
         joined = t + " " + nxt.strip()[:60]
         m = _AD_YEAR.search(joined)
         if m and len(t) < m.start() <= len(t) + 40 and not _CONT.match(t):
@@ -406,6 +406,8 @@ _CONT = re.compile(r"^(?:In[:\s]|Retrieved\b|Available\b|Accessed\b|Last accesse
                    r"https?://|www\.|pp?\.\s|\(|[a-z]|\d{1,4}[-–(),:/]|&)")
 _ENTRY_ORG = re.compile(r"^[A-Z\u00C0-\u024F\u3400-\u9fff][^.,\d]{0,60}?\.\s+(?=[“\"‘«A-Z\u00C0-\u024F\u3400-\u9fff]|"
                         + YEAR + r"[a-z]?\.)")    # "World Health Organization. 2011." (author-date)
+# a line that goes on with the names of the line before ("E., & Ashworth, D. S. (1989)")
+_NAMES_GO_ON = re.compile(r"^(?:(?:[A-Z]\.\s?(?:-[A-Z]\.)?)+(?:,|\s&|\sand\b)|&|and\s)")
 # the repeated-author dash is a rule that text extraction drops: ". 1988. Title"
 _LOST_DITTO = re.compile(r"^[.,]\s(?:" + YEAR + r"[a-z]?[.,]|[“\"‘A-Z\u00C0-\u024F])")
 # "Cambridge, Mass: Press" / "New York: Routledge": the place and publisher of an entry
