@@ -62,10 +62,11 @@ def locate(doc: Document) -> Apparatus:
 
     foot = _footnote_lines(doc)
     skip -= foot                # a page's footnotes printed inside the reference list
+    furn = furniture(lines, doc.pages)
     skip |= furniture(lines, doc.pages, heads=False)    # repeated on every page: no note, no body
     page_starts = frozenset(p.start_line for p in doc.pages if p.start_line > 1)
     notes, markers, page_lines, body, note_lines = _scan(lines, skip, page_starts, foot)
-    more = set() if notes_span else _notes_in_list(lines, bib, notes, markers) - foot
+    more = set() if notes_span else _notes_in_list(lines, bib, notes, markers, furn) - foot
     if more:                    # footnotes printed under the list: scan again with them
         foot |= more
         skip -= more
@@ -92,7 +93,7 @@ def locate(doc: Document) -> Apparatus:
     span = None
     if bib:
         span = bib if bib_headed else (bib[0] - 1, bib[1])
-    app.entries = _entries(doc, lines, app, span, (foot & note_lines) | furniture(lines, doc.pages))
+    app.entries = _entries(doc, lines, app, span, (foot & note_lines) | furn)
     app.headings, app.body = _headings(lines, body)
     return app
 

@@ -366,7 +366,8 @@ def _reads_as_note(lines: list[str], i: int, text: str) -> bool:
     return bool(nxt) and not NOTE_START.match(nxt) and is_reference(*_lead(text + " " + nxt))
 
 
-def _notes_in_list(lines: list[str], span, notes: dict, markers: list) -> set[int]:
+def _notes_in_list(lines: list[str], span, notes: dict, markers: list,
+                   furn: set[int] = frozenset()) -> set[int]:
     """(issue 17) Footnotes a page prints under its part of the reference
     list (text without layout): from the line that starts the next note
     number (or one after it: pdftotext may misplace a number), whose marker
@@ -381,7 +382,7 @@ def _notes_in_list(lines: list[str], span, notes: dict, markers: list) -> set[in
     top = max((m.number for m in markers), default=0)
     out: set[int] = set()
     i, inside = span[0] + 1, False
-    while i <= span[1] and (want <= top or inside):
+    while i <= span[1]:
         line = lines[i - 1]
         lone = LONE_NUM.match(line)
         start = NOTE_START.match(line)
@@ -391,8 +392,12 @@ def _notes_in_list(lines: list[str], span, notes: dict, markers: list) -> set[in
             k += 1              # pdftotext may leave a blank after the number
         nxt = lines[k].strip() if k < len(lines) else ""
         text = nxt if lone else (start.group(2) if start else "")
-        before = next((l.strip() for l in reversed(lines[span[0]:i - 1]) if l.strip()), "")
-        if num is not None and want <= num <= want + 1 and text and not \
+        before = "" if num is None else \
+            next((lines[j].strip() for j in range(i - 2, span[0] - 1, -1) if lines[j].strip()), "")
+        # the next note number, its marker seen - or, markers lost (raised numbers
+        # set apart in layout text), exactly the number after the notes so far
+        seen = want <= top or (notes and num == want and not _by_furniture(lines, i, furn))
+        if num is not None and seen and want <= num <= want + 1 and text and not \
                 re.search(r"[,:;(\[]$|\b(?:Issue|Volume|No|Vol)\.?$", before) and (
                 IBID.match(text) or _BACKREF_NOTE.search(text) or inside or
                 is_reference(*_lead(text if lone else text + " " + nxt)) or
@@ -406,6 +411,18 @@ def _notes_in_list(lines: list[str], span, notes: dict, markers: list) -> set[in
             out.add(i)          # a note's next line
         i += 1
     return set(range(min(out), max(out) + 1)) if out else out     # blank lines between too
+
+
+def _by_furniture(lines: list[str], i: int, furn: set[int]) -> bool:
+    """Is the nearest text line above or below line i page furniture (a running
+    head: then a number by it is the page number)?"""
+    for step in (-1, 1):
+        j = i + step
+        while 1 <= j <= len(lines) and not lines[j - 1].strip():
+            j += step
+        if j in furn:
+            return True
+    return False
 
 
 # --- patterns -----------------------------------------------------------------
