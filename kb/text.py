@@ -111,13 +111,25 @@ def heading_kind(line: str) -> str | None:
     if len(line.strip()) > 80:
         return None
     key = heading_key(line)
-    if key in BIB_HEADINGS:
-        return "bibliography"
-    if key in NOTE_HEADINGS:
-        return "notes"
     if key in SUB_HEADINGS:
         return "sub"
+    for k in _heading_variants(key):
+        if k in BIB_HEADINGS:
+            return "bibliography"
+        if k in NOTE_HEADINGS:
+            return "notes"
     return None
+
+
+def _heading_variants(key: str) -> list[str]:
+    """A heading key, then its first part ("literatur / verweise", "references
+    and further reading"), each without a qualifier ("ausgewählte literatur")."""
+    out = [key]
+    first = _HEAD_JOIN.split(key, maxsplit=1)[0].strip()
+    if first != key:
+        out.append(first)
+    out.extend(q for q in (_HEAD_QUALIFIER.sub("", k) for k in list(out)) if q not in out)
+    return out
 
 
 def markdown_title(lines: list[str], limit: int = 50) -> tuple[str | None, int | None]:
@@ -171,6 +183,11 @@ _EMPHASIS = re.compile(r"[*_]{1,3}")
 HEAD_NUM = re.compile(r"^(?:(?:chapter|kapitel|capitolo|capítulo|chapitre)\s+)?"
                       r"(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?|[ivxlc]{1,6}\.|[a-z]\))\s+", re.IGNORECASE)
 
+# "Literatur / Verweise", "References and Further Reading": the parts of a heading
+_HEAD_JOIN = re.compile(r"\s*/\s*|\s+(?:and|und|&|et|y|e|og|och|en)\s+")
+# "Ausgewählte Literatur", "Selected References": a qualifier before the heading word
+_HEAD_QUALIFIER = re.compile(r"^(?:ausgewählte|verwendete|zitierte|weiterführende|benutzte|"
+                             r"selected|select|cited|consulted|recommended|further|additional)\s+")
 # heading keys (heading_key) of a reference list
 BIB_HEADINGS = {
     "bibliography", "bibliographies", "references", "reference list", "reference",

@@ -35,7 +35,8 @@ from ..text import fold_markup, heading_kind
 from .entries import _bibliography_entries, _split_chicago_run
 from .furniture import furniture
 from .labelled import _labelled_notes, _prefer_labelled
-from .notes import _note_entries, _section_notes, _short_form_of, _unheaded_endnotes, split_note
+from .notes import (_note_entries, _section_notes, _short_form_of, _split_glued_notes, _unheaded_endnotes,
+                    split_note)
 from .scan import _footnote_lines, _notes_in_list, _scan
 from .sections import _find_sections, _looks_heading, _unheaded_bibliography
 from .shapes import (MAX_LINE, _clip, clean_raw, is_reference, is_separator, join_lines, ref_score,
@@ -87,6 +88,7 @@ def locate(doc: Document) -> Apparatus:
     if notes_span is None and (not notes or kind == "footnote"):
         _add_labelled_notes(lines, notes, bib, body)
         kind = "footnote"
+    _split_glued_notes(notes, app.markers)
     app.notes = dict(sorted(notes.items()))
     app.note_kind = kind if notes else None
 

@@ -254,9 +254,10 @@ def _entry_start_shape(text: str) -> bool:
 
 
 def _ends_entry(text: str) -> bool:
-    """Can an entry end with this line (final period, quote, year, or a URL)?"""
+    """Can an entry end with this line (final period, quote, year, a year's
+    closing bracket - MHRA ends "(London: Verso, 1983)" without a period - or a URL)?"""
     t = text.rstrip()
-    return bool(re.search(r"(?:[.”\"’]|\d{4}[a-z]?|/)\s*$", t) or
+    return bool(re.search(r"(?:[.”\"’]|\d{4}[a-z]?\)?|/|n\.d\.\))\s*$", t) or
                 re.search(r"(?:https?://|www\.)\S{1,500}$", t[-500:]) or
                 re.search(r"(?:^|\s)[\w.\-:/]{0,60}/[\w./\-]{1,200}$", t[-300:]))   # a URL's tail
 

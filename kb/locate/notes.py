@@ -12,6 +12,9 @@ Endnotes
     document).  A numbered Notes list keeps its numbering shape ("1." - then
     "14 July 2009" is no note).
 
+Two notes run together ("… (n. 33). 41Mike Rowe, …", the next number glued
+to a capitalised word after a sentence's end, its marker seen) are cut apart.
+
 Notes -> sources
     A note is cut at top-level ";" (not between authors' names "Liu, Li;
     Kuang, Lei"), before "see also", "also", "as well as" followed by
@@ -317,6 +320,25 @@ def _unheaded_endnotes(lines, markers, bib, skip) -> list[Note]:
 
 
 # --- entries from notes -------------------------------------------------------
+
+def _split_glued_notes(notes: dict[int, Note], markers) -> None:
+    """Two notes extraction ran together ("… (n. 33). 41Mike Rowe, …"): note N's
+    text holds the next number N+1, glued to a capitalised word after a
+    sentence's end, while note N+1 is missing and its marker was seen (or
+    note N+2 follows).  Note N+1 is cut out of note N, in place."""
+    seen = {m.number for m in markers}
+    for number in sorted(notes):
+        nt, nxt = notes[number], number + 1
+        while nxt not in notes and (nxt in seen or nxt + 1 in notes):
+            m = re.search(r"(?<=[.)\]”’\"])\s?(%d)\s?(?=[A-Z\u00C0-\u024F“\"‘])" % nxt, nt.text)
+            if not m or m.start() < 10:
+                break
+            rest = nt.text[m.end():].strip()
+            nt.text = nt.text[:m.start()].strip()
+            notes[nxt] = Note(number=nxt, kind=nt.kind, line=nt.end_line, end_line=nt.end_line,
+                              text=rest, lines=[nt.end_line])
+            nt, nxt = notes[nxt], nxt + 1
+
 
 def _note_entries(nt: Note, lines: list[str]) -> list[Entry]:
     """One Entry per source cited in a note; comment-only notes give none."""

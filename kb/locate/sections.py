@@ -9,8 +9,8 @@ kb.text.BIB_HEADINGS), with markdown/bold markup and numbering ("#### 8.",
 "IV.") ignored.  The last such heading followed by reference-like lines wins
 (a table of contents does not).  The section ends at an Appendix/Index/
 Acknowledgements-style heading or another reference-section heading.  A list
-without a heading is the run of entry-like lines, in alphabetical order, that
-ends the document.
+without a heading is the run of entry-like lines, in alphabetical order or
+numbered from 1 ("[1] ...", "1. ..."), that ends the document.
 """
 from __future__ import annotations
 
@@ -98,12 +98,25 @@ def _unheaded_bibliography(lines: list[str]) -> tuple[int, int] | None:
             end = i
     if len(starts) < 3 or first is None or end is None:
         return None
+    if _numbered_from_one([lines[i - 1] for i in reversed(starts)]):
+        return (first, end)     # "[1] ...", "1. ...": a numbered list, in citation order
     keys = [re.sub(r"^\W+", "", BULLET.sub("", lines[i - 1]).strip())[:1].casefold()
             for i in reversed(starts)]
     ordered = sum(1 for a, b in zip(keys, keys[1:]) if a <= b)
     if ordered < 0.8 * (len(keys) - 1):
         return None
     return (first, end)
+
+
+def _numbered_from_one(texts: list[str]) -> bool:
+    """Are the entry lines numbered 1, 2, 3 ... ("[1]", "1.")?"""
+    nums = []
+    for t in texts:
+        m = re.match(r"^\s{0,8}(?:\[(\d{1,3})\]|(\d{1,3})[.)])\s", t)
+        if not m:
+            return False
+        nums.append(int(m.group(1) or m.group(2)))
+    return nums[0] == 1 and all(b == a + 1 for a, b in zip(nums, nums[1:]))
 
 
 def _looks_heading(line: str) -> bool:
