@@ -38,7 +38,7 @@ from .labelled import _labelled_notes, _prefer_labelled
 from .notes import (_note_entries, _section_notes, _short_form_of, _split_glued_notes, _unheaded_endnotes,
                     split_note)
 from .scan import _footnote_lines, _notes_in_list, _scan
-from .sections import _find_sections, _looks_heading, _unheaded_bibliography
+from .sections import _chapter_note_sections, _find_sections, _looks_heading, _unheaded_bibliography
 from .shapes import (MAX_LINE, _clip, clean_raw, is_reference, is_separator, join_lines, ref_score,
                      starts_like_note)
 
@@ -56,8 +56,9 @@ def locate(doc: Document) -> Apparatus:
     bib_headed = bib is not None
     app.bibliography_span = bib
     app.notes_span = notes_span
+    chapters = _chapter_note_sections(lines)     # notes at the end of each chapter
     skip = set()
-    for span in (bib, notes_span):
+    for span in (bib, notes_span, *chapters):
         if span:
             skip.update(range(span[0], span[1] + 1))
 
@@ -75,7 +76,10 @@ def locate(doc: Document) -> Apparatus:
     app.page_lines = page_lines
     app.markers = markers
     kind = _scanned_kind(notes, markers)
-    if notes_span:
+    if chapters:
+        _add_chapter_notes(lines, chapters, page_lines, notes)
+        kind = "endnote"
+    elif notes_span:
         heads = _section_notes(lines, notes_span, page_lines,
                                max((m.number for m in markers), default=0))
         for nt in heads:
@@ -109,6 +113,18 @@ def _scanned_kind(notes: dict[int, Note], markers: list[Marker]) -> str:
     for nt in notes.values():
         nt.kind = kind
     return kind
+
+
+def _add_chapter_notes(lines, chapters, page_lines, notes: dict[int, Note]) -> None:
+    """The notes of each chapter's Notes section, numbered on through the
+    document (chapter 2's note 1 follows chapter 1's last), into ``notes``."""
+    off = 0
+    for span in chapters:
+        found = _section_notes(lines, span, page_lines)
+        for nt in found:
+            nt.number += off
+            notes.setdefault(nt.number, nt)
+        off = max([off] + [nt.number for nt in found])
 
 
 def _add_unheaded_endnotes(lines, notes, markers, bib, skip, body) -> bool:

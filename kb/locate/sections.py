@@ -10,7 +10,9 @@ kb.text.BIB_HEADINGS), with markdown/bold markup and numbering ("#### 8.",
 (a table of contents does not).  The section ends at an Appendix/Index/
 Acknowledgements-style heading or another reference-section heading.  A list
 without a heading is the run of entry-like lines, in alphabetical order or
-numbered from 1 ("[1] ...", "1. ..."), that ends the document.
+numbered from 1 ("[1] ...", "1. ..."), that ends the document.  Notes
+printed at the end of each chapter (a Notes heading per chapter) are one
+section per chapter.
 """
 from __future__ import annotations
 
@@ -55,6 +57,30 @@ def _find_sections(lines: list[str]) -> tuple[tuple[int, int] | None, tuple[int,
         elif kind == "notes" and notes is None:
             notes = (start, end)
     return bib, notes
+
+
+def _chapter_note_sections(lines: list[str]) -> list[tuple[int, int]]:
+    """Notes printed at the end of each chapter: every Notes heading followed by
+    reference-like lines, each section ending before the next heading that is
+    no note ("Chapter 2") or the next Notes heading.  Two or more, else []."""
+    heads = [i for i, line in enumerate(lines, 1)
+             if 0 < len(line.strip()) <= 80 and heading_kind(line) == "notes"]
+    spans = []
+    for k, start in enumerate(heads):
+        stop = heads[k + 1] - 1 if k + 1 < len(heads) else len(lines)
+        end = start
+        for j in range(start + 1, stop + 1):
+            s = lines[j - 1].strip()
+            if s and _looks_heading(s) and not re.match(r"^\[?\d{1,3}[.)\]]?\s+\S.{0,60}[.,;]$", s) \
+                    and heading_kind(s) != "bibliography" and j > start + 1:
+                break
+            if s and heading_kind(s) == "bibliography":
+                break
+            if s:
+                end = j
+        if end > start and _reference_dense(lines, start + 1, end):
+            spans.append((start, end))
+    return spans if len(spans) >= 2 else []
 
 
 def _reference_dense(lines: list[str], start: int, end: int) -> bool:
