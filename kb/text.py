@@ -122,13 +122,14 @@ def heading_kind(line: str) -> str | None:
 
 
 def _heading_variants(key: str) -> list[str]:
-    """A heading key, then its first part ("literatur / verweise", "references
-    and further reading"), each without a qualifier ("ausgewählte literatur")."""
-    out = [key]
-    first = _HEAD_JOIN.split(key, maxsplit=1)[0].strip()
-    if first != key:
-        out.append(first)
-    out.extend(q for q in (_HEAD_QUALIFIER.sub("", k) for k in list(out)) if q not in out)
+    """A heading key without a qualifier ("ausgewählte literatur"), then, when
+    it joins headings ("literatur / verweise", "references and further
+    reading") and every part is one, its first part."""
+    out = [key, _HEAD_QUALIFIER.sub("", key)]
+    parts = [_HEAD_QUALIFIER.sub("", p.strip()) for p in _HEAD_JOIN.split(key)]
+    known = BIB_HEADINGS | NOTE_HEADINGS | SUB_HEADINGS | _HEAD_PARTS
+    if len(parts) > 1 and all(p in known for p in parts):
+        out.append(parts[0])
     return out
 
 
@@ -188,6 +189,9 @@ _HEAD_JOIN = re.compile(r"\s*/\s*|\s+(?:and|und|&|et|y|e|og|och|en)\s+")
 # "Ausgewählte Literatur", "Selected References": a qualifier before the heading word
 _HEAD_QUALIFIER = re.compile(r"^(?:ausgewählte|verwendete|zitierte|weiterführende|benutzte|"
                              r"selected|select|cited|consulted|recommended|further|additional)\s+")
+# further parts a joined heading may have ("Literatur / Verweise")
+_HEAD_PARTS = {"verweise", "links", "reading", "further reading", "abbreviations", "abkürzungen",
+               "weblinks", "internet", "resources", "documents", "data"}
 # heading keys (heading_key) of a reference list
 BIB_HEADINGS = {
     "bibliography", "bibliographies", "references", "reference list", "reference",

@@ -296,8 +296,10 @@ def _hanging_indent(lines: list[str], content: list[int]) -> bool:
 def _author_date_list(texts: list[str]) -> bool:
     """Do most entry-like lines of a list open "Author (Year)"?  Then a new
     entry starts only at such a line."""
-    starts = [t for t in texts if _entry_start_shape(t) or _ad_entry_start(t)]
-    ad = sum(1 for t in starts if _ad_entry_start(t))
+    pairs = [(t, texts[k + 1] if k + 1 < len(texts) else "") for k, t in enumerate(texts)
+             if not _NAMES_GO_ON.match(t)]     # "E., & Ashworth, D. S. (1989)" goes on with names
+    starts = [(t, nxt) for t, nxt in pairs if _entry_start_shape(t) or _ad_entry_start(t, nxt)]
+    ad = sum(1 for t, nxt in starts if _ad_entry_start(t, nxt))
     return ad >= 3 and ad >= 0.6 * len(starts)
 
 
@@ -407,8 +409,8 @@ _CONT = re.compile(r"^(?:In[:\s]|Retrieved\b|Available\b|Accessed\b|Last accesse
                    r"https?://|www\.|pp?\.\s|\(|[a-z]|\d{1,4}[-–(),:/]|&)")
 _ENTRY_ORG = re.compile(r"^[A-Z\u00C0-\u024F\u3400-\u9fff][^.,\d]{0,60}?\.\s+(?=[“\"‘«A-Z\u00C0-\u024F\u3400-\u9fff]|"
                         + YEAR + r"[a-z]?\.)")    # "World Health Organization. 2011." (author-date)
-# a line that goes on with the names of the line before ("E., & Ashworth, D. S. (1989)")
-_NAMES_GO_ON = re.compile(r"^(?:(?:[A-Z]\.\s?(?:-[A-Z]\.)?)+(?:,|\s&|\sand\b)|&|and\s)")
+# a line that goes on with the names of the line before ("E., & Ashworth, D. S. (1989)", "Y. (1967).")
+_NAMES_GO_ON = re.compile(r"^(?:(?:[A-Z]\.\s?(?:-[A-Z]\.)?)+(?:,|\s&|\sand\b|\s\((?:\d{4}|n\.d\.))|&|and\s)")
 # the repeated-author dash is a rule that text extraction drops: ". 1988. Title"
 _LOST_DITTO = re.compile(r"^[.,]\s(?:" + YEAR + r"[a-z]?[.,]|[“\"‘A-Z\u00C0-\u024F])")
 # "Cambridge, Mass: Press" / "New York: Routledge": the place and publisher of an entry

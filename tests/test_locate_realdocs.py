@@ -1,0 +1,233 @@
+"""kb.locate on the shapes real documents and pdftotext give (issue 15): one
+test per rule, each on a small hand-made text."""
+from __future__ import annotations
+
+from kb.locate import heading_kind, locate
+from kb.models import Document, Page
+from kb.read.columns import decolumn
+
+BODY = ("The argument of this paper is made at some length in what follows, as it should be\n"
+        "in a paper of this kind, with sources cited along the way (Smith 2019).\n\n")
+
+
+def make_doc(text: str, pages=None) -> Document:
+    return Document(id="t", path="t.txt", lines=text.split("\n"), sha256="", format="txt",
+                    pages=pages or [])
+
+
+def bib(app) -> list[str]:
+    return [e.raw for e in app.entries if e.kind == "bibliography"]
+
+
+# --- headings ------------------------------------------------------------------------
+
+def test_numbered_colon_and_qualified_headings():
+    assert heading_kind("7. Literatur / Verweise") == "bibliography"
+    assert heading_kind("Ausgewählte Literatur:") == "bibliography"
+    assert heading_kind("References and Further Reading") == "bibliography"
+    assert heading_kind("Selected Bibliography") == "bibliography"
+    assert heading_kind("Books and articles") == "sub"
+    assert heading_kind("Literature and the novel in 1900") is None
+
+
+MHRA = ("Anderson, Benedict, Imagined Communities: Reflections on the Origin and Spread of\n"
+        "Nationalism (London: Verso, 1983)\n"
+        "Bhabha, Homi K., The Location of Culture (London: Routledge, 1994)\n"
+        "Butler, Judith, Gender Trouble: Feminism and the Subversion of Identity (New York:\n"
+        "Routledge, 1990)\n"
+        "Said, Edward W., Orientalism (New York: Pantheon, 1978)")
+
+
+def test_mhra_entries_ending_without_a_period_under_a_numbered_heading():
+    got = bib(locate(make_doc(BODY + "7. Literatur / Verweise\n" + MHRA)))
+    assert len(got) == 4
+    assert got[0].endswith("(London: Verso, 1983)")
+    assert got[2].startswith("Butler") and got[2].endswith("1990)")
+
+
+# --- entries in pdftotext text -----------------------------------------------------------
+
+def test_repeated_author_dash_and_its_lost_form_open_entries():
+    text = (BODY + "Bibliography\n"
+            "Baker, Peter J. 1963. “Reform of law.” Law Quarterly Review 4:31–60.\n"
+            "———. 1970. Law and society in the provinces. London: Verso.\n"
+            "Deutsches Institut für Normung. 1959. “Practice between revolution.” Accessed February 15,\n"
+            "2021. https://www.example29.org/family/907.\n"
+            ". 1988. Révolution de la frontière: pouvoir dans mémoire. Working Paper 67.\n"
+            "Turin: Deutsches Institut für Normung.\n")
+    got = bib(locate(make_doc(text)))
+    assert len(got) == 4, got
+    assert got[1].startswith("———. 1970.")
+    assert got[3].startswith(". 1988.") and got[3].endswith("Normung.")
+
+
+def test_entry_ends_where_its_line_stops_short():
+    """pdftotext drops indents: an entry ends at a line that stops short of
+    the full width, and the next line opens the next one (a title first, the
+    author's dash lost)."""
+    text = (BODY + "Bibliography\n"
+            "Müller, Karl et al. Raum zwischen Arbeit: Stadt der Geschichte. In: Zeitschrift für\n"
+            "Soziologie 61.1 (2017), pp. 162–168.\n"
+            "Histoire et savoir: révolution et mémoire. Working Paper 9. Beijing: European Com-\n"
+            "mission, 1957.\n"
+            "Trade of violence: archive and reform, 1967–2008. Working Paper 19. London and New\n"
+            "York: European Commission, 2007.\n")
+    got = bib(locate(make_doc(text)))
+    assert len(got) == 3, got
+    assert got[1].startswith("Histoire") and got[2].startswith("Trade")
+
+
+def test_oscola_names_open_entries():
+    text = (BODY + "Bibliography\n"
+            "Fairbanks M, Li H, and Schlögel K, “Politik im Staat: Ordnung im Raum, 1782–2000” in F Ginzburg (ed),\n"
+            "Krieg und Erinnerung: Herrschaft und Arbeit (Verso 2020).\n"
+            "Fernández C and Villanueva L, “Ciudad en poder” (1968) ⟨https://www.example52.org/migration/237⟩\n"
+            "accessed 17 February 2015.\n"
+            "Fernández C and others, “Stadt nach Krieg: Grenze zwischen Geschichte” (1988) 73 Nature Human Behaviour 191.\n"
+            "Johnson DS and others, Law between citizenship: market between economy (Siglo XXI 1994).\n")
+    got = bib(locate(make_doc(text)))
+    assert [g.split(",")[0] for g in got] == ["Fairbanks M", "Fernández C and Villanueva L",
+                                              "Fernández C and others", "Johnson DS and others"]
+
+
+def test_names_and_year_alone_do_not_end_an_entry():
+    text = (BODY + "References\n"
+            "O'Brien, Anne-Marie; García Márquez, Lucía; Johnson, Peter J. 1977.\n"
+            "Migration in violence. Munich: C.H. Beck.\n"
+            "Ortega, Carmen. 1952. “Market beyond identity.” American Historical Review 19: 479–509.\n"
+            "Rossi, Carlo. 2007. Storia nella società. London and New York: Routledge.\n")
+    got = bib(locate(make_doc(text)))
+    assert len(got) == 3 and got[0].endswith("C.H. Beck."), got
+
+
+def test_alphabetic_labels_alone_on_their_lines():
+    text = (BODY + "Works Cited\n[ACR83]\n\n"
+            "John Ashworth, Francesca Colombo, and Robert Reynolds. Migration of family. London:\n"
+            "Verso, 1983.\n[Ash50]\n\nCatherine Ashworth. Société dans travail. Princeton, NJ: Princeton\n"
+            "University Press, 1950.\n[Bia+72]\n\nMarco Bianchi et al. Ciudad y memoria. Frankfurt am Main:\n"
+            "Suhrkamp, 1972.\n")
+    app = locate(make_doc(text))
+    got = bib(app)
+    assert len(got) == 3, got
+    assert got[1].startswith("Catherine Ashworth") and got[2].endswith("Suhrkamp, 1972.")
+
+
+def test_author_date_names_running_onto_the_next_line():
+    text = (BODY + "References\n"
+            "Núñez, C., García Márquez, G., Fernández,\n"
+            "L., & de la Cruz, C. (1984). Trabajo\n"
+            "de la sociedad. Routledge.\n"
+            "Reynolds, A.-M., Thompson, R., Fairbanks,\n"
+            "E., & Ashworth, D. S. (1989). Language between practice: Memory\n"
+            "of reform. In R. Thompson (Ed.), Memory of family (pp. 121–129). Oxford University Press.\n"
+            "World Health Organization. (2006). Herrschaft der wissen. Retrieved March 12, 2017, from https :\n"
+            "//www.example72.org/city/480\n"
+            "Zhang, X., Liu, H., Liu, H., & Chen,\n"
+            "Y. (1967). Religion beyond empire. Revista de Occidente, 4, 595–635.\n")
+    got = bib(locate(make_doc(text)))
+    assert [g[:6] for g in got] == ["Núñez,", "Reynol", "World ", "Zhang,"], got
+
+
+# --- page furniture ----------------------------------------------------------------------
+
+def test_running_head_at_a_page_top_is_not_glued_into_an_entry():
+    lines = (BODY + "Bibliography\n"
+             "Reynolds, David Scott. “Empire in migration: power and revolution,” 2001. Accessed March 12,\n"
+             "2022. https://www.example39.org/archive/138.\n"
+             "Revolution and memory\n"
+             "Reynolds, John, John Crawford, Peter J. O’Brien, and Robert Pennington. Language after empire:\n"
+             "science and revolution. Cambridge: Cambridge University Press, 1981.\n").split("\n")
+    head = lines.index("Revolution and memory") + 1
+    pages = [Page(1, 1, head - 1), Page(2, head, len(lines))]
+    got = bib(locate(make_doc("\n".join(lines), pages)))
+    assert len(got) == 2 and not any("Revolution and memory" in g for g in got), got
+
+
+def test_publisher_lines_are_not_entries_or_note_text():
+    text = (BODY + "References\n"
+            "Lee, K. (2020). Surveys of trust. Journal of Trust, 3(2), 1-20.\n"
+            "Cite this article as: Doe, J. (2021). A paper. Journal X, 1, 1-9.\n"
+            "Smith, J. (2019). Credit and control. London: Verso.\n")
+    got = bib(locate(make_doc(text)))
+    assert len(got) == 2 and not any("Cite this" in g for g in got), got
+
+
+# --- notes -------------------------------------------------------------------------------
+
+def test_numbered_section_heading_in_layout_text_is_no_note():
+    text = ("1     Results\nSuch a reading documents the limits of the older theory.1 The earlier\n"
+            "literature argues the point.2\n\n\n2     Background\nRecent scholarship insists on it.3\n"
+            "  1. Giulia Ferrara and Marco Esposito, “Società e città,” Studi Storici 40 (1985): 61.\n"
+            "  2. Ferrara and Esposito, 355.\n"
+            "  3. Marco Bianchi, “Memoria della potere,” in Potere della cultura (Frankfurt am Main: Suhrkamp, 1959), 238.\n")
+    notes = locate(make_doc(text)).notes
+    assert sorted(notes) == [1, 2, 3]
+    assert notes[2].text == "Ferrara and Esposito, 355."
+
+
+def test_two_notes_glued_together_are_cut_apart():
+    text = ("Body text with a claim.1 And another claim here.2\n\n" + "_" * 20 + "\n"
+            "1 See Rowe, Mike, ‘Policing’, Journal of Law 3 (2001), 12 (n. 33). 2Mike Rowe, "
+            "Policing Diversity (London: Sage, 2007), 44.\n")
+    notes = locate(make_doc(text)).notes
+    assert sorted(notes) == [1, 2]
+    assert notes[1].text.endswith("(n. 33).")
+    assert notes[2].text.startswith("Mike Rowe, Policing Diversity")
+
+
+def test_unheaded_numbered_list_after_the_body():
+    text = ("Scoring systems spread quickly.[1] Many people approve of them.[2] Others do not.[3]\n\n"
+            "[1] Smith, John. Credit and Control. London: Verso, 2019.\n"
+            "[2] Lee, Kim. Surveys of Trust. Oxford: OUP, 2020.\n"
+            "[3] Wang, Yu. The Rise. Beijing: Zhonghua, 2015.\n")
+    got = [e.raw for e in locate(make_doc(text)).entries]
+    assert [g[:5] for g in got] == ["Smith", "Lee, ", "Wang,"]
+
+
+def test_notes_at_the_end_of_each_chapter_number_on():
+    def chapter(n):
+        return (f"Chapter {n}\n\nThe argument of this chapter is made here at some length.1 "
+                "More text follows.2 And more.3\n\nNotes\n\n" +
+                "\n".join(f"{i}. Smith, John{n}{i}. Title {i}. London: Verso, 19{80 + i}." for i in (1, 2, 3))
+                + "\n\n")
+    notes = locate(make_doc(chapter(1) + chapter(2) + chapter(3))).notes
+    assert sorted(notes) == list(range(1, 10))
+    assert notes[4].text.startswith("Smith, John21.")
+    assert notes[9].text.startswith("Smith, John33.")
+
+
+def test_footnotes_under_the_list_with_their_markers_lost():
+    text = ("Body text with a claim.1\n\n" + "_" * 20 + "\n"
+            "1 Baker, David Scott, Religion and state (Cambridge: Cambridge University Press, 1982), 12.\n\n"
+            "Literature\n"
+            "Baker, David Scott and John Pennington. Religion and state. Cambridge: Cambridge University\n"
+            "       Press, 1982.\n"
+            "Bianchi, Marco. Memoria della potere: città e stato. Frankfurt am Main: Suhrkamp, 1959.\n"
+            "Bundesamt für Statistik. Arbeit und Krieg. Working Paper 58. Princeton, NJ: Bundesamt für\n"
+            "       Statistik, 1989.\n\n"
+            "   2\n"
+            "       Bundesamt für Statistik. Arbeit und Krieg. Working Paper 58. Princeton, NJ: Bundesamt, 1989.\n"
+            "  3\n"
+            "       Marco Bianchi. Memoria della potere: città e stato. Frankfurt am Main: Suhrkamp, 1959, 14.\n")
+    app = locate(make_doc(text))
+    assert sorted(app.notes) == [1, 2, 3]
+    assert len(bib(app)) == 3
+
+
+# --- reading layout text -----------------------------------------------------------------
+
+def test_two_column_layout_text_is_read_column_by_column():
+    left = [f"left line {i} of the body text here" for i in range(12)]
+    right = [f"{i + 1}. Author, A. Title {i}. 1990." if i % 2 == 0 else "   Verso, London." for i in range(12)]
+    page = "\n".join(f"{l:<40}      {r}" for l, r in zip(left, right))
+    out = decolumn("Title over both columns of the page, set in one line\n" + page).split("\n")
+    assert out[0].startswith("Title over both")
+    assert out[1:13] == left
+    assert out[13] == "1. Author, A. Title 0. 1990."
+    assert out[14] == "   Verso, London."
+
+
+def test_one_column_text_is_left_alone_and_a_page_margin_is_taken_off():
+    text = "\n".join(f"A sentence of running text, number {i}, set in one column." for i in range(20))
+    assert decolumn(text) == text
+    assert decolumn("\n".join("          " + l for l in text.split("\n"))) == text
