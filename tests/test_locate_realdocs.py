@@ -48,17 +48,28 @@ def test_mhra_entries_ending_without_a_period_under_a_numbered_heading():
 # --- entries in pdftotext text -----------------------------------------------------------
 
 def test_repeated_author_dash_and_its_lost_form_open_entries():
+    """"———." opens a new entry by the same author; pdftotext drops the dash
+    (a rule, not a glyph) and leaves ". 1988."; "Org. 2011." opens one too."""
     text = (BODY + "Bibliography\n"
             "Baker, Peter J. 1963. “Reform of law.” Law Quarterly Review 4:31–60.\n"
             "———. 1970. Law and society in the provinces. London: Verso.\n"
-            "Deutsches Institut für Normung. 1959. “Practice between revolution.” Accessed February 15,\n"
+            "Crawford, John. 1984. “Law and archive.” In Practice in labour: memory of city, edited\n"
+            "by Catherine Crawford, 308–333. London: Verso.\n"
+            "Deutsches Institut für Normung. 1959. “Practice between revolution.” Accessed February 15, "
             "2021. https://www.example29.org/family/907.\n"
             ". 1988. Révolution de la frontière: pouvoir dans mémoire. Working Paper 67.\n"
-            "Turin: Deutsches Institut für Normung.\n")
+            "Turin: Deutsches Institut für Normung.\n"
+            "Ellison, David Scott. 1956. Violence of citizenship. London and New York: Routledge.\n"
+            "Esposito, Francesca, and Yiqing Huang. 2006. Stato nella società: storia e memoria.\n"
+            "Beijing: Zhonghua Shuju.\n"
+            "Villanueva, Lucía. 1957. Sociedad y estado. Oxford: Oxford University Press.\n"
+            "World Health Organization. 2011. Violence beyond power. Working Paper 2. Oxford:\n"
+            "World Health Organization.\n")
     got = bib(locate(make_doc(text)))
-    assert len(got) == 4, got
+    assert len(got) == 9, got
     assert got[1].startswith("———. 1970.")
-    assert got[3].startswith(". 1988.") and got[3].endswith("Normung.")
+    assert got[4].startswith(". 1988.") and got[4].endswith("Normung.")
+    assert got[8].startswith("World Health Organization. 2011.")
 
 
 def test_entry_ends_where_its_line_stops_short():
@@ -71,9 +82,12 @@ def test_entry_ends_where_its_line_stops_short():
             "Histoire et savoir: révolution et mémoire. Working Paper 9. Beijing: European Com-\n"
             "mission, 1957.\n"
             "Trade of violence: archive and reform, 1967–2008. Working Paper 19. London and New\n"
-            "York: European Commission, 2007.\n")
+            "York: European Commission, 2007.\n"
+            "Wang, Jing, and Jost Hoffmann. Citizenship after revolution: archive beyond market, 1908–2013.\n"
+            "Weißenborn, Friederike. “Raum nach Reform: Staat nach Stadt”. Revista de Occidente, vol. 31, no. 1,\n"
+            "1986, pp. 142–58.\n")
     got = bib(locate(make_doc(text)))
-    assert len(got) == 3, got
+    assert len(got) == 5, got
     assert got[1].startswith("Histoire") and got[2].startswith("Trade")
 
 

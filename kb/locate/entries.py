@@ -221,8 +221,9 @@ def _opens_after_short(text: str) -> bool:
     quote, or the mark of a repeated author ("———.", or nothing left of it
     but ". 1988." / "Title" in extracted text) opens the next entry."""
     t = text.strip()
-    return bool(t) and not _CONT.match(t) and not _PLACE.match(t) and \
-        bool(re.match(r"[A-Z\u00C0-\u024F“\"‘«]|[-–—―_]{2,}|[.,]\s", t))
+    if not t or _CONT.match(t) or (_PLACE.match(t) and len(t) < 60 and YEAR_RE.search(t)):
+        return False    # "London: Verso, 1990.": the place and publisher of the entry
+    return bool(re.match(r"[A-Z\u00C0-\u024F“\"‘«]|[-–—―_]{2,}|[.,]\s", t))
 
 
 def _names_and_year(group: list[str]) -> bool:
