@@ -3,6 +3,7 @@ test per rule, each on a small hand-made text."""
 from __future__ import annotations
 
 from kb.locate import heading_kind, locate
+from kb.locate.entries import _bibliography_entries
 from kb.models import Document, Page
 from kb.read.columns import decolumn
 
@@ -245,3 +246,17 @@ def test_one_column_text_is_left_alone_and_a_page_margin_is_taken_off():
     text = "\n".join(f"A sentence of running text, number {i}, set in one column." for i in range(20))
     assert decolumn(text) == text
     assert decolumn("\n".join("          " + l for l in text.split("\n"))) == text
+
+
+def test_numbered_list_in_narrow_columns():
+    """Entries wrapping over five lines: fewer than a third of the lines carry
+    a number, and still the list is cut at each number in sequence (an entry
+    by an organisation opens like no name)."""
+    entry = (" [{n}]   United Nations Development Pro-\n       gramme, “Gesellschaft im poli-\n"
+             "       tik,” United Nations Development\n       Programme, Frankfurt am Main,\n"
+             "       Working Paper {n}, 1963.\n")
+    text = "References\n" + "".join(entry.format(n=n) for n in range(1, 21))
+    lines = text.split("\n")
+    got = [e.raw for e in _bibliography_entries(lines, (1, len(lines)), set())]   # the rules alone
+    assert len(got) == 20 and got[3].endswith("Working Paper 4, 1963."), len(got)
+    assert len(bib(locate(make_doc(BODY + text)))) == 20

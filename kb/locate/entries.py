@@ -81,8 +81,10 @@ def _layout(lines, content: list[int]) -> _Layout:
     if alpha >= 3 and alpha >= 0.15 * len(content):
         return _Layout(False, False, False, False, False, labelled=True)
     bullets = sum(1 for i in content if BULLET.match(lines[i - 1]))
-    bulleted = bullets >= max(2, len(content) // 3)
-    numbered = bulleted and _numbered_list([lines[i - 1] for i in content])
+    in_sequence = _numbered_list([lines[i - 1] for i in content])
+    # a numbered list in narrow columns: each entry wraps over four or five lines
+    bulleted = bullets >= max(2, len(content) // 3) or (bullets >= 3 and in_sequence)
+    numbered = bulleted and in_sequence
     paragraphs = not bulleted and _paragraph_layout(lines, content)
     hanging = not bulleted and not paragraphs and _hanging_indent(lines, content)
     author_date = not bulleted and not paragraphs and not hanging and \
