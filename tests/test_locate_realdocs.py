@@ -260,3 +260,16 @@ def test_numbered_list_in_narrow_columns():
     got = [e.raw for e in _bibliography_entries(lines, (1, len(lines)), set())]   # the rules alone
     assert len(got) == 20 and got[3].endswith("Working Paper 4, 1963."), len(got)
     assert len(bib(locate(make_doc(BODY + text)))) == 20
+
+
+def test_comment_footnote_at_the_foot_of_a_page():
+    """A note that cites nothing, printed straight under the body: its marker
+    was seen and the page's number follows it, so it is a footnote."""
+    lines = ("The debate documents that religious practice adapted to the new legal order. The debate\n"
+             "suggests that the reforms were uneven across the provinces.1 This interpretation suggests how\n"
+             "the market reshaped urban labour after the war (Harrington 1993).\n"
+             "1 The earlier literature insists that the reforms were uneven across the provinces.\n\n1\n"
+             "The next page goes on with the argument of the paper, as running text does.\n").split("\n")
+    pages = [Page(1, 1, 6), Page(2, 7, len(lines))]
+    notes = locate(make_doc("\n".join(lines), pages)).notes
+    assert list(notes) == [1] and notes[1].text.startswith("The earlier literature insists")

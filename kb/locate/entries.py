@@ -231,7 +231,7 @@ def _opens_after_short(text: str) -> bool:
 def _names_and_year(group: list[str]) -> bool:
     """An author-date entry cut after "Names. 1977." has no title yet: it does not end there."""
     text = join_lines(group)
-    m = re.search(r"\b" + YEAR + r"[a-z]?\.$", text)
+    m = re.search(r"(?<=\.\s)" + YEAR + r"[a-z]?\.$", text)      # "…, Peter J. 1977." (not ", 1961.")
     return bool(m) and m.start() < 200 and not re.search(r"[“\"‘:\d]", text[:m.start()])
 
 

@@ -7,7 +7,8 @@ Footnotes at page bottoms (PDF-extracted text)
     right after another note) or glued to its first word ("12 Smith",
     "3\"Title", "¹ Smith") at the expected number, after a blank line, when a
     marker with that number was seen, the line before is a separator-like
-    blank, or the text itself reads as a citation.  It ends at the next note,
+    blank, or the text itself reads as a citation; or, its marker seen, at the
+    foot of a page (the page's number follows within a few lines).  It ends at the next note,
     a page-number line, a separator, three blank lines, or an indented line
     (the next page's running text).  A lost note number is recovered for a
     whole line that is one short citation while a marker waits for its note.
@@ -241,7 +242,16 @@ class _Scanner:
         if self.prev_blank and (key < self.next_marker or self.lines[i - 2][:1].isspace()
                                 or ref_score(text) >= 2):
             return True
-        return key < self.next_marker and _reads_as_note(self.lines, i, text)
+        return key < self.next_marker and (_reads_as_note(self.lines, i, text) or self.at_page_foot(i))
+
+    def at_page_foot(self, i: int) -> bool:
+        """Does line i stand at the foot of its page: the page ends within 12
+        lines, after its page number (a footnote, even one that cites nothing)?"""
+        end = next((p for p in sorted(self.page_starts) if i < p <= i + 12), None)
+        if end is None:
+            return False
+        last = next((j for j in range(end - 1, i, -1) if self.lines[j - 1].strip()), None)
+        return last is not None and bool(LONE_NUM.match(self.lines[last - 1]))
 
     def note_line(self, i: int, line: str) -> bool:
         """A further line of the open note; an indented line (the next page's
@@ -396,7 +406,7 @@ def _notes_in_list(lines: list[str], span, notes: dict, markers: list,
             next((lines[j].strip() for j in range(i - 2, span[0] - 1, -1) if lines[j].strip()), "")
         # the next note number, its marker seen - or, markers lost (raised numbers
         # set apart in layout text), exactly the number after the notes so far
-        seen = want <= top or (notes and num == want and not _by_furniture(lines, i, furn))
+        seen = (want <= top or (notes and num == want)) and not (lone and _by_furniture(lines, i, furn))
         if num is not None and seen and want <= num <= want + 1 and text and not \
                 re.search(r"[,:;(\[]$|\b(?:Issue|Volume|No|Vol)\.?$", before) and (
                 IBID.match(text) or _BACKREF_NOTE.search(text) or inside or
