@@ -15,6 +15,7 @@ from __future__ import annotations
 GUTTER = 3               # spaces between the columns, at least
 MIN_SIDES = 8            # lines with text on both sides of the gutter, at least
 MAX_WIDTH = 400          # wider lines are not looked at for a gutter
+MAX_ROWS = 400           # a longer "page" is text without page breaks: not looked at
 
 
 def decolumn(text: str) -> str:
@@ -64,7 +65,7 @@ def _free(line: str, x: int) -> bool:
 def _gutter(lines: list[str]) -> int | None:
     """The column where a gutter runs down the page, or None (one column)."""
     rows = [l for l in lines if l.strip() and len(l) <= MAX_WIDTH]
-    if len(rows) < MIN_SIDES:
+    if len(rows) < MIN_SIDES or len(rows) > MAX_ROWS:
         return None
     width = max(len(l) for l in rows)
     best, best_x, best_sides = 0, None, 0
