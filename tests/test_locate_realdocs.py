@@ -273,3 +273,15 @@ def test_comment_footnote_at_the_foot_of_a_page():
     pages = [Page(1, 1, 6), Page(2, 7, len(lines))]
     notes = locate(make_doc("\n".join(lines), pages)).notes
     assert list(notes) == [1] and notes[1].text.startswith("The earlier literature insists")
+
+
+def test_oscola_single_dash_and_names_with_a_colon_title():
+    text = (BODY + "Bibliography\n"
+            "O’Brien R, “Science between empire: religion between nation” (1970) 28 Social Science Quarterly 74.\n"
+            "Ortega A and Villanueva A, Estado de la poder: trabajo y memoria (Baker DS and McAllister A.-M trs, CH\n"
+            "Beck 1980).\n"
+            "United Nations Development Programme, “Mémoire après savoir” (1984) 64(1) The Lancet 409.\n"
+            "— “Mémoire après travail: savoir dans frontière” (2003) ⟨https://www.example20.org/labour/895⟩\n"
+            "accessed 15 August 2019.\n")
+    got = bib(locate(make_doc(text)))
+    assert [g[:6] for g in got] == ["O’Brie", "Ortega", "United", "— “Mém"], got

@@ -404,7 +404,7 @@ def _sub_heading_at(lines: list[str], i: int, start: int) -> bool:
 # in brackets, alone on its line or before the entry's text
 _ALPHA_LABEL = re.compile(r"^\s{0,8}(\[[A-Z\u00C0-\u024F][\w+\-]{0,10}\d{2}[a-z]?\])(?:\s+|$)")
 # the repeated-author mark of a list sorted by author ("———.", "–––,", "---. 1988.")
-_DITTO = re.compile(r"^[-–—―_]{2,}\s?[.,]?")
+_DITTO = re.compile(r"^(?:[-–—―_]{2,}|[—―](?=\s))\s?[.,]?")     # OSCOLA: a single "— “Title”"
 # OSCOLA / Vancouver names: "Fernández C and Villanueva L,", "Smith JA, ", "Johnson DS and others,"
 _INITIALS_AFTER = re.compile(r"^(?:" + PARTICLE + r"\s){0,2}[A-Z\u00C0-\u024F][\w'’\-]{1,30}\s[A-Z]{1,3}"
                              r"(?:,\s|\s(?:and|&)\s)")
@@ -417,7 +417,8 @@ _NAMES_GO_ON = re.compile(r"^(?:(?:[A-Z]\.\s?(?:-[A-Z]\.)?)+(?:,|\s&|\sand\b|\s\
 # the repeated-author dash is a rule that text extraction drops: ". 1988. Title"
 _LOST_DITTO = re.compile(r"^[.,]\s(?:" + YEAR + r"[a-z]?[.,]|[“\"‘A-Z\u00C0-\u024F])")
 # "Cambridge, Mass: Press" / "New York: Routledge": the place and publisher of an entry
-_PLACE = re.compile(r"^[A-Z][\w '’-]{1,30}(?:,\s?[A-Z][\w ]{1,20})?:\s")
+# (a place is a few words: "Ortega A and Villanueva A, Estado de la poder: " is no place)
+_PLACE = re.compile(r"^[A-Z][\w'’-]{1,20}(?:\s[\w'’-]{1,20}){0,3}(?:,\s?[A-Z][\w.]{0,12}(?:\s[A-Z][\w.]{0,12})?)?:\s")
 _APA_RUN = re.compile(
     r"(?<=[./)\]])\s(?=[A-Z\u00C0-\u024F][\w'’\-]{1,30}(?:\s[A-Z\u00C0-\u024F][\w'’\-]{1,30})?,"
     r"\s(?:[A-Z]\.\s?){1,3}(?:,[^()]{0,120})?\s?\((?:" + YEAR + r"|n\.d\.))")
