@@ -277,6 +277,8 @@ def _ad_entry_start(text: str, nxt: str = "") -> bool:
     if not _AD_START.match(t):
         return False
     head = t[:_AD_YEAR.search(t).start()]
+    if re.search(r"[“\"«]", head):
+        return False    # a quoted title before the year: OSCOLA "Name, “Title” (1970) 28", not author-date
     if re.match(r"^[a-z]", head) and not re.match(PARTICLE + r"\s", head):
         return False    # a continuation ("and society (2010)"), not "van der Berg, P. (2013)"
     return not re.search(r"\b(?:pp?\.|In|eds?\.|Eds?\.)\s", head) and not _CONT.match(t) \
