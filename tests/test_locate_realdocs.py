@@ -285,3 +285,17 @@ def test_oscola_single_dash_and_names_with_a_colon_title():
             "accessed 15 August 2019.\n")
     got = bib(locate(make_doc(text)))
     assert [g[:6] for g in got] == ["O’Brie", "Ortega", "United", "— “Mém"], got
+
+
+def test_labeller_entries_start_at_dashes_and_at_the_left_edge():
+    """The line labeller's ref-I on a "———." line or on a flush-left line of a
+    hanging-indent list (PDF layout) becomes an entry start."""
+    from kb.locate.labelled import _entry_starts
+    from kb.models import LineLayout
+    part = ["Bianchi, Marco. Title one. Suhrkamp, 1959.", "———. Title two. Verso,", "2001.",
+            "National Research Council. Migration in citizenship: market beyond", "archive. Princeton UP, 1972.",
+            "Núñez, Gabriel. Sociedad y trabajo. Cambridge UP, 2013.", "Zhang, Wei. Market. Suhrkamp, 1954."]
+    labels = ["ref-B", "ref-I", "ref-I", "ref-B", "ref-I", "ref-I", "ref-I"]
+    assert _entry_starts(labels, part, None) == ["ref-B", "ref-B", "ref-I", "ref-B", "ref-I", "ref-I", "ref-I"]
+    layout = [LineLayout(indent=x) for x in (0.0, 0.0, 0.03, 0.0, 0.03, 0.0, 0.0)]
+    assert _entry_starts(labels, part, layout) == ["ref-B", "ref-B", "ref-I", "ref-B", "ref-I", "ref-B", "ref-B"]
