@@ -299,3 +299,19 @@ def test_labeller_entries_start_at_dashes_and_at_the_left_edge():
     assert _entry_starts(labels, part, None) == ["ref-B", "ref-B", "ref-I", "ref-B", "ref-I", "ref-I", "ref-I"]
     layout = [LineLayout(indent=x) for x in (0.0, 0.0, 0.03, 0.0, 0.03, 0.0, 0.0)]
     assert _entry_starts(labels, part, layout) == ["ref-B", "ref-B", "ref-I", "ref-B", "ref-I", "ref-B", "ref-B"]
+
+
+def test_hanging_indent_list_with_a_margin_of_its_own():
+    """A column of layout text keeps a margin: the entries start at the list's
+    own left edge, not at the start of the line."""
+    text = (BODY + "References\n"
+            "    Deutsches Institut für Normung.\n           (1963). Révolution et culture:\n"
+            "           Mémoire de la savoir (Working\n           Paper No. 84). Munich.\n"
+            "    European Commission. (2019). Citi-\n           zenship in reform (5th ed.).\n"
+            "           Gallimard.\n"
+            "    Fairbanks, C., García Márquez, G.,\n           Whitfield, D. S., & McAllister,\n"
+            "           J. (2013). Violence and ritual.\n"
+            "    Fairbanks, P. J., & Baker, P. J. (1960).\n           Reform beyond science. Ox-\n"
+            "           ford University Press.\n")
+    got = bib(locate(make_doc(text)))
+    assert [g[:9] for g in got] == ["Deutsches", "European ", "Fairbanks", "Fairbanks"], got

@@ -162,7 +162,7 @@ def _new_entry(layout: _Layout, lines, content: list[int], k: int, t: str, numbe
     if layout.paragraphs:
         return _blank_between(lines, content[k - 1], i)
     if layout.hanging:
-        return not lines[i - 1][:1].isspace()
+        return _at_left_edge(lines, content, k)
     if layout.author_date:
         nxt = lines[content[k + 1] - 1] if k + 1 < len(content) else ""
         return bool(_ends_entry(prev) and _ad_entry_start(t, nxt) and dated)
@@ -285,11 +285,22 @@ def _ad_entry_start(text: str, nxt: str = "") -> bool:
         or bool(re.match(PARTICLE + r"\s", head))
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _at_left_edge(lines: list[str], content: list[int], k: int) -> bool:
+    """Is list line ``content[k]`` at the list's left edge - the least indent
+    of the lines near it (a column of layout text may keep a margin of its own)?"""
+    near = content[max(0, k - 8):k + 9]
+    return _indent(lines[content[k] - 1]) <= min(_indent(lines[i - 1]) for i in near)
+
+
 def _hanging_indent(lines: list[str], content: list[int]) -> bool:
     """A list set with hanging indents: each entry's first line flush left, its
     other lines indented.  At least three flush lines, a fifth of the lines
     indented, and every flush line but a few starts like an entry."""
-    flush = [lines[i - 1].strip() for i in content if not lines[i - 1][:1].isspace()]
+    flush = [lines[i - 1].strip() for k, i in enumerate(content) if _at_left_edge(lines, content, k)]
     indented = len(content) - len(flush)
     if len(flush) < 3 or indented < 0.2 * len(content) or indented == 0:
         return False
