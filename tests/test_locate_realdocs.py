@@ -315,3 +315,26 @@ def test_hanging_indent_list_with_a_margin_of_its_own():
             "           ford University Press.\n")
     got = bib(locate(make_doc(text)))
     assert [g[:9] for g in got] == ["Deutsches", "European ", "Fairbanks", "Fairbanks"], got
+
+
+def test_lone_footnote_number_at_the_foot_of_a_page():
+    lines = ("The evidence shows why citizenship remained contested in the border regions, and\n"
+             "religious practice adapted to the new legal order.1 One historian has shown it again.\n"
+             "1\n\nThe evidence documents why citizenship remained contested in the border regions.\n\n1\n"
+             "The next page goes on with the argument of the paper, as running text does.\n").split("\n")
+    pages = [Page(1, 1, 7), Page(2, 8, len(lines))]
+    notes = locate(make_doc("\n".join(lines), pages)).notes
+    assert list(notes) == [1] and notes[1].text.startswith("The evidence documents why")
+
+
+def test_endnote_number_alone_with_its_period_and_browser_furniture():
+    """Browser print: "16." alone on its line, its words on the next lines, and
+    the page's header and footer between the notes."""
+    notes = "\n".join(f"{n}. Smith, John. {1950 + n}. Title {n}. London: Verso, {n}." for n in range(1, 5))
+    lines = (BODY + "Notes\n" + notes + "\nfile:///tmp/doc.html 1/2\n"
+             "12/6/26, 2:56 AM Labour beyond family\n5.\nHarrington,\nCatherine.\n1973.\nState of border, 92.\n"
+             "6. Lee, Kim. 2001. Title. Oxford: OUP, 12.\nfile:///tmp/doc.html 2/2\n").split("\n")
+    app = locate(make_doc("\n".join(lines), [Page(1, 1, 12), Page(2, 13, len(lines))]))
+    assert sorted(app.notes) == [1, 2, 3, 4, 5, 6]
+    assert app.notes[5].text == "Harrington, Catherine. 1973. State of border, 92."
+    assert app.notes[4].text.endswith("Verso, 4.") and app.notes[6].text.endswith("OUP, 12.")

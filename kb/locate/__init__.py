@@ -77,10 +77,10 @@ def locate(doc: Document) -> Apparatus:
     app.markers = markers
     kind = _scanned_kind(notes, markers)
     if chapters:
-        _add_chapter_notes(lines, chapters, page_lines, notes)
+        _add_chapter_notes(lines, chapters, page_lines | furn, notes)
         kind = "endnote"
     elif notes_span:
-        heads = _section_notes(lines, notes_span, page_lines,
+        heads = _section_notes(lines, notes_span, page_lines | furn,
                                max((m.number for m in markers), default=0))
         for nt in heads:
             notes.setdefault(nt.number, nt)

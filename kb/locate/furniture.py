@@ -6,7 +6,7 @@ A line is furniture when it stands among the first or last three lines of a
 page, holds some words, ends in no period or comma, and the same line (its numbers aside) stands there on another page too
 ("Journal of X 12 (2019)", "file:///... 2/3", "WORKS CITED 176"); when it is
 a publisher's line ("Cite this article as ...", "Downloaded from ...",
-"Page 3 of 12"); or (``heads``) when it is the first line of a page after the
+"Page 3 of 12", a browser's "file:///… 2/3" and "12/6/26, 2:56 AM"); or (``heads``) when it is the first line of a page after the
 first and reads as a running head: short, no closing punctuation, no year,
 or a title with the page number set apart ("Revolution and memory      2").
 """
@@ -62,6 +62,7 @@ def _running_head(line: str) -> bool:
 PUBLISHER_LINE = re.compile(
     r"^\s{0,40}(?:cite this article(?: as)?:?|submit your (?:manuscript|next)|downloaded from\s|"
     r"this article is protected by copyright|page \d{1,4} of \d{1,4}\s*$|"
-    r"file:///\S+\s+\d{1,4}/\d{1,4}\s*$)", re.IGNORECASE)
+    r"file:///\S+\s+\d{1,4}/\d{1,4}\s*$|"
+    r"\d{1,2}/\d{1,2}/\d{2,4},?\s\d{1,2}:\d{2}(?:\s?[AP]M)?\b)", re.IGNORECASE)   # a browser's print stamp
 # a running head with its page number set apart: "12    Title of the Paper", "Title    12"
 PAGED_HEAD = re.compile(r"^(?:\d{1,4}\s{3,}\S.{2,80}|\S.{2,80}?\s{3,}\d{1,4})$")

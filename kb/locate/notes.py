@@ -217,7 +217,7 @@ def _section_notes(lines, span, page_lines, expected: int = 0) -> list[Note]:
             heading_before = True     # "Chapter 2" / "2. Title" between the chapters' notes
             continue
         heading_before = was_heading
-        lone = LONE_NUM.match(s)
+        lone = LONE_NUM.match(s) or _LONE_LABEL.match(s)      # "16" / "16." alone: its text follows
         if lone:
             if off + int(lone.group(1)) in (expect, expect + 1):
                 num = off + int(lone.group(1))
@@ -426,3 +426,5 @@ _EDITOR_END = re.compile(r"\((?:eds?|hrsg|dir|comp)\.?\)\.?\s*$|\b(?:eds?|edited
 _SENTENCE = re.compile(r"(?<=[a-z\u00C0-\u024F\d)”’\"][.!?])\s+(?=[A-Z\u00C0-\u024F])")
 _QUOTED_REF = re.compile(REF_START.pattern[:-len(r"\s{0,2}[‘“\"A-Z]")] + r"\s{0,2}[‘“\"”]")
 _NEXT_REF = re.compile(r"(?:(?<=[a-z\d)]\.)|(?<=[”\"’]\.)|(?<=[”\"’]))\s+(?=" + _QUOTED_REF.pattern + ")")
+# a note's number alone on its line with its period ("16."): its text on the next lines
+_LONE_LABEL = re.compile(r"^\s{0,6}(\d{1,3})[.)]\s*$")

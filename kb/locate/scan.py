@@ -192,7 +192,9 @@ class _Scanner:
         if ((self.in_zone or self.cur) and
                 self.next_note <= num <= max(self.next_note + 2, self.next_marker - 1) and j and
                 not LONE_NUM.match(self.lines[j - 1]) and starts_like_note(self.lines[j - 1])) or \
-                _lone_number_note(self.lines, num, self.next_note, self.next_marker, j):
+                _lone_number_note(self.lines, num, self.next_note, self.next_marker, j) or \
+                (j and num == self.next_note < self.next_marker and self.at_page_foot(j)
+                 and not LONE_NUM.match(self.lines[j - 1]) and starts_like_note(self.lines[j - 1])):
             self.close()
             self.n_off = num - int(m.group(1))
             self.cur = _Open(num, [], [], True)
