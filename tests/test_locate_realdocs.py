@@ -338,3 +338,20 @@ def test_endnote_number_alone_with_its_period_and_browser_furniture():
     assert sorted(app.notes) == [1, 2, 3, 4, 5, 6]
     assert app.notes[5].text == "Harrington, Catherine. 1973. State of border, 92."
     assert app.notes[4].text.endswith("Verso, 4.") and app.notes[6].text.endswith("OUP, 12.")
+
+
+def test_labeller_entries_in_a_hanging_list_start_only_at_the_left_edge():
+    """In a PDF's hanging-indent list (here a right column, its own edge at
+    0.44) an indented line opens no entry, a flush line read as text before
+    an indented reference line does, and ". 1982." (the dash lost) does."""
+    from kb.locate.labelled import _entry_starts
+    from kb.models import LineLayout
+    part = ["Deutsches Institut für Normung.", "(1963). Révolution et culture:", "Munich.",
+            "European Commission. (2019). Citizenship", "in reform (5th ed.).",
+            ". 1982. Revolution of archive. Working", "Paper 34. London: Verso.",
+            "Fairbanks, C., García Márquez, G.,", "J. (2013). Violence and ritual:", "1992. American Historical Review,"]
+    labels = ["text", "ref-B", "ref-I", "ref-B", "ref-I", "ref-I", "ref-I", "ref-B", "ref-I", "ref-B"]
+    layout = [LineLayout(indent=x) for x in (0.438, 0.4986, 0.4986, 0.438, 0.4986, 0.4986, 0.4986, 0.438, 0.4986,
+                                             0.4986)]
+    assert _entry_starts(labels, part, layout) == ["ref-B", "ref-I", "ref-I", "ref-B", "ref-I", "ref-B", "ref-I",
+                                                   "ref-B", "ref-I", "ref-I"]

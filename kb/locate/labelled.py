@@ -81,25 +81,33 @@ def _entry_starts(labels: list[str], part: list[str], layout: list | None) -> li
     opens an entry by the same author; in a list set with hanging indents
     (PDF layout) every line at the left edge opens an entry."""
     labels = list(labels)
-    flush = _flush_lines(labels, layout) if layout else set()
+    flush, indented = _flush_lines(labels, layout) if layout else (set(), set())
     for k, (lab, line) in enumerate(zip(labels, part)):
         if lab == "ref-I" and (_DITTO.match(line.strip()) or k in flush):
             labels[k] = "ref-B"
+        elif lab == "ref-B" and k in indented and not _DITTO.match(line.strip()) \
+                and not _LIST_LABEL.match(line.strip()):
+            labels[k] = "ref-I"         # a hanging list's entry never starts indented
+        elif lab == "text" and k in flush and k + 1 < len(labels) and k + 1 in indented \
+                and re.search(r",\s|\.$", line.strip()):      # names: "Surname, Given" / "Org."
+            labels[k] = "ref-B"         # its first line read as text, the rest as reference
     return labels
 
 
-def _flush_lines(labels: list[str], layout: list) -> set[int]:
-    """The reference lines at the left edge of a hanging-indent list (an
-    indented line has a flush one 1-6% of the page width to its left; the
-    right column of two has its own edge); empty when the list is not so set."""
-    refs = [k for k, lab in enumerate(labels) if lab.startswith("ref") and k < len(layout)
-            and layout[k] is not None]
+def _flush_lines(labels: list[str], layout: list) -> tuple[set[int], set[int]]:
+    """(flush, indented): the reference (and text) lines at the left edge of a
+    hanging-indent list and those indented (an indented line has a flush one
+    1-7% of the page width to its left; the right column of two has its own
+    edge); empty when the list is not so set."""
+    refs = [k for k, lab in enumerate(labels) if lab.startswith("ref") or lab == "text"
+            if k < len(layout) and layout[k] is not None and layout[k].area != "footnote"]
     inds = [layout[k].indent for k in refs]
-    indented = {k for k, x in zip(refs, inds) if any(x - 0.06 <= y <= x - 0.01 for y in inds)}
+    indented = {k for k, x in zip(refs, inds) if any(x - 0.07 <= y <= x - 0.01 for y in inds)}
     flush = set(refs) - indented
-    if len(flush) < 3 or len(indented) < 0.2 * len(refs):
-        return set()
-    return flush
+    n_refs = sum(labels[k].startswith("ref") for k in refs)
+    if len(flush) < 3 or len(indented) < 0.2 * n_refs:
+        return set(), set()
+    return flush, indented
 
 
 def _labelled_notes(lines: list[str], taken: set[int]) -> tuple[list[Note], int]:
@@ -139,6 +147,8 @@ def _labelled_notes(lines: list[str], taken: set[int]) -> tuple[list[Note], int]
 
 # --- patterns -----------------------------------------------------------------
 
-_DITTO = re.compile(r"^(?:[-–—―_]{2,}|[—―](?=\s))\s?[.,]?")     # "———.", "— “Title”": the same author
+# "———.", "— “Title”": the same author; ". 1982." once extraction dropped the dash (a rule)
+_DITTO = re.compile(r"^(?:[-–—―_]{2,}|[—―](?=\s))\s?[.,]?|^[.,]\s(?:1[5-9]\d\d|20\d\d|[“\"‘A-Z])")
+_LIST_LABEL = re.compile(r"^(?:\[[\w+\-]{1,12}\]|\d{1,3}\.)\s")      # "[12] ", "12. " (not "1992. ")
 _ENTRY_LABEL = re.compile(r"^(?:\[\d{1,4}\]|\d{1,4}\.|\[[A-Z][\w+\-]{1,10}\d{2}[a-z]?\])\s+")
 _NOTE_NUM = re.compile(r"^\s{0,40}(\d{1,3})(?:[.)]?\s+(?=\S)|(?=[A-Z\u00C0-\u024F“\"‘])|\s*$)")
