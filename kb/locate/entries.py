@@ -12,13 +12,27 @@ author-date entries run together on one line are split before "Surname, I.
 (Year"; two Chicago/MLA entries before "Surname, Given." after an entry's
 closing year or pages.
 
-Layouts recognised first: a list printed one entry per paragraph (blank
-lines between entries; not double-spaced PDF text, whose paragraphs end
-mid-entry) is cut at the blank lines; a numbered list ("[1]", "1.") is cut
-only at the next number in sequence ("47. Paris: ..." inside an entry is not
-one); a list set with hanging indents is cut at each flush-left line; in a
+Also opening an entry (issue 15): the repeated-author mark ("———.",
+OSCOLA's single "—", or what extraction leaves of the rule: ". 1988."),
+OSCOLA/Vancouver names ("Fernández C and Villanueva L,"), "Org. 2011."; and,
+without bullets, indents or blank lines (pdftotext), any capitalised line
+after a line that ended an entry well short of the full width (a paragraph's
+last line).  An entry ends with a year's closing bracket (MHRA "(London:
+Verso, 1983)") or a URL's tail; "Names. 1977." alone has no title yet and
+does not end one.
+
+Layouts recognised first: a list labelled "[Abc99]" (alphabetic styles; the
+label may stand alone on its line) is cut at each label; a list printed one
+entry per paragraph (blank lines between entries; not double-spaced PDF
+text, whose paragraphs end mid-entry) is cut at the blank lines; a numbered
+list ("[1]", "1.") is cut only at the next number in sequence ("47. Paris:
+..." inside an entry is not one), even when its entries wrap over many
+lines; a list set with hanging indents is cut at each line at its left edge
+(the least indent near it: a column of layout text keeps a margin); in a
 single-spaced author-date list a new entry starts only at a line that opens
-"Author (Year" (the year may close the title on the next line).  Names may
+"Author (Year" (the year may close the title on the next line, the names
+may run onto it: "E., & Ashworth, D. S. (1989)"; a quoted title before the
+year is OSCOLA, not author-date).  Names may
 open with particles ("van der Berg", "du Bois", "ibn").  "Press" / "Books"
 closing an entry is no sub-heading; a year alone on a line after "Accessed
 October 1," is no page number.

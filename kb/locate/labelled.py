@@ -1,7 +1,9 @@
 """Fallbacks that use the trained line labeller (kb/lines.py) where the rules
 fail: a headed section the labeller reads as references, a reference list the
 rules glued together, footnotes the rules missed.  Without a model file they
-change nothing (rules only).
+change nothing (rules only).  The labeller's entry starts are corrected by
+rules a style guide states: a "———." line opens an entry by the same author,
+and in a PDF's hanging-indent list entries start at the left edge only.
 """
 from __future__ import annotations
 
