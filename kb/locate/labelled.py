@@ -84,6 +84,8 @@ def _entry_starts(labels: list[str], part: list[str], layout: list | None) -> li
     (PDF layout) every line at the left edge opens an entry."""
     labels = list(labels)
     flush, indented = _flush_lines(labels, layout) if layout else (set(), set())
+    if sum(1 for k in flush if _LIST_LABEL.match(part[k].strip())) >= 0.3 * max(len(flush), 1):
+        flush, indented = set(), set()      # a numbered or labelled list: its labels cut it
     for k, (lab, line) in enumerate(zip(labels, part)):
         if lab == "ref-I" and (_DITTO.match(line.strip()) or k in flush):
             labels[k] = "ref-B"
