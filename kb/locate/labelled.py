@@ -105,8 +105,10 @@ def _flush_lines(labels: list[str], layout: list) -> tuple[set[int], set[int]]:
     edge); empty when the list is not so set."""
     refs = [k for k, lab in enumerate(labels) if lab.startswith("ref") or lab == "text"
             if k < len(layout) and layout[k] is not None and layout[k].area != "footnote"]
-    inds = [layout[k].indent for k in refs]
-    indented = {k for k, x in zip(refs, inds) if any(x - 0.07 <= y <= x - 0.01 for y in inds)}
+    inds = [round(layout[k].indent, 3) for k in refs]
+    levels = sorted(set(inds))          # few distinct indents: linear in the list's length
+    deep = {x for x in levels if any(x - 0.07 <= y <= x - 0.01 for y in levels)}
+    indented = {k for k, x in zip(refs, inds) if x in deep}
     flush = set(refs) - indented
     n_refs = sum(labels[k].startswith("ref") for k in refs)
     if len(flush) < 3 or len(indented) < 0.2 * n_refs:
