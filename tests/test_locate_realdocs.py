@@ -355,3 +355,32 @@ def test_labeller_entries_in_a_hanging_list_start_only_at_the_left_edge():
                                              0.4986)]
     assert _entry_starts(labels, part, layout) == ["ref-B", "ref-I", "ref-I", "ref-B", "ref-I", "ref-B", "ref-I",
                                                    "ref-B", "ref-I", "ref-I"]
+
+
+def test_numbered_labels_alone_on_their_lines():
+    """pdftotext of a numbered list: "[2]" alone on its line, the entry's
+    text after a blank, wrapped with blanks between its lines."""
+    text = (BODY + "Works Cited\n[1]\n\nCatherine Baker and Peter J. McAllister. Labour and trade. Munich: C.H.\n"
+            "Beck, 1983.\n\n[2]\n\nBundesamt für Statistik.  Estado de la cultura: ciudad y estado. In: The\n\n"
+            "Lancet 58.6 (1989), pp. 545–584.\n\n[3]\n\nHélène de Certeau.  Histoire après société. In: Law Quar-\n\n"
+            "terly Review 95 (2003), pp. 116–131.\n")
+    got = bib(locate(make_doc(text)))
+    assert [g[:8] for g in got] == ["Catherin", "Bundesam", "Hélène d"], got
+    lines = text.split("\n")
+    head = lines.index("Works Cited") + 1
+    rules = [e.raw[:8] for e in _bibliography_entries(lines, (head, len(lines)), set())]  # the rules alone
+    assert rules == ["Catherin", "Bundesam", "Hélène d"], rules
+
+
+def test_footnote_at_a_page_foot_with_a_centred_page_number():
+    """Layout text centres the page number far to the right of the margin."""
+    lines = ("Fernández, and Weißenborn 1996). One historian contends why citizenship remained\n"
+             "contested in the border regions, and the migration of rural families.1 The evidence\n"
+             "shows that memory and archive were bound together in the period.\n"
+             "  1 Such a reading insists that religious practice adapted to the new legal order.\n\n\n"
+             + " " * 47 + "1\n"
+             "Trade and city: memory in history                                      2\n"
+             "The next page goes on with the argument of the paper, as running text does.\n").split("\n")
+    pages = [Page(1, 1, 7), Page(2, 8, len(lines))]
+    notes = locate(make_doc("\n".join(lines), pages)).notes
+    assert list(notes) == [1] and notes[1].text.startswith("Such a reading insists")

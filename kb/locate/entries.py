@@ -22,7 +22,8 @@ Verso, 1983)") or a URL's tail; "Names. 1977." alone has no title yet and
 does not end one.
 
 Layouts recognised first: a list labelled "[Abc99]" (alphabetic styles; the
-label may stand alone on its line) is cut at each label; a list printed one
+label may stand alone on its line), or numbered with "[12]" alone on its
+line, is cut at each label; a list printed one
 entry per paragraph (blank lines between entries; not double-spaced PDF
 text, whose paragraphs end mid-entry) is cut at the blank lines; a numbered
 list ("[1]", "1.") is cut only at the next number in sequence ("47. Paris:
@@ -91,7 +92,7 @@ class _Layout:
 
 def _layout(lines, content: list[int]) -> _Layout:
     """Which layout the list's lines (``content``) are set in."""
-    alpha = sum(1 for i in content if _ALPHA_LABEL.match(lines[i - 1]))
+    alpha = sum(1 for i in content if _ALPHA_LABEL.match(lines[i - 1]) or _LABEL_ALONE.match(lines[i - 1]))
     if alpha >= 3 and alpha >= 0.15 * len(content):
         return _Layout(False, False, False, False, False, labelled=True)
     bullets = sum(1 for i in content if BULLET.match(lines[i - 1]))
@@ -119,7 +120,7 @@ def _group_lines(lines, content: list[int]) -> tuple[list[list[tuple[int, str]]]
     for k, i in enumerate(content):
         raw_line = lines[i - 1]
         if layout.labelled:
-            lab = _ALPHA_LABEL.match(raw_line)
+            lab = _ALPHA_LABEL.match(raw_line) or _LABEL_ALONE.match(raw_line)
             t = raw_line[lab.end():].strip() if lab else raw_line.strip()
             if lab and not t:
                 pending = lab.group(1)
@@ -435,6 +436,8 @@ _DITTO = re.compile(r"^(?:[-–—―_]{2,}|[—―](?=\s))\s?[.,]?")     # OSCO
 # OSCOLA / Vancouver names: "Fernández C and Villanueva L,", "Smith JA, ", "Johnson DS and others,"
 _INITIALS_AFTER = re.compile(r"^(?:" + PARTICLE + r"\s){0,2}[A-Z\u00C0-\u024F][\w'’\-]{1,30}\s[A-Z]{1,3}"
                              r"(?:,\s|\s(?:and|&)\s)")
+# "[12]" alone on its line (pdftotext of a numbered list): the entry's text follows
+_LABEL_ALONE = re.compile(r"^\s{0,8}(\[\d{1,4}\])\s*$")
 _CONT = re.compile(r"^(?:In[:\s]|Retrieved\b|Available\b|Accessed\b|Last accessed\b|doi\b|DOI\b|"
                    r"https?://|www\.|pp?\.\s|\(|[a-z]|\d{1,4}[-–(),:/]|&)")
 _ENTRY_ORG = re.compile(r"^[A-Z\u00C0-\u024F\u3400-\u9fff][^.,\d]{0,60}?\.\s+(?=[“\"‘«A-Z\u00C0-\u024F\u3400-\u9fff]|"

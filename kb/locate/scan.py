@@ -253,7 +253,7 @@ class _Scanner:
         if end is None:
             return False
         last = next((j for j in range(end - 1, i, -1) if self.lines[j - 1].strip()), None)
-        return last is not None and bool(LONE_NUM.match(self.lines[last - 1]))
+        return last is not None and bool(re.fullmatch(r"\d{1,4}", self.lines[last - 1].strip()))
 
     def note_line(self, i: int, line: str) -> bool:
         """A further line of the open note; an indented line (the next page's
