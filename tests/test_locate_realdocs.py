@@ -384,3 +384,24 @@ def test_footnote_at_a_page_foot_with_a_centred_page_number():
     pages = [Page(1, 1, 7), Page(2, 8, len(lines))]
     notes = locate(make_doc("\n".join(lines), pages)).notes
     assert list(notes) == [1] and notes[1].text.startswith("Such a reading insists")
+
+
+def test_t1_glyph_codes_from_pdftotext_are_repaired(tmp_path):
+    from kb.read import read
+    p = tmp_path / "t1.txt"
+    p.write_text("Ho\x1bmann, J\x10Title\x11, pp. 1\x152.\n\x16\x16\x16. Another. Verso, 1990.\n")
+    assert read(p).lines[:2] == ["Hoffmann, J“Title”, pp. 1–2.", "———. Another. Verso, 1990."]
+
+
+def test_repeated_author_mark_extraction_could_not_map():
+    """A run of one unmapped mark ("\\x16\\x16\\x16.") is still the repeated-author mark."""
+    text = (BODY + "Works Cited\n"
+            "European Commission. Herrschaft zwischen Grenze, 1998, www.example89.org/migration/\n"
+            "745. Accessed 13 Aug. 2020.\n"
+            "\x16\x16\x16. Theory of economy: practice after memory. European Commission, 1952.\n"
+            "Harrington, Robert. Nation and violence: migration after violence, 1909–2011. Zhonghua\n"
+            "Shuju, 1950.\n")
+    lines = text.split("\n")
+    head = lines.index("Works Cited") + 1
+    rules = [e.raw[:10] for e in _bibliography_entries(lines, (head, len(lines)), set())]
+    assert rules == ["European C", "\x16\x16\x16. Theor", "Harrington"], rules

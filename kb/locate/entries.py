@@ -431,8 +431,9 @@ def _sub_heading_at(lines: list[str], i: int, start: int) -> bool:
 # an alphabetic style's label opening an entry ("[Abc99]", "[Bia+72]"), or a number
 # in brackets, alone on its line or before the entry's text
 _ALPHA_LABEL = re.compile(r"^\s{0,8}(\[[A-Z\u00C0-\u024F][\w+\-]{0,10}\d{2}[a-z]?\])(?:\s+|$)")
-# the repeated-author mark of a list sorted by author ("———.", "–––,", "---. 1988.")
-_DITTO = re.compile(r"^(?:[-–—―_]{2,}|[—―](?=\s))\s?[.,]?")     # OSCOLA: a single "— “Title”"
+# the repeated-author mark of a list sorted by author ("———.", "–––,", "---. 1988.", or
+# a run of one mark extraction could not map: "\x16\x16\x16.")
+_DITTO = re.compile(r"^(?:[-–—―_]{2,}|[—―](?=\s))\s?[.,]?|^([^\w\s.,;:()\[\]“”\"‘’'])\1{2,}\s?[.,]")     # OSCOLA: a single "— “Title”"
 # OSCOLA / Vancouver names: "Fernández C and Villanueva L,", "Smith JA, ", "Johnson DS and others,"
 _INITIALS_AFTER = re.compile(r"^(?:" + PARTICLE + r"\s){0,2}[A-Z\u00C0-\u024F][\w'’\-]{1,30}\s[A-Z]{1,3}"
                              r"(?:,\s|\s(?:and|&)\s)")

@@ -154,7 +154,7 @@ def _labelled_notes(lines: list[str], taken: set[int]) -> tuple[list[Note], int]
 # --- patterns -----------------------------------------------------------------
 
 # "———.", "— “Title”": the same author; ". 1982." once extraction dropped the dash (a rule)
-_DITTO = re.compile(r"^(?:[-–—―_]{2,}|[—―](?=\s))\s?[.,]?|^[.,]\s(?:1[5-9]\d\d|20\d\d|[“\"‘A-Z])")
+_DITTO = re.compile(r"^(?:[-–—―_]{2,}|[—―](?=\s))\s?[.,]?|^([^\w\s.,;:()\[\]“”\"‘’'])\1{2,}\s?[.,]|^[.,]\s(?:1[5-9]\d\d|20\d\d|[“\"‘A-Z])")
 _LIST_LABEL = re.compile(r"^(?:\[[\w+\-]{1,12}\]|\d{1,3}\.)\s")      # "[12] ", "12. " (not "1992. ")
 _ENTRY_LABEL = re.compile(r"^(?:\[\d{1,4}\]|\d{1,4}\.|\[[A-Z][\w+\-]{1,10}\d{2}[a-z]?\])\s+")
 _NOTE_NUM = re.compile(r"^\s{0,40}(\d{1,3})(?:[.)]?\s+(?=\S)|(?=[A-Z\u00C0-\u024F“\"‘])|\s*$)")
