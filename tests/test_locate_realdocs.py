@@ -405,3 +405,15 @@ def test_repeated_author_mark_extraction_could_not_map():
     head = lines.index("Works Cited") + 1
     rules = [e.raw[:10] for e in _bibliography_entries(lines, (head, len(lines)), set())]
     assert rules == ["European C", "\x16\x16\x16. Theor", "Harrington"], rules
+
+
+def test_two_columns_whose_lines_do_not_share_baselines():
+    """In a list the columns' lines interleave (few lines hold text on both
+    sides); the gutter is still found and the columns read one by one."""
+    left = [f"Left entry {i}, a line of the left column" for i in range(10)]
+    right = [f"Right entry {i}, in the other column" for i in range(10)]
+    rows = []
+    for l, r in zip(left, right):
+        rows += [l, " " * 50 + r]
+    out = decolumn("\n".join(rows)).split("\n")
+    assert out == left + right

@@ -63,23 +63,28 @@ def _free(line: str, x: int) -> bool:
 
 
 def _gutter(lines: list[str]) -> int | None:
-    """The column where a gutter runs down the page, or None (one column)."""
+    """The column where a gutter runs down the page, or None (one column):
+    few lines cross it, and many have text on each side of it (on both, or -
+    where the columns' lines do not share a baseline - on one)."""
     rows = [l for l in lines if l.strip() and len(l) <= MAX_WIDTH]
     if len(rows) < MIN_SIDES or len(rows) > MAX_ROWS:
         return None
     width = max(len(l) for l in rows)
-    best, best_x, best_sides = 0, None, 0
+    need = max(MIN_SIDES, 0.3 * len(rows))
+    best, best_x = 0.0, None
     for x in range(width // 4, 3 * width // 4):
-        sides = crossing = 0
+        left = right = crossing = 0
         for l in rows:
             if not _free(l, x):
                 crossing += 1
-            elif l[:x].strip() and l[x:].strip():
-                sides += 1
-        if crossing <= 0.2 * len(rows) and sides - crossing > best:
-            best, best_x, best_sides = sides - crossing, x, sides
-    if best_x is None or best_sides < max(MIN_SIDES, 0.3 * len(rows)):
-        return None
+                continue
+            left += bool(l[:x].strip())
+            right += bool(l[x:].strip())
+        if crossing > 0.15 * len(rows) or min(left, right) < need:
+            continue
+        score = min(left, right) - 2 * crossing
+        if score > best:
+            best, best_x = score, x
     return best_x
 
 
