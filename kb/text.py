@@ -111,13 +111,26 @@ def heading_kind(line: str) -> str | None:
     if len(line.strip()) > 80:
         return None
     key = heading_key(line)
-    if key in BIB_HEADINGS:
-        return "bibliography"
-    if key in NOTE_HEADINGS:
-        return "notes"
     if key in SUB_HEADINGS:
         return "sub"
+    for k in _heading_variants(key):
+        if k in BIB_HEADINGS:
+            return "bibliography"
+        if k in NOTE_HEADINGS:
+            return "notes"
     return None
+
+
+def _heading_variants(key: str) -> list[str]:
+    """A heading key without a qualifier ("ausgewählte literatur"), then, when
+    it joins headings ("literatur / verweise", "references and further
+    reading") and every part is one, its first part."""
+    out = [key, _HEAD_QUALIFIER.sub("", key)]
+    parts = [_HEAD_QUALIFIER.sub("", p.strip()) for p in _HEAD_JOIN.split(key)]
+    known = BIB_HEADINGS | NOTE_HEADINGS | SUB_HEADINGS | _HEAD_PARTS
+    if len(parts) > 1 and all(p in known for p in parts):
+        out.append(parts[0])
+    return out
 
 
 def markdown_title(lines: list[str], limit: int = 50) -> tuple[str | None, int | None]:
@@ -171,6 +184,14 @@ _EMPHASIS = re.compile(r"[*_]{1,3}")
 HEAD_NUM = re.compile(r"^(?:(?:chapter|kapitel|capitolo|capítulo|chapitre)\s+)?"
                       r"(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?|[ivxlc]{1,6}\.|[a-z]\))\s+", re.IGNORECASE)
 
+# "Literatur / Verweise", "References and Further Reading": the parts of a heading
+_HEAD_JOIN = re.compile(r"\s*/\s*|\s+(?:and|und|&|et|y|e|og|och|en)\s+")
+# "Ausgewählte Literatur", "Selected References": a qualifier before the heading word
+_HEAD_QUALIFIER = re.compile(r"^(?:ausgewählte|verwendete|zitierte|weiterführende|benutzte|"
+                             r"selected|select|cited|consulted|recommended|further|additional)\s+")
+# further parts a joined heading may have ("Literatur / Verweise")
+_HEAD_PARTS = {"verweise", "links", "reading", "further reading", "abbreviations", "abkürzungen",
+               "weblinks", "internet", "resources", "documents", "data"}
 # heading keys (heading_key) of a reference list
 BIB_HEADINGS = {
     "bibliography", "bibliographies", "references", "reference list", "reference",

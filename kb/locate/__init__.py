@@ -11,6 +11,7 @@ its rules:
 
     sections.py   the reference-list and notes sections (by heading or none), headings
     scan.py       the page-level scan: footnotes, note markers, page numbers, body
+    furniture.py  running heads and feet, publisher lines repeated on every page
     notes.py      endnote sections, unheaded endnotes, notes cut into sources
     entries.py    a reference list cut into entries (layouts, runs on one line)
     labelled.py   fallbacks that use the trained line labeller (kb/lines.py)
@@ -32,10 +33,12 @@ from __future__ import annotations
 from ..models import Apparatus, Document, Entry, Marker, Note
 from ..text import fold_markup, heading_kind
 from .entries import _bibliography_entries, _split_chicago_run
+from .furniture import furniture
 from .labelled import _labelled_notes, _prefer_labelled
-from .notes import _note_entries, _section_notes, _short_form_of, _unheaded_endnotes, split_note
+from .notes import (_note_entries, _section_notes, _short_form_of, _split_glued_notes, _unheaded_endnotes,
+                    split_note)
 from .scan import _footnote_lines, _notes_in_list, _scan
-from .sections import _find_sections, _looks_heading, _unheaded_bibliography
+from .sections import _chapter_note_sections, _find_sections, _looks_heading, _unheaded_bibliography
 from .shapes import (MAX_LINE, _clip, clean_raw, is_reference, is_separator, join_lines, ref_score,
                      starts_like_note)
 
@@ -56,16 +59,19 @@ def locate(doc: Document) -> Apparatus:
     bib_headed = bib is not None
     app.bibliography_span = bib
     app.notes_span = notes_span
+    chapters = _chapter_note_sections(lines)     # notes at the end of each chapter
     skip = set()
-    for span in (bib, notes_span):
+    for span in (bib, notes_span, *chapters):
         if span:
             skip.update(range(span[0], span[1] + 1))
 
     foot = _footnote_lines(doc)
     skip -= foot                # a page's footnotes printed inside the reference list
+    furn = furniture(lines, doc.pages)
+    skip |= furniture(lines, doc.pages, heads=False)    # repeated on every page: no note, no body
     page_starts = frozenset(p.start_line for p in doc.pages if p.start_line > 1)
     notes, markers, page_lines, body, note_lines = _scan(lines, skip, page_starts, foot)
-    more = set() if notes_span else _notes_in_list(lines, bib, notes, markers) - foot
+    more = set() if notes_span else _notes_in_list(lines, bib, notes, markers, furn) - foot
     if more:                    # footnotes printed under the list: scan again with them
         foot |= more
         skip -= more
@@ -73,8 +79,11 @@ def locate(doc: Document) -> Apparatus:
     app.page_lines = page_lines
     app.markers = markers
     kind = _scanned_kind(notes, markers)
-    if notes_span:
-        heads = _section_notes(lines, notes_span, page_lines,
+    if chapters:
+        _add_chapter_notes(lines, chapters, page_lines | furn, notes)
+        kind = "endnote"
+    elif notes_span:
+        heads = _section_notes(lines, notes_span, page_lines | furn,
                                max((m.number for m in markers), default=0))
         for nt in heads:
             notes.setdefault(nt.number, nt)
@@ -86,13 +95,14 @@ def locate(doc: Document) -> Apparatus:
     if notes_span is None and (not notes or kind == "footnote"):
         _add_labelled_notes(lines, notes, bib, body)
         kind = "footnote"
+    _split_glued_notes(notes, app.markers)
     app.notes = dict(sorted(notes.items()))
     app.note_kind = kind if notes else None
 
     span = None
     if bib:
         span = bib if bib_headed else (bib[0] - 1, bib[1])
-    app.entries = _entries(doc, lines, app, span, foot & note_lines)
+    app.entries = _entries(doc, lines, app, span, (foot & note_lines) | furn)
     app.headings, app.body = _headings(lines, body)
     return app
 
@@ -106,6 +116,18 @@ def _scanned_kind(notes: dict[int, Note], markers: list[Marker]) -> str:
     for nt in notes.values():
         nt.kind = kind
     return kind
+
+
+def _add_chapter_notes(lines, chapters, page_lines, notes: dict[int, Note]) -> None:
+    """The notes of each chapter's Notes section, numbered on through the
+    document (chapter 2's note 1 follows chapter 1's last), into ``notes``."""
+    off = 0
+    for span in chapters:
+        found = _section_notes(lines, span, page_lines)
+        for nt in found:
+            nt.number += off
+            notes.setdefault(nt.number, nt)
+        off = max([off] + [nt.number for nt in found])
 
 
 def _add_unheaded_endnotes(lines, notes, markers, bib, skip, body) -> bool:

@@ -12,13 +12,28 @@ author-date entries run together on one line are split before "Surname, I.
 (Year"; two Chicago/MLA entries before "Surname, Given." after an entry's
 closing year or pages.
 
-Layouts recognised first: a list printed one entry per paragraph (blank
-lines between entries; not double-spaced PDF text, whose paragraphs end
-mid-entry) is cut at the blank lines; a numbered list ("[1]", "1.") is cut
-only at the next number in sequence ("47. Paris: ..." inside an entry is not
-one); a list set with hanging indents is cut at each flush-left line; in a
+Also opening an entry (issue 15): the repeated-author mark ("———.",
+OSCOLA's single "—", or what extraction leaves of the rule: ". 1988."),
+OSCOLA/Vancouver names ("Fernández C and Villanueva L,"), "Org. 2011."; and,
+without bullets, indents or blank lines (pdftotext), any capitalised line
+after a line that ended an entry well short of the full width (a paragraph's
+last line).  An entry ends with a year's closing bracket (MHRA "(London:
+Verso, 1983)") or a URL's tail; "Names. 1977." alone has no title yet and
+does not end one.
+
+Layouts recognised first: a list labelled "[Abc99]" (alphabetic styles; the
+label may stand alone on its line), or numbered with "[12]" alone on its
+line, is cut at each label; a list printed one
+entry per paragraph (blank lines between entries; not double-spaced PDF
+text, whose paragraphs end mid-entry) is cut at the blank lines; a numbered
+list ("[1]", "1.") is cut only at the next number in sequence ("47. Paris:
+..." inside an entry is not one), even when its entries wrap over many
+lines; a list set with hanging indents is cut at each line at its left edge
+(the least indent near it: a column of layout text keeps a margin); in a
 single-spaced author-date list a new entry starts only at a line that opens
-"Author (Year" (the year may close the title on the next line).  Names may
+"Author (Year" (the year may close the title on the next line, the names
+may run onto it: "E., & Ashworth, D. S. (1989)"; a quoted title before the
+year is OSCOLA, not author-date).  Names may
 open with particles ("van der Berg", "du Bois", "ibn").  "Press" / "Books"
 closing an entry is no sub-heading; a year alone on a line after "Accessed
 October 1," is no page number.
@@ -72,13 +87,19 @@ class _Layout:
     paragraphs: bool
     hanging: bool
     author_date: bool
+    labelled: bool = False      # "[Abc99]" labels (alphabetic styles): an entry at each label
 
 
 def _layout(lines, content: list[int]) -> _Layout:
     """Which layout the list's lines (``content``) are set in."""
+    alpha = sum(1 for i in content if _ALPHA_LABEL.match(lines[i - 1]) or _LABEL_ALONE.match(lines[i - 1]))
+    if alpha >= 3 and alpha >= 0.15 * len(content):
+        return _Layout(False, False, False, False, False, labelled=True)
     bullets = sum(1 for i in content if BULLET.match(lines[i - 1]))
-    bulleted = bullets >= max(2, len(content) // 3)
-    numbered = bulleted and _numbered_list([lines[i - 1] for i in content])
+    in_sequence = _numbered_list([lines[i - 1] for i in content])
+    # a numbered list in narrow columns: each entry wraps over four or five lines
+    bulleted = bullets >= max(2, len(content) // 3) or (bullets >= 3 and in_sequence)
+    numbered = bulleted and in_sequence
     paragraphs = not bulleted and _paragraph_layout(lines, content)
     hanging = not bulleted and not paragraphs and _hanging_indent(lines, content)
     author_date = not bulleted and not paragraphs and not hanging and \
@@ -90,12 +111,28 @@ def _group_lines(lines, content: list[int]) -> tuple[list[list[tuple[int, str]]]
     """The list's lines grouped one group per entry ((line, text without its
     bullet)), and line -> list number printed before it ("[12]", "12.")."""
     layout = _layout(lines, content)
+    width = _full_width([lines[i - 1].strip() for i in content])
     expect = None                # the next number of a numbered list
     groups: list[list[tuple[int, str]]] = []
     labels: dict[int, str] = {}
     dated: list[bool] = []
+    pending = None               # a label alone on its line: the next line opens an entry
     for k, i in enumerate(content):
         raw_line = lines[i - 1]
+        if layout.labelled:
+            lab = _ALPHA_LABEL.match(raw_line) or _LABEL_ALONE.match(raw_line)
+            t = raw_line[lab.end():].strip() if lab else raw_line.strip()
+            if lab and not t:
+                pending = lab.group(1)
+                continue
+            if lab or pending or not groups:
+                labels[i] = lab.group(1) if lab else pending
+                groups.append([(i, t)])
+                dated.append(True)
+                pending = None
+            else:
+                groups[-1].append((i, t))
+            continue
         b = BULLET.match(raw_line)
         num = _bullet_number(raw_line) if b else None
         if layout.numbered and num is not None and expect is not None and \
@@ -111,7 +148,7 @@ def _group_lines(lines, content: list[int]) -> tuple[list[list[tuple[int, str]]]
             dated.append(bool(YEAR_RE.search(t) or URL.search(t) or "n.d." in t))
             continue
         if _new_entry(layout, lines, content, k, t, b is not None and num is not None,
-                      b is not None, groups[-1][-1][1], dated[-1]):
+                      b is not None, [x for _, x in groups[-1]], dated[-1], width):
             groups.append([(i, t)])
             dated.append(False)
         else:
@@ -122,9 +159,13 @@ def _group_lines(lines, content: list[int]) -> tuple[list[list[tuple[int, str]]]
 
 
 def _new_entry(layout: _Layout, lines, content: list[int], k: int, t: str, numbered_bullet: bool,
-               bullet: bool, prev: str, dated: bool) -> bool:
+               bullet: bool, group: list[str], dated: bool, width: int = 0) -> bool:
     """Does list line ``content[k]`` (text ``t``, its bullet cut) start an entry?
-    ``prev``: the text of the line before; ``dated``: the entry so far has a year or URL."""
+    ``group``: the texts of the entry so far; ``dated``: it has a year or URL;
+    ``width``: the length of a full line of the list.  Without bullets, indents or
+    blank lines, an entry ends where its last line stops short of the full width
+    (the rest of the line left empty) and the next line opens like an entry."""
+    prev = group[-1]
     i = content[k]
     if layout.numbered:
         return numbered_bullet
@@ -136,11 +177,15 @@ def _new_entry(layout: _Layout, lines, content: list[int], k: int, t: str, numbe
     if layout.paragraphs:
         return _blank_between(lines, content[k - 1], i)
     if layout.hanging:
-        return not lines[i - 1][:1].isspace()
+        return _at_left_edge(lines, content, k)
     if layout.author_date:
         nxt = lines[content[k + 1] - 1] if k + 1 < len(content) else ""
         return bool(_ends_entry(prev) and _ad_entry_start(t, nxt) and dated)
-    return bool(_ends_entry(prev) and _entry_start_shape(t) and dated)
+    if not dated or not _ends_entry(prev) or _names_and_year(group):
+        return False
+    # in a bulleted list a line without its bullet ends no entry for being short
+    return _entry_start_shape(t) or (not layout.bulleted and _short(prev, width) and
+                                     _opens_after_short(t))
 
 
 def _group_entries(groups: list[list[tuple[int, str]]], labels: dict[int, str]) -> list[Entry]:
@@ -176,6 +221,35 @@ def _trailing_text(raw: str) -> bool:
     return not (YEAR_RE.search(raw) or URL.search(raw) or "n.d." in raw) and ref_score(raw) < 2
 
 
+def _full_width(texts: list[str]) -> int:
+    """The length of a full line of a list (its longer lines: most lines of a
+    justified list run to the margin)."""
+    lens = sorted(len(t) for t in texts)
+    return lens[int(0.8 * (len(lens) - 1))] if lens else 0
+
+
+def _short(text: str, width: int) -> bool:
+    """Does a line stop well short of the full width (a paragraph's last line)?"""
+    return width >= 40 and len(text.strip()) < 0.75 * width
+
+
+def _opens_after_short(text: str) -> bool:
+    """After a short line that ended an entry: a line opening with a capital, a
+    quote, or the mark of a repeated author ("———.", or nothing left of it
+    but ". 1988." / "Title" in extracted text) opens the next entry."""
+    t = text.strip()
+    if not t or _CONT.match(t) or (_PLACE.match(t) and len(t) < 60 and YEAR_RE.search(t)):
+        return False    # "London: Verso, 1990.": the place and publisher of the entry
+    return bool(re.match(r"[A-Z\u00C0-\u024F“\"‘«]|[-–—―_]{2,}|[.,]\s", t))
+
+
+def _names_and_year(group: list[str]) -> bool:
+    """An author-date entry cut after "Names. 1977." has no title yet: it does not end there."""
+    text = join_lines(group)
+    m = re.search(r"(?<=\.\s)" + YEAR + r"[a-z]?\.$", text)      # "…, Peter J. 1977." (not ", 1961.")
+    return bool(m) and m.start() < 200 and not re.search(r"[“\"‘:\d]", text[:m.start()])
+
+
 def _entry_start_shape(text: str) -> bool:
     """Does a line begin like a reference-list entry?"""
     t = text.strip()
@@ -185,7 +259,7 @@ def _entry_start_shape(text: str) -> bool:
         return True     # "van der Berg, P.", "de la Cruz, S."
     if _CONT.match(t) or _PLACE.match(t):
         return False
-    if NAME_START.match(t):
+    if NAME_START.match(t) or _DITTO.match(t) or _INITIALS_AFTER.match(t) or _LOST_DITTO.match(t):
         return True
     if t[0] in "“\"‘«" or CJK.match(t[0]):
         return True
@@ -198,17 +272,19 @@ def _entry_start_shape(text: str) -> bool:
 
 
 def _ends_entry(text: str) -> bool:
-    """Can an entry end with this line (final period, quote, year, or a URL)?"""
+    """Can an entry end with this line (final period, quote, year, a year's
+    closing bracket - MHRA ends "(London: Verso, 1983)" without a period - or a URL)?"""
     t = text.rstrip()
-    return bool(re.search(r"(?:[.”\"’]|\d{4}[a-z]?|/)\s*$", t) or
-                re.search(r"(?:https?://|www\.)\S{1,500}$", t[-500:]))
+    return bool(re.search(r"(?:[.”\"’]|\d{4}[a-z]?\)?|/|n\.d\.\))\s*$", t) or
+                re.search(r"(?:https?://|www\.)\S{1,500}$", t[-500:]) or
+                re.search(r"(?:^|\s)[\w.\-:/]{0,60}/[\w./\-]{1,200}$", t[-300:]))   # a URL's tail
 
 
 def _ad_entry_start(text: str, nxt: str = "") -> bool:
     """Does a line open an author-date entry ("Surname, I. (2005)")?  A long
     title-first entry may carry its year at the start of the next line ``nxt``."""
     t = text.strip()
-    if not _AD_YEAR.search(t) and nxt and not _ad_entry_start(nxt):
+    if not _AD_YEAR.search(t) and nxt and (not _ad_entry_start(nxt) or _NAMES_GO_ON.match(nxt.strip())):
         joined = t + " " + nxt.strip()[:60]
         m = _AD_YEAR.search(joined)
         if m and len(t) < m.start() <= len(t) + 40 and not _CONT.match(t):
@@ -216,17 +292,30 @@ def _ad_entry_start(text: str, nxt: str = "") -> bool:
     if not _AD_START.match(t):
         return False
     head = t[:_AD_YEAR.search(t).start()]
+    if re.search(r"[“\"«]", head):
+        return False    # a quoted title before the year: OSCOLA "Name, “Title” (1970) 28", not author-date
     if re.match(r"^[a-z]", head) and not re.match(PARTICLE + r"\s", head):
         return False    # a continuation ("and society (2010)"), not "van der Berg, P. (2013)"
     return not re.search(r"\b(?:pp?\.|In|eds?\.|Eds?\.)\s", head) and not _CONT.match(t) \
         or bool(re.match(PARTICLE + r"\s", head))
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _at_left_edge(lines: list[str], content: list[int], k: int) -> bool:
+    """Is list line ``content[k]`` at the list's left edge - the least indent
+    of the lines near it (a column of layout text may keep a margin of its own)?"""
+    near = content[max(0, k - 8):k + 9]
+    return _indent(lines[content[k] - 1]) <= min(_indent(lines[i - 1]) for i in near)
+
+
 def _hanging_indent(lines: list[str], content: list[int]) -> bool:
     """A list set with hanging indents: each entry's first line flush left, its
     other lines indented.  At least three flush lines, a fifth of the lines
     indented, and every flush line but a few starts like an entry."""
-    flush = [lines[i - 1].strip() for i in content if not lines[i - 1][:1].isspace()]
+    flush = [lines[i - 1].strip() for k, i in enumerate(content) if _at_left_edge(lines, content, k)]
     indented = len(content) - len(flush)
     if len(flush) < 3 or indented < 0.2 * len(content) or indented == 0:
         return False
@@ -238,8 +327,10 @@ def _hanging_indent(lines: list[str], content: list[int]) -> bool:
 def _author_date_list(texts: list[str]) -> bool:
     """Do most entry-like lines of a list open "Author (Year)"?  Then a new
     entry starts only at such a line."""
-    starts = [t for t in texts if _entry_start_shape(t) or _ad_entry_start(t)]
-    ad = sum(1 for t in starts if _ad_entry_start(t))
+    pairs = [(t, texts[k + 1] if k + 1 < len(texts) else "") for k, t in enumerate(texts)
+             if not _NAMES_GO_ON.match(t)]     # "E., & Ashworth, D. S. (1989)" goes on with names
+    starts = [(t, nxt) for t, nxt in pairs if _entry_start_shape(t) or _ad_entry_start(t, nxt)]
+    ad = sum(1 for t, nxt in starts if _ad_entry_start(t, nxt))
     return ad >= 3 and ad >= 0.6 * len(starts)
 
 
@@ -337,11 +428,28 @@ def _sub_heading_at(lines: list[str], i: int, start: int) -> bool:
 
 # --- patterns -----------------------------------------------------------------
 
+# an alphabetic style's label opening an entry ("[Abc99]", "[Bia+72]"), or a number
+# in brackets, alone on its line or before the entry's text
+_ALPHA_LABEL = re.compile(r"^\s{0,8}(\[[A-Z\u00C0-\u024F][\w+\-]{0,10}\d{2}[a-z]?\])(?:\s+|$)")
+# the repeated-author mark of a list sorted by author ("———.", "–––,", "---. 1988.", or
+# a run of one mark extraction could not map: "\x16\x16\x16.")
+_DITTO = re.compile(r"^(?:[-–—―_]{2,}|[—―](?=\s))\s?[.,]?|^([^\w\s.,;:()\[\]“”\"‘’'])\1{2,}\s?[.,]")     # OSCOLA: a single "— “Title”"
+# OSCOLA / Vancouver names: "Fernández C and Villanueva L,", "Smith JA, ", "Johnson DS and others,"
+_INITIALS_AFTER = re.compile(r"^(?:" + PARTICLE + r"\s){0,2}[A-Z\u00C0-\u024F][\w'’\-]{1,30}\s[A-Z]{1,3}"
+                             r"(?:,\s|\s(?:and|&)\s)")
+# "[12]" alone on its line (pdftotext of a numbered list): the entry's text follows
+_LABEL_ALONE = re.compile(r"^\s{0,8}(\[\d{1,4}\])\s*$")
 _CONT = re.compile(r"^(?:In[:\s]|Retrieved\b|Available\b|Accessed\b|Last accessed\b|doi\b|DOI\b|"
                    r"https?://|www\.|pp?\.\s|\(|[a-z]|\d{1,4}[-–(),:/]|&)")
-_ENTRY_ORG = re.compile(r"^[A-Z\u00C0-\u024F\u3400-\u9fff][^.,\d]{0,60}?\.\s+(?=[“\"‘«A-Z\u00C0-\u024F\u3400-\u9fff])")
+_ENTRY_ORG = re.compile(r"^[A-Z\u00C0-\u024F\u3400-\u9fff][^.,\d]{0,60}?\.\s+(?=[“\"‘«A-Z\u00C0-\u024F\u3400-\u9fff]|"
+                        + YEAR + r"[a-z]?\.)")    # "World Health Organization. 2011." (author-date)
+# a line that goes on with the names of the line before ("E., & Ashworth, D. S. (1989)", "Y. (1967).")
+_NAMES_GO_ON = re.compile(r"^(?:(?:[A-Z]\.\s?(?:-[A-Z]\.)?)+(?:,|\s&|\sand\b|\s\((?:\d{4}|n\.d\.))|&|and\s)")
+# the repeated-author dash is a rule that text extraction drops: ". 1988. Title"
+_LOST_DITTO = re.compile(r"^[.,]\s(?:" + YEAR + r"[a-z]?[.,]|[“\"‘A-Z\u00C0-\u024F])")
 # "Cambridge, Mass: Press" / "New York: Routledge": the place and publisher of an entry
-_PLACE = re.compile(r"^[A-Z][\w '’-]{1,30}(?:,\s?[A-Z][\w ]{1,20})?:\s")
+# (a place is a few words: "Ortega A and Villanueva A, Estado de la poder: " is no place)
+_PLACE = re.compile(r"^[A-Z][\w'’-]{1,20}(?:\s[\w'’-]{1,20}){0,3}(?:,\s?[A-Z][\w.]{0,12}(?:\s[A-Z][\w.]{0,12})?)?:\s")
 _APA_RUN = re.compile(
     r"(?<=[./)\]])\s(?=[A-Z\u00C0-\u024F][\w'’\-]{1,30}(?:\s[A-Z\u00C0-\u024F][\w'’\-]{1,30})?,"
     r"\s(?:[A-Z]\.\s?){1,3}(?:,[^()]{0,120})?\s?\((?:" + YEAR + r"|n\.d\.))")

@@ -1,7 +1,9 @@
 """Fallbacks that use the trained line labeller (kb/lines.py) where the rules
 fail: a headed section the labeller reads as references, a reference list the
 rules glued together, footnotes the rules missed.  Without a model file they
-change nothing (rules only).
+change nothing (rules only).  The labeller's entry starts are corrected by
+rules a style guide states: a "———." line opens an entry by the same author,
+and in a PDF's hanging-indent list entries start at the left edge only.
 """
 from __future__ import annotations
 
@@ -55,6 +57,7 @@ def _labelled_entries(lines: list[str], span: tuple[int, int],
         labels = line_labeller.label(part, part_layout)
     except (OSError, ValueError):          # no model file: rules only
         return []
+    labels = _entry_starts(labels, part, part_layout)
     groups: list[list[tuple[int, str]]] = []
     open_entry = False
     for k, (lab, line) in enumerate(zip(labels, part)):
@@ -73,6 +76,44 @@ def _labelled_entries(lines: list[str], span: tuple[int, int],
         if raw and (YEAR_RE.search(raw) or URL.search(raw)):
             out.append(Entry(kind="bibliography", raw=raw, line=g[0][0]))
     return out
+
+
+def _entry_starts(labels: list[str], part: list[str], layout: list | None) -> list[str]:
+    """Starts the labeller missed, by rules a style guide states: a "———." line
+    opens an entry by the same author; in a list set with hanging indents
+    (PDF layout) every line at the left edge opens an entry."""
+    labels = list(labels)
+    flush, indented = _flush_lines(labels, layout) if layout else (set(), set())
+    if sum(1 for k in flush if _LIST_LABEL.match(part[k].strip())) >= 0.3 * max(len(flush), 1):
+        flush, indented = set(), set()      # a numbered or labelled list: its labels cut it
+    for k, (lab, line) in enumerate(zip(labels, part)):
+        if lab == "ref-I" and (_DITTO.match(line.strip()) or k in flush):
+            labels[k] = "ref-B"
+        elif lab == "ref-B" and k in indented and not _DITTO.match(line.strip()) \
+                and not _LIST_LABEL.match(line.strip()):
+            labels[k] = "ref-I"         # a hanging list's entry never starts indented
+        elif lab == "text" and k in flush and k + 1 < len(labels) and k + 1 in indented \
+                and re.search(r",\s|\.$", line.strip()):      # names: "Surname, Given" / "Org."
+            labels[k] = "ref-B"         # its first line read as text, the rest as reference
+    return labels
+
+
+def _flush_lines(labels: list[str], layout: list) -> tuple[set[int], set[int]]:
+    """(flush, indented): the reference (and text) lines at the left edge of a
+    hanging-indent list and those indented (an indented line has a flush one
+    1-7% of the page width to its left; the right column of two has its own
+    edge); empty when the list is not so set."""
+    refs = [k for k, lab in enumerate(labels) if lab.startswith("ref") or lab == "text"
+            if k < len(layout) and layout[k] is not None and layout[k].area != "footnote"]
+    inds = [round(layout[k].indent, 3) for k in refs]
+    levels = sorted(set(inds))          # few distinct indents: linear in the list's length
+    deep = {x for x in levels if any(x - 0.07 <= y <= x - 0.01 for y in levels)}
+    indented = {k for k, x in zip(refs, inds) if x in deep}
+    flush = set(refs) - indented
+    n_refs = sum(labels[k].startswith("ref") for k in refs)
+    if len(flush) < 3 or len(indented) < 0.2 * n_refs:
+        return set(), set()
+    return flush, indented
 
 
 def _labelled_notes(lines: list[str], taken: set[int]) -> tuple[list[Note], int]:
@@ -112,5 +153,8 @@ def _labelled_notes(lines: list[str], taken: set[int]) -> tuple[list[Note], int]
 
 # --- patterns -----------------------------------------------------------------
 
+# "———.", "— “Title”": the same author; ". 1982." once extraction dropped the dash (a rule)
+_DITTO = re.compile(r"^(?:[-–—―_]{2,}|[—―](?=\s))\s?[.,]?|^([^\w\s.,;:()\[\]“”\"‘’'])\1{2,}\s?[.,]|^[.,]\s(?:1[5-9]\d\d|20\d\d|[“\"‘A-Z])")
+_LIST_LABEL = re.compile(r"^(?:\[[\w+\-]{1,12}\]|\d{1,3}\.)\s")      # "[12] ", "12. " (not "1992. ")
 _ENTRY_LABEL = re.compile(r"^(?:\[\d{1,4}\]|\d{1,4}\.|\[[A-Z][\w+\-]{1,10}\d{2}[a-z]?\])\s+")
 _NOTE_NUM = re.compile(r"^\s{0,40}(\d{1,3})(?:[.)]?\s+(?=\S)|(?=[A-Z\u00C0-\u024F“\"‘])|\s*$)")

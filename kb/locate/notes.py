@@ -12,6 +12,9 @@ Endnotes
     document).  A numbered Notes list keeps its numbering shape ("1." - then
     "14 July 2009" is no note).
 
+Two notes run together ("… (n. 33). 41Mike Rowe, …", the next number glued
+to a capitalised word after a sentence's end, its marker seen) are cut apart.
+
 Notes -> sources
     A note is cut at top-level ";" (not between authors' names "Liu, Li;
     Kuang, Lei"), before "see also", "also", "as well as" followed by
@@ -214,7 +217,7 @@ def _section_notes(lines, span, page_lines, expected: int = 0) -> list[Note]:
             heading_before = True     # "Chapter 2" / "2. Title" between the chapters' notes
             continue
         heading_before = was_heading
-        lone = LONE_NUM.match(s)
+        lone = LONE_NUM.match(s) or _LONE_LABEL.match(s)      # "16" / "16." alone: its text follows
         if lone:
             if off + int(lone.group(1)) in (expect, expect + 1):
                 num = off + int(lone.group(1))
@@ -318,6 +321,25 @@ def _unheaded_endnotes(lines, markers, bib, skip) -> list[Note]:
 
 # --- entries from notes -------------------------------------------------------
 
+def _split_glued_notes(notes: dict[int, Note], markers) -> None:
+    """Two notes extraction ran together ("… (n. 33). 41Mike Rowe, …"): note N's
+    text holds the next number N+1, glued to a capitalised word after a
+    sentence's end, while note N+1 is missing and its marker was seen (or
+    note N+2 follows).  Note N+1 is cut out of note N, in place."""
+    seen = {m.number for m in markers}
+    for number in sorted(notes):
+        nt, nxt = notes[number], number + 1
+        while nxt not in notes and (nxt in seen or nxt + 1 in notes):
+            m = re.search(r"(?<=[.)\]”’\"])\s?(%d)\s?(?=[A-Z\u00C0-\u024F“\"‘])" % nxt, nt.text)
+            if not m or m.start() < 10:
+                break
+            rest = nt.text[m.end():].strip()
+            nt.text = nt.text[:m.start()].strip()
+            notes[nxt] = Note(number=nxt, kind=nt.kind, line=nt.end_line, end_line=nt.end_line,
+                              text=rest, lines=[nt.end_line])
+            nt, nxt = notes[nxt], nxt + 1
+
+
 def _note_entries(nt: Note, lines: list[str]) -> list[Entry]:
     """One Entry per source cited in a note; comment-only notes give none."""
     # character offset of each note line inside nt.text
@@ -404,3 +426,5 @@ _EDITOR_END = re.compile(r"\((?:eds?|hrsg|dir|comp)\.?\)\.?\s*$|\b(?:eds?|edited
 _SENTENCE = re.compile(r"(?<=[a-z\u00C0-\u024F\d)”’\"][.!?])\s+(?=[A-Z\u00C0-\u024F])")
 _QUOTED_REF = re.compile(REF_START.pattern[:-len(r"\s{0,2}[‘“\"A-Z]")] + r"\s{0,2}[‘“\"”]")
 _NEXT_REF = re.compile(r"(?:(?<=[a-z\d)]\.)|(?<=[”\"’]\.)|(?<=[”\"’]))\s+(?=" + _QUOTED_REF.pattern + ")")
+# a note's number alone on its line with its period ("16."): its text on the next lines
+_LONE_LABEL = re.compile(r"^\s{0,6}(\d{1,3})[.)]\s*$")

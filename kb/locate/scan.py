@@ -7,7 +7,8 @@ Footnotes at page bottoms (PDF-extracted text)
     right after another note) or glued to its first word ("12 Smith",
     "3\"Title", "¹ Smith") at the expected number, after a blank line, when a
     marker with that number was seen, the line before is a separator-like
-    blank, or the text itself reads as a citation.  It ends at the next note,
+    blank, or the text itself reads as a citation; or, its marker seen, at the
+    foot of a page (the page's number follows within a few lines).  It ends at the next note,
     a page-number line, a separator, three blank lines, or an indented line
     (the next page's running text).  A lost note number is recovered for a
     whole line that is one short citation while a marker waits for its note.
@@ -191,7 +192,9 @@ class _Scanner:
         if ((self.in_zone or self.cur) and
                 self.next_note <= num <= max(self.next_note + 2, self.next_marker - 1) and j and
                 not LONE_NUM.match(self.lines[j - 1]) and starts_like_note(self.lines[j - 1])) or \
-                _lone_number_note(self.lines, num, self.next_note, self.next_marker, j):
+                _lone_number_note(self.lines, num, self.next_note, self.next_marker, j) or \
+                (j and num == self.next_note < self.next_marker and self.at_page_foot(j)
+                 and not LONE_NUM.match(self.lines[j - 1]) and starts_like_note(self.lines[j - 1])):
             self.close()
             self.n_off = num - int(m.group(1))
             self.cur = _Open(num, [], [], True)
@@ -234,14 +237,23 @@ class _Scanner:
         with the number seen, an indented line before, or a citation), or a
         citation whose marker was seen."""
         if not self.next_note <= key <= max(self.next_note + 2, self.next_marker - 1) or \
-                not starts_like_note(text):
+                not starts_like_note(text) or _numbered_heading(text):
             return False
         if self.in_zone or self.cur:
             return True
         if self.prev_blank and (key < self.next_marker or self.lines[i - 2][:1].isspace()
                                 or ref_score(text) >= 2):
             return True
-        return key < self.next_marker and _reads_as_note(self.lines, i, text)
+        return key < self.next_marker and (_reads_as_note(self.lines, i, text) or self.at_page_foot(i))
+
+    def at_page_foot(self, i: int) -> bool:
+        """Does line i stand at the foot of its page: the page ends within 12
+        lines, after its page number (a footnote, even one that cites nothing)?"""
+        end = next((p for p in sorted(self.page_starts) if i < p <= i + 12), None)
+        if end is None:
+            return False
+        last = next((j for j in range(end - 1, i, -1) if self.lines[j - 1].strip()), None)
+        return last is not None and bool(re.fullmatch(r"\d{1,4}", self.lines[last - 1].strip()))
 
     def note_line(self, i: int, line: str) -> bool:
         """A further line of the open note; an indented line (the next page's
@@ -325,6 +337,15 @@ def _lone_number_note(lines: list[str], num: int, next_note: int, next_marker: i
     return bool(IBID.match(text)) or is_reference(*_lead(text))
 
 
+def _numbered_heading(text: str) -> bool:
+    """The words after a number are a section heading ("2     Background" in
+    layout text), not a note: a few capitalised words, no digits, no closing
+    punctuation (a note ends with a period, "Ibid." included)."""
+    t = text.strip()
+    words = t.split()
+    return 0 < len(words) <= 8 and t[:1].isupper() and not re.search(r"[\d,;]|[.:;)”\"’]$", t)
+
+
 def _footnote_lines(doc: Document) -> set[int]:
     """(issue 17) The lines the PDF reader put in a page's footnote area
     (``LineLayout.area``): footnotes even inside a reference list."""
@@ -357,7 +378,8 @@ def _reads_as_note(lines: list[str], i: int, text: str) -> bool:
     return bool(nxt) and not NOTE_START.match(nxt) and is_reference(*_lead(text + " " + nxt))
 
 
-def _notes_in_list(lines: list[str], span, notes: dict, markers: list) -> set[int]:
+def _notes_in_list(lines: list[str], span, notes: dict, markers: list,
+                   furn: set[int] = frozenset()) -> set[int]:
     """(issue 17) Footnotes a page prints under its part of the reference
     list (text without layout): from the line that starts the next note
     number (or one after it: pdftotext may misplace a number), whose marker
@@ -372,7 +394,7 @@ def _notes_in_list(lines: list[str], span, notes: dict, markers: list) -> set[in
     top = max((m.number for m in markers), default=0)
     out: set[int] = set()
     i, inside = span[0] + 1, False
-    while i <= span[1] and (want <= top or inside):
+    while i <= span[1]:
         line = lines[i - 1]
         lone = LONE_NUM.match(line)
         start = NOTE_START.match(line)
@@ -382,8 +404,12 @@ def _notes_in_list(lines: list[str], span, notes: dict, markers: list) -> set[in
             k += 1              # pdftotext may leave a blank after the number
         nxt = lines[k].strip() if k < len(lines) else ""
         text = nxt if lone else (start.group(2) if start else "")
-        before = next((l.strip() for l in reversed(lines[span[0]:i - 1]) if l.strip()), "")
-        if num is not None and want <= num <= want + 1 and text and not \
+        before = "" if num is None else \
+            next((lines[j].strip() for j in range(i - 2, span[0] - 1, -1) if lines[j].strip()), "")
+        # the next note number, its marker seen - or, markers lost (raised numbers
+        # set apart in layout text), exactly the number after the notes so far
+        seen = (want <= top or (notes and num == want)) and not (lone and _by_furniture(lines, i, furn))
+        if num is not None and seen and want <= num <= want + 1 and text and not \
                 re.search(r"[,:;(\[]$|\b(?:Issue|Volume|No|Vol)\.?$", before) and (
                 IBID.match(text) or _BACKREF_NOTE.search(text) or inside or
                 is_reference(*_lead(text if lone else text + " " + nxt)) or
@@ -399,11 +425,23 @@ def _notes_in_list(lines: list[str], span, notes: dict, markers: list) -> set[in
     return set(range(min(out), max(out) + 1)) if out else out     # blank lines between too
 
 
+def _by_furniture(lines: list[str], i: int, furn: set[int]) -> bool:
+    """Is the nearest text line above or below line i page furniture (a running
+    head: then a number by it is the page number)?"""
+    for step in (-1, 1):
+        j = i + step
+        while 1 <= j <= len(lines) and not lines[j - 1].strip():
+            j += step
+        if j in furn:
+            return True
+    return False
+
+
 # --- patterns -----------------------------------------------------------------
 
 MD_NOTE_DEF = re.compile(r"^\s{0,3}\[\^([^\]\s]{1,20})\]:\s?(.*)$")
 MD_MARKER = re.compile(r"\[\^([^\]\s]{1,20})\](?!:)")
-NOTE_START = re.compile(r"^\s{0,3}(\d{1,3})(?:[.)](?!\d)\s{0,3}|\s{1,5}|(?=[“\"‘«„\u3400-\u9fff]))(\S.*)$")
+NOTE_START = re.compile(r"^\s{0,6}(\d{1,3})(?:[.)](?!\d)\s{0,3}|\s{1,5}|(?=[“\"‘«„\u3400-\u9fff]))(\S.*)$")
 _BACKREF_NOTE = re.compile(r"\((?:n|nn|note|fn)\.?\s*\d{1,4}\)|\bsupra\b|\bn\.\s*\d{1,4}\b")
 GLUED_MARKER = re.compile(
     r"(?<=[A-Za-z\u00C0-\u024F.,;:!?”’\"')\]])(?<!\d[.,:])(\d{1,3})(?![.,:]\d)(?=[\s,.;:)\]]|$)")

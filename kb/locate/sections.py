@@ -9,8 +9,10 @@ kb.text.BIB_HEADINGS), with markdown/bold markup and numbering ("#### 8.",
 "IV.") ignored.  The last such heading followed by reference-like lines wins
 (a table of contents does not).  The section ends at an Appendix/Index/
 Acknowledgements-style heading or another reference-section heading.  A list
-without a heading is the run of entry-like lines, in alphabetical order, that
-ends the document.
+without a heading is the run of entry-like lines, in alphabetical order or
+numbered from 1 ("[1] ...", "1. ..."), that ends the document.  Notes
+printed at the end of each chapter (a Notes heading per chapter) are one
+section per chapter.
 """
 from __future__ import annotations
 
@@ -63,6 +65,30 @@ def _find_sections(lines: list[str]) -> tuple[tuple[int, int] | None, tuple[int,
     return bib, notes
 
 
+def _chapter_note_sections(lines: list[str]) -> list[tuple[int, int]]:
+    """Notes printed at the end of each chapter: every Notes heading followed by
+    reference-like lines, each section ending before the next heading that is
+    no note ("Chapter 2") or the next Notes heading.  Two or more, else []."""
+    heads = [i for i, line in enumerate(lines, 1)
+             if 0 < len(line.strip()) <= 80 and heading_kind(line) == "notes"]
+    spans = []
+    for k, start in enumerate(heads):
+        stop = heads[k + 1] - 1 if k + 1 < len(heads) else len(lines)
+        end = start
+        for j in range(start + 1, stop + 1):
+            s = lines[j - 1].strip()
+            if s and _looks_heading(s) and not re.match(r"^\[?\d{1,3}[.)\]]?\s+\S.{0,60}[.,;]$", s) \
+                    and heading_kind(s) != "bibliography" and j > start + 1:
+                break
+            if s and heading_kind(s) == "bibliography":
+                break
+            if s:
+                end = j
+        if end > start and _reference_dense(lines, start + 1, end):
+            spans.append((start, end))
+    return spans if len(spans) >= 2 else []
+
+
 def _reference_dense(lines: list[str], start: int, end: int) -> bool:
     """Do the lines of a section read as a reference/notes list, not running text?
 
@@ -104,12 +130,25 @@ def _unheaded_bibliography(lines: list[str]) -> tuple[int, int] | None:
             end = i
     if len(starts) < 3 or first is None or end is None:
         return None
+    if _numbered_from_one([lines[i - 1] for i in reversed(starts)]):
+        return (first, end)     # "[1] ...", "1. ...": a numbered list, in citation order
     keys = [re.sub(r"^\W+", "", BULLET.sub("", lines[i - 1]).strip())[:1].casefold()
             for i in reversed(starts)]
     ordered = sum(1 for a, b in zip(keys, keys[1:]) if a <= b)
     if ordered < 0.8 * (len(keys) - 1):
         return None
     return (first, end)
+
+
+def _numbered_from_one(texts: list[str]) -> bool:
+    """Are the entry lines numbered 1, 2, 3 ... ("[1]", "1.")?"""
+    nums = []
+    for t in texts:
+        m = re.match(r"^\s{0,8}(?:\[(\d{1,3})\]|(\d{1,3})[.)])\s", t)
+        if not m:
+            return False
+        nums.append(int(m.group(1) or m.group(2)))
+    return nums[0] == 1 and all(b == a + 1 for a, b in zip(nums, nums[1:]))
 
 
 def _looks_heading(line: str) -> bool:
