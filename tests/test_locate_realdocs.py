@@ -417,3 +417,18 @@ def test_two_columns_whose_lines_do_not_share_baselines():
         rows += [l, " " * 50 + r]
     out = decolumn("\n".join(rows)).split("\n")
     assert out == left + right
+
+
+def test_a_numbered_list_in_sequence_is_cut_where_it_says(monkeypatch):
+    # an IOP-style "[1] ... [19]" list read with its layout: the labeller's
+    # guesses never override numbers that run 1, 2, 3 ... in turn
+    from kb.locate import labelled
+    from kb.models import Entry, LineLayout
+    found = [Entry(kind="bibliography", raw=f"Author{i} A 19{70 + i} Phys. Rev. {i} 1", line=i, label=f"[{i}]")
+             for i in range(1, 6)]
+    glued = [Entry(kind="bibliography", raw="glued", line=1)] * 3
+    monkeypatch.setattr(labelled, "_labelled_entries", lambda *a, **k: glued)
+    layout = [LineLayout() for _ in range(6)]
+    assert labelled._prefer_labelled([""] * 6, (1, 6), found, layout) == found
+    found[2].label = "[7]"      # out of turn: the labeller decides
+    assert labelled._prefer_labelled([""] * 6, (1, 6), found, layout) == glued

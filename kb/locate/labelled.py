@@ -36,12 +36,24 @@ def _prefer_labelled(lines: list[str], span: tuple[int, int], found: list[Entry]
     them (fewer than half as many entries: "[1]" alone on its line, labels in a
     column of their own), and always for a PDF read with its layout (indents,
     gaps and sizes tell entries apart better than the text's shape)."""
-    if len(found) >= 40 and not layout:
+    if (len(found) >= 40 and not layout) or _numbered_in_sequence(found):
         return found
     labelled = _labelled_entries(lines, span, layout)
     if len(labelled) >= 3 and (layout or len(found) < 0.5 * len(labelled)):
         return labelled
     return found
+
+
+def _numbered_in_sequence(found: list[Entry]) -> bool:
+    """Every entry the rules cut opens with its number, 1, 2, 3 ... in turn
+    ("[1]", "2."): a numbered list, cut where it says."""
+    numbers = [_label_number(e.label) for e in found]
+    return len(numbers) >= 3 and numbers == list(range(1, len(numbers) + 1))
+
+
+def _label_number(label: str | None) -> int | None:
+    m = re.fullmatch(r"\[?(\d{1,4})[.\])]?", (label or "").strip())
+    return int(m.group(1)) if m else None
 
 
 def _labelled_entries(lines: list[str], span: tuple[int, int],
