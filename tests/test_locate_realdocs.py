@@ -432,3 +432,24 @@ def test_a_numbered_list_in_sequence_is_cut_where_it_says(monkeypatch):
     assert labelled._prefer_labelled([""] * 6, (1, 6), found, layout) == found
     found[2].label = "[7]"      # out of turn: the labeller decides
     assert labelled._prefer_labelled([""] * 6, (1, 6), found, layout) == glued
+
+
+def test_entries_set_apart_by_space_are_cut_at_the_space():
+    # no hanging indent: "4 pt between references"; a line that begins
+    # "(2004)." under an author line goes on with the entry above it
+    from kb.locate.labelled import _entry_starts
+    from kb.models import LineLayout
+    part = ["Hansen, A. (1995). A Guide to Good Writing for Scientists.",
+            "2nd ed. Viborg: Low Budget Publishing.",
+            "Hansen, A.L., Jacobsen, K.K. and Jensen, B.",
+            "(2004). Title of paper. Journal of Animal Physiology",
+            "and Animal Nutrition 68(3):123–135.",
+            "Jones, A.R. and Walter, H. (1995). Title of chapter.",
+            "In: A. Mohr and P. Wings (eds.) New Soil Analysis,",
+            "Schulze, H. (1994). Endogenous ileal nitrogen",
+            "losses in pigs: Dietary factors. Ph.D. thesis."]
+    gaps = [0.3, 0, 0.36, 0, 0, 0.36, 0, 0.36, 0]
+    labels = ["ref-B", "ref-I", "ref-B", "ref-B", "ref-I", "ref-B", "ref-I", "ref-B", "ref-I"]
+    layout = [LineLayout(indent=0.42, gap=g) for g in gaps]
+    got = _entry_starts(labels, part, layout)
+    assert [k for k, lab in enumerate(got) if lab == "ref-B"] == [0, 2, 5, 7]

@@ -98,6 +98,7 @@ def _entry_starts(labels: list[str], part: list[str], layout: list | None) -> li
     flush, indented = _flush_lines(labels, layout) if layout else (set(), set())
     if sum(1 for k in flush if _LIST_LABEL.match(part[k].strip())) >= 0.3 * max(len(flush), 1):
         flush, indented = set(), set()      # a numbered or labelled list: its labels cut it
+    labelled_list = sum(1 for line in part if _LIST_LABEL.match(line.strip())) >= 3
     for k, (lab, line) in enumerate(zip(labels, part)):
         if lab == "ref-I" and (_DITTO.match(line.strip()) or k in flush):
             labels[k] = "ref-B"
@@ -107,7 +108,28 @@ def _entry_starts(labels: list[str], part: list[str], layout: list | None) -> li
         elif lab == "text" and k in flush and k + 1 < len(labels) and k + 1 in indented \
                 and re.search(r",\s|\.$", line.strip()):      # names: "Surname, Given" / "Org."
             labels[k] = "ref-B"         # its first line read as text, the rest as reference
+    if layout and not flush and not labelled_list and _spaced_entries(labels, layout):
+        for k, lab in enumerate(labels):     # entries set apart by space, not indents
+            if not lab.startswith("ref") or k >= len(layout) or layout[k] is None:
+                continue
+            if layout[k].gap >= 0.2:
+                labels[k] = "ref-B"
+            elif k and labels[k - 1].startswith("ref"):   # a page's first line has no gap
+                labels[k] = "ref-I"
     return labels
+
+
+def _spaced_entries(labels: list[str], layout: list) -> bool:
+    """A list whose entries are set apart by space above them ("4 pt between
+    references"): nearly every start has a gap over it, no other line has."""
+    refs = [(lab, layout[k].gap) for k, lab in enumerate(labels)
+            if lab.startswith("ref") and k < len(layout) and layout[k] is not None]
+    starts = [g for lab, g in refs if lab == "ref-B"]
+    inner = [g for lab, g in refs if lab == "ref-I"]
+    if len(starts) < 3 or len(inner) < 3:
+        return False
+    return (sum(g >= 0.2 for g in starts) >= 0.7 * len(starts)
+            and sum(g >= 0.2 for g in inner) <= 0.05 * len(inner))
 
 
 def _flush_lines(labels: list[str], layout: list) -> tuple[set[int], set[int]]:
