@@ -29,7 +29,7 @@ from .locate import locate
 from .models import REF_PARSED, Apparatus, DocResult, Document, Entry, Ref
 from .parse import parse
 from .read import read
-from .text import FRONT_HEADINGS, heading_key, markdown_title
+from .text import FRONT_HEADINGS, YEAR_FIRST, heading_key, markdown_title
 
 
 def process(path: str | Path) -> DocResult:
@@ -37,6 +37,7 @@ def process(path: str | Path) -> DocResult:
     doc = read(path)
     app = locate(doc)
     refs = [to_ref(e) for e in app.entries]
+    repeat_authors(refs)
     doc.citation_style = citation_style(app)
     fill_metadata(doc)
     claims, citations = cite(doc, app, refs)
@@ -52,6 +53,36 @@ def to_ref(entry: Entry) -> Ref:
         if k in fields and fields[k] is not None:
             setattr(ref, k, fields[k])
     return ref
+
+
+def repeat_authors(refs: list[Ref]) -> None:
+    """A reference-list entry that opens with a dash ("———.", "— and Smith",
+    "—, —") or with its year ("(1999b)") names the authors of the entry
+    above (Chicago 13.72, MLA, econ styles): a dash alone stands for all of
+    them; dashes before other names each stand for the author in their place."""
+    prev = None
+    for ref in refs:
+        if ref.kind != "bibliography":
+            continue
+        head = ref.raw.lstrip()
+        if prev and prev.authors and (_DASH_START.match(head) or YEAR_FIRST.match(head)):
+            ref.authors = _repeated(head, prev.authors, ref.kind)
+        prev = ref
+
+
+def _repeated(head: str, above: list[dict], kind: str) -> list[dict]:
+    dashes = _DASH_RUN.match(head)
+    rest = head[dashes.end():] if dashes else ""
+    if not dashes or not _MORE_NAMES.match(rest):
+        return [dict(a) for a in above]
+    named = parse(_MORE_NAMES.sub("", rest, count=1), kind).get("authors") or []
+    return [dict(a) for a in above[:dashes.group(0).count(",") + 1]] + named
+
+
+_DASH_START = re.compile(r"^(?:[—–―‒_-]{2,}|[—―](?=[\s.,]))")
+# the leading dashes, one per repeated author: "—, — and"
+_DASH_RUN = re.compile(r"^(?:[—–―‒_-]+)(?:\s?,\s?(?:[—–―‒_-]+))*")
+_MORE_NAMES = re.compile(r"^\s?,?\s?(?:(?:and|&|und|et)\s)?(?=\w)")
 
 
 def citation_style(app: Apparatus) -> str:

@@ -160,6 +160,9 @@ ARTICLES = {"the", "a", "an", "le", "la", "les", "l", "der", "die", "das", "el",
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 YEAR_RE = re.compile(r"(?<!\d)" + YEAR + r"(?!\d)")
+# a reference-list entry opening with its year, the authors of the entry
+# above left out: "(1999b) Title", "ed. (2009) Title" (econ styles)
+YEAR_FIRST = re.compile(r"^(?:eds?\.\s)?\(" + YEAR + r"[a-z]?\)\s")
 # a law case: parties "X v Y" (or "R v Y") and a law-report citation, English
 # "[1932] AC 562" / "[2004] UKHL 22" / "(1990) 12 Cr App R 3" or US
 # "347 U.S. 483 (1954)"

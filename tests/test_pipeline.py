@@ -169,3 +169,23 @@ def test_corpus_apparatus_is_consistent():
         assert not app.page_lines & app.body, p.name
         for e in app.entries:
             assert e.note is None or e.note in app.notes, p.name
+
+
+def test_repeated_author_dashes_name_the_authors_above(tmp_path):
+    # Chicago/MLA "———." and econ "— and Smith", "—, — and", "(1999b)"
+    from kb.pipeline import process
+    lines = ["Title", "", "Text cites Brown (2000).", "", "References", "",
+             "Brown, B. (2000). My Favourite Brown Book. Brownington: Brownpress.",
+             "———. 2001. Another Book. London: Verso.",
+             "— and SMITH, S. (2000). Econometric analysis. In M. Miller (ed.), Quantitative "
+             "Economic Analysis, Paris: Smith Publishing, pp. 12–34.",
+             "BERNANKE, B. and BLINDER, A. (1988). Credit, money and aggregate demand. "
+             "American Economic Review, 78, 435–9.",
+             "—, — and GILCHRIST, S. (1996). The financial accelerator. Review of Economics "
+             "and Statistics, 78, 1–152.",
+             "(1999b) Estimation of demand elasticities. My Favourite Journal, 77, 77–99."]
+    (tmp_path / "d.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    refs = process(tmp_path / "d.txt").refs
+    families = [[a["family"].title() for a in r.authors] for r in refs]
+    assert families == [["Brown"], ["Brown"], ["Brown", "Smith"], ["Bernanke", "Blinder"],
+                        ["Bernanke", "Blinder", "Gilchrist"], ["Bernanke", "Blinder", "Gilchrist"]]

@@ -44,7 +44,7 @@ import re
 from dataclasses import dataclass
 
 from ..models import Entry
-from ..text import PARTICLE, YEAR, YEAR_RE, heading_kind
+from ..text import PARTICLE, YEAR, YEAR_FIRST, YEAR_RE, heading_kind
 from .shapes import (BULLET, CJK, LONE_NUM, NAME_START, URL, is_separator, join_lines,
                      ref_score)
 
@@ -180,7 +180,8 @@ def _new_entry(layout: _Layout, lines, content: list[int], k: int, t: str, numbe
         return _at_left_edge(lines, content, k)
     if layout.author_date:
         nxt = lines[content[k + 1] - 1] if k + 1 < len(content) else ""
-        return bool(_ends_entry(prev) and _ad_entry_start(t, nxt) and dated)
+        return bool(_ends_entry(prev) and dated and
+                    (_ad_entry_start(t, nxt) or _DITTO.match(t) or YEAR_FIRST.match(t)))
     if not dated or not _ends_entry(prev) or _names_and_year(group):
         return False
     # in a bulleted list a line without its bullet ends no entry for being short

@@ -36,7 +36,7 @@ def furniture(lines: list[str], pages, heads: bool = True) -> set[int]:
         edge = nb[:EDGE] + nb[-EDGE:]
         out.update(i for i in edge if len(seen.get(_key(lines[i - 1]), ())) >= 2
                    and len(re.findall(r"[^\W\d_]", lines[i - 1])) >= 6
-                   and not re.search(r"[.,;]$", lines[i - 1].rstrip()))
+                   and not re.search(r"[.,;][”’\"]?\d{0,3}$", lines[i - 1].rstrip()))   # "trust.12": a marker
         if heads and nb and number != pages[0].number and _running_head(lines[nb[0] - 1]):
             out.add(nb[0])
     return out

@@ -99,6 +99,7 @@ def _entry_starts(labels: list[str], part: list[str], layout: list | None) -> li
     if sum(1 for k in flush if _LIST_LABEL.match(part[k].strip())) >= 0.3 * max(len(flush), 1):
         flush, indented = set(), set()      # a numbered or labelled list: its labels cut it
     labelled_list = sum(1 for line in part if _LIST_LABEL.match(line.strip())) >= 3
+    spaced = bool(layout) and not labelled_list and _spaced_entries(labels, layout)
     for k, (lab, line) in enumerate(zip(labels, part)):
         if lab == "ref-I" and (_DITTO.match(line.strip()) or k in flush):
             labels[k] = "ref-B"
@@ -108,13 +109,13 @@ def _entry_starts(labels: list[str], part: list[str], layout: list | None) -> li
         elif lab == "text" and k in flush and k + 1 < len(labels) and k + 1 in indented \
                 and re.search(r",\s|\.$", line.strip()):      # names: "Surname, Given" / "Org."
             labels[k] = "ref-B"         # its first line read as text, the rest as reference
-    if layout and not flush and not labelled_list and _spaced_entries(labels, layout):
-        for k, lab in enumerate(labels):     # entries set apart by space, not indents
+    if spaced:          # entries set apart by space: a gap opens one ("(1991b)" too)
+        for k, lab in enumerate(labels):
             if not lab.startswith("ref") or k >= len(layout) or layout[k] is None:
                 continue
             if layout[k].gap >= 0.2:
                 labels[k] = "ref-B"
-            elif k and labels[k - 1].startswith("ref"):   # a page's first line has no gap
+            elif not flush and k and labels[k - 1].startswith("ref"):   # no gap atop a page
                 labels[k] = "ref-I"
     return labels
 
