@@ -449,3 +449,10 @@ def test_biber_never_warns_on_random_works(tmp_path_factory, items):
     tmp = tmp_path_factory.mktemp("random-biber")
     for biblatex in (False, True):
         assert run_biber(tmp, bibtex_from_items(items, biblatex=biblatex), validate=False) == []
+
+
+def test_a_zero_in_a_page_list_goes_to_the_note():
+    # biber reads each range of a list ("3-5, 9") and warns on a "0" one
+    from kb.publish.bibtex import plain_pages
+    assert plain_pages("3-5, 9") and plain_pages("12")
+    assert not plain_pages("Ω,0") and not plain_pages("0, 12")

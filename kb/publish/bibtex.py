@@ -201,7 +201,7 @@ def plain_pages(pages: str) -> bool:
     """True for page text made of page-like characters (biber parses it as a
     range); anything else goes to the note."""
     pages = pages.strip()
-    ends = re.split(r"[-\u2010-\u2015]+", pages)
+    ends = re.split(r"[-\u2010-\u2015,]+", pages)      # a list of ranges: "3-5, 9"
     return (bool(re.fullmatch(r"[\w(.][\w\s.,:;/()+\-\u2010-\u2015]*", pages))
             and any(c.isalnum() for c in pages)
             and "0" not in (e.strip() for e in ends))     # biber reads "0" as empty
