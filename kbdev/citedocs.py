@@ -181,7 +181,9 @@ def key_of_ref(refs, i, titles: dict, limit: int = 20) -> str | None:
         i, seen = refs[i].same_as, seen + 1
     if i is None:
         return None
-    raw = set(words(refs[i].raw or ""))
+    # the family names too: a "———." entry prints none (the authors above)
+    raw = set(words(refs[i].raw or "")) | {w for a in refs[i].authors or []
+                                          for w in words(a.get("family") or "")}
     best, best_s = None, 0.0
     for k, t in titles.items():
         tw = [w for w in words(t) if len(w) > 3]
