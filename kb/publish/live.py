@@ -8,21 +8,39 @@ size and modification time, checked at most every ``CHECK_EVERY`` seconds)
 and opens the new file for the next query; queries already running finish
 on the old one, whose connections are closed a little later.
 
+A query first runs in the server's own thread, stopped after ``INLINE_MS``:
+most take a millisecond or less, and a hop to a SQL thread and back costs
+more than that under load (each hop waits for the event loop, busy with
+other requests, so a page of 25 queries waited 25 times).  A query that is
+stopped runs again in a SQL thread with its full time limit, and its SQL
+goes there at once from then on.  The store is immutable: running a read
+again gives the same rows.  What Datasette asks of a table's schema (its
+columns, keys, full-text table) on every page is kept per generation.
+:class:`KbDatasette` looks for schema changes at most every ``CHECK_EVERY``
+seconds instead of at every request (four queries).
+
     >>> ds.add_database(LiveStore(ds, path="data/kb.db"), name="kb")
 """
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import copy
 import os
 import threading
 import time
+from collections import OrderedDict
 
-from datasette.database import Database
+from datasette.app import Datasette
+from datasette.database import Database, QueryInterrupted
 
 CHECK_EVERY = 1.0      # seconds between two looks at the file
 CLOSE_AFTER = 60.0     # seconds an old generation's connections stay open
+INLINE_MS = 25         # a query runs this long in the server's thread before a SQL thread takes it
+SLOW_SQL = 2000        # SQL texts remembered as too slow to run in the server's thread
 
 _local = threading.local()
+_inline = contextvars.ContextVar("kb_inline_query", default=False)
 
 
 class LiveStore(Database):
@@ -34,6 +52,8 @@ class LiveStore(Database):
         self._stamp = _stamp(path)
         self._checked = time.monotonic()
         self._old: list = []
+        self.slow: OrderedDict = OrderedDict()      # SQL text -> None, least recent first
+        self._schema: dict = {}                     # (what, table) -> answer, this generation
 
     def check(self) -> bool:
         """Start a new generation when the file changed; True when it did."""
@@ -47,6 +67,7 @@ class LiveStore(Database):
         self._stamp = stamp
         self.generation += 1
         self._cached_table_counts = None
+        self._schema = {}
         self.cached_hash = self.cached_size = None
         self._read_connection = None
         old, self._all_file_connections = self._all_file_connections, []
@@ -59,6 +80,51 @@ class LiveStore(Database):
         except RuntimeError:
             return
         loop.call_later(CLOSE_AFTER, lambda: [c.close() for c in conns])
+
+    async def _schema_of(self, what: str, table: str, ask):
+        key = (what, table)
+        if key not in self._schema:
+            generation = self.generation
+            answer = await ask(table)
+            if generation == self.generation:
+                self._schema[key] = answer
+            return copy.deepcopy(answer)
+        return copy.deepcopy(self._schema[key])
+
+    async def table_columns(self, table):
+        return await self._schema_of("columns", table, super().table_columns)
+
+    async def table_column_details(self, table):
+        return await self._schema_of("details", table, super().table_column_details)
+
+    async def primary_keys(self, table):
+        return await self._schema_of("keys", table, super().primary_keys)
+
+    async def fts_table(self, table):
+        return await self._schema_of("fts", table, super().fts_table)
+
+    async def foreign_keys_for_table(self, table):
+        return await self._schema_of("foreign", table, super().foreign_keys_for_table)
+
+    async def execute(self, sql, params=None, truncate=False, custom_time_limit=None,
+                      page_size=None, log_sql_errors=True):
+        """Run ``sql`` in this thread for up to INLINE_MS, else in a SQL thread."""
+        limit = min(custom_time_limit or self.ds.sql_time_limit_ms, self.ds.sql_time_limit_ms)
+        if self.ds.executor is not None and limit > INLINE_MS and sql not in self.slow:
+            token = _inline.set(True)
+            try:
+                return await super().execute(sql, params, truncate, INLINE_MS, page_size,
+                                             log_sql_errors)
+            except QueryInterrupted:
+                self.slow[sql] = None
+                while len(self.slow) > SLOW_SQL:
+                    self.slow.popitem(last=False)
+            finally:
+                _inline.reset(token)
+        elif sql in self.slow:
+            self.slow.move_to_end(sql)
+        return await super().execute(sql, params, truncate, custom_time_limit, page_size,
+                                     log_sql_errors)
 
     async def execute_fn(self, fn):
         self.check()
@@ -74,7 +140,22 @@ class LiveStore(Database):
                 setattr(_local, key, conn)
             return fn(conn)
 
+        if _inline.get():
+            return in_thread()       # a query with a short time limit (execute)
         return await asyncio.get_running_loop().run_in_executor(self.ds.executor, in_thread)
+
+
+class KbDatasette(Datasette):
+    """Datasette that looks for schema changes at most every CHECK_EVERY seconds."""
+
+    _schemas_checked = None
+
+    async def refresh_schemas(self):
+        now = time.monotonic()
+        if self._schemas_checked is not None and now - self._schemas_checked < CHECK_EVERY:
+            return
+        self._schemas_checked = now
+        await super().refresh_schemas()
 
 
 def _stamp(path: str):
