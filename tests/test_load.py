@@ -197,3 +197,93 @@ def test_trace_claim_answers_as_the_plain_join_does(small_site, tmp_path):
         got = conn.execute(sql, {"q": q}).fetchall()
         assert got == conn.execute(TRACE_CLAIM_PLAIN, {"q": q}).fetchall()
     assert len(conn.execute(sql, {"q": "zebra"}).fetchall()) == 1000
+
+
+# --- queries in the server's thread, schema per generation, several workers -------
+
+SLOW_SQL = ("with recursive n(i) as (select 1 union all select i + 1 from n where i < 400000) "
+            "select count(*) from n")
+
+
+def test_a_slow_query_moves_to_a_sql_thread_with_the_same_answer(small_site):
+    from kb.publish import live
+    ds, path = small_site
+    db = ds.get_database(path.stem)
+    assert isinstance(db, live.LiveStore)
+
+    async def go():
+        fast = await db.execute("select count(*) from works")
+        slow = await db.execute(SLOW_SQL)
+        again = await db.execute(SLOW_SQL)
+        return fast.first()[0], slow.first()[0], again.first()[0]
+    works, slow, again = asyncio.run(go())
+    assert works > 0 and slow == again == 400000
+    assert SLOW_SQL in db.slow and "select count(*) from works" not in db.slow
+
+
+def test_a_query_past_its_own_time_limit_still_stops(small_site):
+    from datasette.database import QueryInterrupted
+    ds, path = small_site
+    db = ds.get_database(path.stem)
+    with pytest.raises(QueryInterrupted):
+        asyncio.run(db.execute(SLOW_SQL.replace("400000", "400000000"),
+                               custom_time_limit=60))
+
+
+def test_schema_answers_are_kept_and_copied(small_site):
+    ds, path = small_site
+    db = ds.get_database(path.stem)
+
+    async def go():
+        first = await db.foreign_keys_for_table("refs")
+        first.clear()                      # a caller changing its copy changes nothing
+        return (await db.foreign_keys_for_table("refs"), await db.table_columns("works"),
+                await db.primary_keys("works"), await db.fts_table("works"))
+    fks, columns, keys, fts = asyncio.run(go())
+    assert fks and "key" in columns and keys == ["id"] and fts == "works_fts"
+
+
+def test_workers_share_one_secret(tmp_path, monkeypatch):
+    """`kb serve --workers 2`: a login made by one process holds in the other."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    from datasette_auth_passwords.utils import hash_password
+    from tests.kbfixtures import build_store
+    db = build_store(tmp_path / "kb.db")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KB_ADMIN_PASSWORD_HASH": hash_password("pw")}
+    env.pop("DATASETTE_SECRET", None)
+    proc = subprocess.Popen([sys.executable, "-m", "kb", "serve", "--db", str(db),
+                             "--port", str(port), "--workers", "2"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(base + "/-/versions.json", timeout=1, trust_env=False)
+                break
+            except httpx.HTTPError:
+                assert proc.poll() is None, proc.stderr.read().decode()
+                time.sleep(0.1)
+        with httpx.Client(base_url=base, trust_env=False) as http:
+            page = http.get("/-/login")
+            token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
+            r = http.post("/-/login", data={"username": "admin", "password": "pw",
+                                            "csrftoken": token})
+            assert r.status_code == 302
+            actor = r.cookies["ds_actor"]
+        for _ in range(30):        # new connections: both processes answer some
+            r = httpx.get(base + "/-/actor.json", cookies={"ds_actor": actor}, trust_env=False,
+                          headers={"connection": "close"})
+            assert r.json()["actor"]["id"] == "admin"
+        workers = [p for p in Path("/proc").glob("[0-9]*/stat")
+                   if p.read_text().rsplit(")", 1)[1].split()[1] == str(proc.pid)]
+        assert len(workers) >= 2
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert b"Traceback" not in proc.stderr.read()

@@ -77,10 +77,7 @@ def make_datasette(db_path: str | Path, metadata_path: str | Path | None = None,
             "kb_annotations", {"database": NOTES_NAME, "store": db_path.stem})
     from ..publish.live import KbDatasette, LiveStore
 
-    settings = {**SETTINGS, **(settings or {})}
-    if os.environ.get("KB_EXP_THREADS"):
-        settings["num_sql_threads"] = int(os.environ["KB_EXP_THREADS"])
-    ds = KbDatasette(metadata=metadata, settings=settings, secret=secret)
+    ds = KbDatasette(metadata=metadata, settings={**SETTINGS, **(settings or {})}, secret=secret)
     # immutable, and reopened when `kb build` swaps in a new store
     ds.add_database(LiveStore(ds, str(db_path)), name=db_path.stem)
     if notes is not None:
