@@ -8,12 +8,13 @@ kb plugin (kb.publish.plugin).  Reviewers' notes go to ``annotations.db``
 beside the store, mounted as a second, writable database ``annotations``
 (``--no-annotations`` serves the store alone).
 
-``--workers N`` (default: the number of cores, at most 4) serves the site from
-N processes on one port (uvicorn's workers, each making the app with
-:func:`worker_app`), so pages made per request use every core.  They share
-one secret (signed cookies, form tokens and the notes login work whichever
-process answers); each keeps its own response cache and follows the store
-on its own.
+``--workers N`` serves the site from N processes on one port (uvicorn's
+workers, each making the app with :func:`worker_app`), so pages made per
+request can use N cores.  They share one secret (signed cookies, form tokens
+and the notes login work whichever process answers); each keeps its own
+response cache (so each makes a big export or the graph once itself) and
+follows the store on its own.  The default is one process: on a machine
+whose cores are busy with other work, two were slower than one (README, Load).
 
     >>> ds = make_datasette("data/kb.db")      # what the command serves
     >>> kb serve --db data/kb.db --port 8001    # http://127.0.0.1:8001/
@@ -43,11 +44,6 @@ SETTINGS = {
 
 NOTES_NAME = "annotations"   # the notes database's name on the site, whatever its file
 WORKER_ENV = "KB_SERVE_WORKER"   # what kb serve tells its worker processes (JSON)
-MAX_WORKERS = 4
-
-
-def default_workers() -> int:
-    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
 
 
 def make_datasette(db_path: str | Path, metadata_path: str | Path | None = None,
@@ -128,8 +124,8 @@ def check_port(host: str, port: int) -> None:
               help="Mount annotations.db beside the store for reviewers' notes.")
 @click.option("--sql-time-limit", "sql_time_limit_ms", default=SETTINGS["sql_time_limit_ms"],
               show_default=True, type=click.IntRange(1), help="Milliseconds per query.")
-@click.option("--workers", default=None, type=click.IntRange(1, 64),
-              help=f"Server processes (default: the number of cores, at most {MAX_WORKERS}).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes (each with its own response cache).")
 def command(db_path, host, port, metadata_path, annotations, sql_time_limit_ms, workers):
     """Serve the knowledge base as a read-only Datasette site.
 
@@ -141,7 +137,6 @@ def command(db_path, host, port, metadata_path, annotations, sql_time_limit_ms, 
     """
     import uvicorn
 
-    workers = workers or default_workers()
     settings = {"sql_time_limit_ms": sql_time_limit_ms}
     # checks the store, makes annotations.db: errors are reported before any worker starts
     ds = make_datasette(db_path, metadata_path, annotations, settings)

@@ -37,6 +37,7 @@ from datasette.database import Database, QueryInterrupted
 CHECK_EVERY = 1.0      # seconds between two looks at the file
 CLOSE_AFTER = 60.0     # seconds an old generation's connections stay open
 INLINE_MS = 25         # a query runs this long in the server's thread before a SQL thread takes it
+MMAP_BYTES = 2 ** 30   # of the store mapped into memory per connection (shared, read-only)
 SLOW_SQL = 2000        # SQL texts remembered as too slow to run in the server's thread
 
 _local = threading.local()
@@ -54,6 +55,11 @@ class LiveStore(Database):
         self._old: list = []
         self.slow: OrderedDict = OrderedDict()      # SQL text -> None, least recent first
         self._schema: dict = {}                     # (what, table) -> answer, this generation
+
+    def connect(self, write=False):
+        conn = super().connect(write)
+        conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")     # pages read in place, not copied
+        return conn
 
     def check(self) -> bool:
         """Start a new generation when the file changed; True when it did."""
