@@ -17,7 +17,10 @@ goes there at once from then on.  The store is immutable: running a read
 again gives the same rows.  What Datasette asks of a table's schema (its
 columns, keys, full-text table) on every page is kept per generation.
 :class:`KbDatasette` looks for schema changes at most every ``CHECK_EVERY``
-seconds instead of at every request (four queries).
+seconds instead of at every request (four queries).  Each connection maps
+the store into memory (``MMAP_BYTES``, pages shared with the OS's cache):
+pages are read in place, not copied (a search page on the 10,000-document
+store: 140 -> 104 ms).
 
     >>> ds.add_database(LiveStore(ds, path="data/kb.db"), name="kb")
 """
