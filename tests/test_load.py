@@ -306,3 +306,21 @@ def test_workers_on_a_busy_port_fail_cleanly(tmp_path):
                            cwd=ROOT)
     assert r.returncode != 0 and str(port) in r.stderr
     assert "serving" not in r.stderr and "Traceback" not in r.stderr
+
+
+def test_two_stores_of_one_name_in_one_process_answer_their_own(tmp_path):
+    """Queries run in the server's thread: each store keeps its own connection there."""
+    from kb.commands.serve import make_datasette
+    from tests.kbfixtures import build_store
+    a = build_store(tmp_path / "a" / "kb.db")
+    b = build_store(tmp_path / "b" / "kb.db")
+    import sqlite3
+    with sqlite3.connect(b) as conn:
+        conn.execute("delete from citations")
+        conn.execute("delete from claims")
+    counts = []
+    for path in (a, b):
+        ds = make_datasette(path, annotations=False)
+        counts.append(asyncio.run(ds.get_database("kb").execute(
+            "select count(*) from claims")).first()[0])
+    assert counts[0] > 0 and counts[1] == 0

@@ -43,7 +43,6 @@ INLINE_MS = 25         # a query runs this long in the server's thread before a 
 MMAP_BYTES = 2 ** 30   # of the store mapped into memory per connection (shared, read-only)
 SLOW_SQL = 2000        # SQL texts remembered as too slow to run in the server's thread
 
-_local = threading.local()
 _inline = contextvars.ContextVar("kb_inline_query", default=False)
 
 
@@ -58,6 +57,7 @@ class LiveStore(Database):
         self._old: list = []
         self.slow: OrderedDict = OrderedDict()      # SQL text -> None, least recent first
         self._schema: dict = {}                     # (what, table) -> answer, this generation
+        self._local = threading.local()             # this store's connection per thread
 
     def connect(self, write=False):
         conn = super().connect(write)
@@ -139,14 +139,14 @@ class LiveStore(Database):
         self.check()
         if self.ds.executor is None:
             return await super().execute_fn(fn)
-        key = f"{self.name}\0{self.generation}"
+        key = f"conn{self.generation}"
 
         def in_thread():
-            conn = getattr(_local, key, None)
+            conn = getattr(self._local, key, None)
             if conn is None:
                 conn = self.connect()
                 self.ds._prepare_connection(conn, self.name)
-                setattr(_local, key, conn)
+                setattr(self._local, key, conn)
             return fn(conn)
 
         if _inline.get():
