@@ -312,6 +312,8 @@ def test_two_stores_of_one_name_in_one_process_answer_their_own(tmp_path):
     """Queries run in the server's thread: each store keeps its own connection there."""
     from kb.commands.serve import make_datasette
     from tests.kbfixtures import build_store
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
     a = build_store(tmp_path / "a" / "kb.db")
     b = build_store(tmp_path / "b" / "kb.db")
     import sqlite3
