@@ -53,8 +53,6 @@ def make_datasette(db_path: str | Path, metadata_path: str | Path | None = None,
 
     Raises click.ClickException when the store does not exist.
     """
-    from datasette.database import Database
-
     from ..publish.plugin import load_metadata
 
     db_path = Path(db_path)
@@ -71,14 +69,14 @@ def make_datasette(db_path: str | Path, metadata_path: str | Path | None = None,
         annotate.open_annotations(notes, recover_from=db_path).conn.close()
         metadata.setdefault("plugins", {}).setdefault(
             "kb_annotations", {"database": NOTES_NAME, "store": db_path.stem})
-    from ..publish.live import KbDatasette, LiveStore
+    from ..publish.live import KbDatasette, LiveStore, NotesDatabase
 
     ds = KbDatasette(metadata=metadata, settings={**SETTINGS, **(settings or {})}, secret=secret)
     # immutable, and reopened when `kb build` swaps in a new store
     ds.add_database(LiveStore(ds, str(db_path)), name=db_path.stem)
     if notes is not None:
         # mounted after the store, so the store is listed first
-        ds.add_database(Database(ds, path=str(notes), is_mutable=True), name=NOTES_NAME)
+        ds.add_database(NotesDatabase(ds, path=str(notes), is_mutable=True), name=NOTES_NAME)
     return ds
 
 

@@ -30,6 +30,7 @@ import asyncio
 import contextvars
 import copy
 import os
+import sqlite3
 import threading
 import time
 from collections import OrderedDict
@@ -46,7 +47,89 @@ SLOW_SQL = 2000        # SQL texts remembered as too slow to run in the server's
 _inline = contextvars.ContextVar("kb_inline_query", default=False)
 
 
-class LiveStore(Database):
+class HereFirst(Database):
+    """A Datasette database whose reads run first in the server's thread
+    (INLINE_MS), then in a SQL thread."""
+
+    generation = 0
+
+    def __init__(self, ds, **kwargs):
+        super().__init__(ds, **kwargs)
+        self.slow: OrderedDict = OrderedDict()      # SQL text -> None, least recent first
+        self._local = threading.local()             # this database's connection per thread
+
+    async def execute(self, sql, params=None, truncate=False, custom_time_limit=None,
+                      page_size=None, log_sql_errors=True):
+        """Run ``sql`` in this thread for up to INLINE_MS, else in a SQL thread."""
+        limit = min(custom_time_limit or self.ds.sql_time_limit_ms, self.ds.sql_time_limit_ms)
+        if self.ds.executor is not None and limit > INLINE_MS and sql not in self.slow:
+            token = _inline.set(True)
+            try:
+                return await super().execute(sql, params, truncate, INLINE_MS, page_size,
+                                             log_sql_errors)
+            except QueryInterrupted:
+                self._remember_slow(sql)
+            finally:
+                _inline.reset(token)
+        elif sql in self.slow:
+            self.slow.move_to_end(sql)
+        return await super().execute(sql, params, truncate, custom_time_limit, page_size,
+                                     log_sql_errors)
+
+    async def execute_fn(self, fn):
+        self.check()
+        if self.ds.executor is None:
+            return await super().execute_fn(fn)
+        if _inline.get():
+            return fn(self.connection_here())   # a query with a short time limit (execute)
+        return await asyncio.get_running_loop().run_in_executor(
+            self.ds.executor, lambda: fn(self.connection_here()))
+
+    async def execute_fn_here_first(self, fn, name: str):
+        """``execute_fn(fn)``, tried first in this thread: stopped when it is
+        still running SQL after INLINE_MS, and run again in a SQL thread (as
+        ``name``'s calls are from then on).  For reads that catch no SQL errors."""
+        if self.ds.executor is None or name in self.slow:
+            return await self.execute_fn(fn)
+        self.check()
+        conn = self.connection_here()
+        deadline = time.perf_counter() + INLINE_MS / 1000
+        conn.set_progress_handler(lambda: time.perf_counter() > deadline, 1000)
+        try:
+            return fn(conn)
+        except sqlite3.OperationalError as e:
+            if e.args != ("interrupted",):
+                raise
+            self._remember_slow(name)
+        finally:
+            conn.set_progress_handler(None, 1000)
+        return await self.execute_fn(fn)
+
+    def _remember_slow(self, key: str) -> None:
+        self.slow[key] = None
+        while len(self.slow) > SLOW_SQL:
+            self.slow.popitem(last=False)
+
+    def connection_here(self):
+        """This database's connection in the calling thread (of this generation)."""
+        key = f"conn{self.generation}"
+        conn = getattr(self._local, key, None)
+        if conn is None:
+            conn = self.connect()
+            self.ds._prepare_connection(conn, self.name)
+            setattr(self._local, key, conn)
+        return conn
+
+    def check(self) -> bool:
+        return False
+
+
+
+class NotesDatabase(HereFirst):
+    """The reviewers' notes (mutable): reads run here first too."""
+
+
+class LiveStore(HereFirst):
     """An immutable Datasette database that reopens its file when it is replaced."""
 
     def __init__(self, ds, path: str):
@@ -55,9 +138,7 @@ class LiveStore(Database):
         self._stamp = _stamp(path)
         self._checked = time.monotonic()
         self._old: list = []
-        self.slow: OrderedDict = OrderedDict()      # SQL text -> None, least recent first
         self._schema: dict = {}                     # (what, table) -> answer, this generation
-        self._local = threading.local()             # this store's connection per thread
 
     def connect(self, write=False):
         conn = super().connect(write)
@@ -114,45 +195,6 @@ class LiveStore(Database):
 
     async def foreign_keys_for_table(self, table):
         return await self._schema_of("foreign", table, super().foreign_keys_for_table)
-
-    async def execute(self, sql, params=None, truncate=False, custom_time_limit=None,
-                      page_size=None, log_sql_errors=True):
-        """Run ``sql`` in this thread for up to INLINE_MS, else in a SQL thread."""
-        limit = min(custom_time_limit or self.ds.sql_time_limit_ms, self.ds.sql_time_limit_ms)
-        if self.ds.executor is not None and limit > INLINE_MS and sql not in self.slow:
-            token = _inline.set(True)
-            try:
-                return await super().execute(sql, params, truncate, INLINE_MS, page_size,
-                                             log_sql_errors)
-            except QueryInterrupted:
-                self.slow[sql] = None
-                while len(self.slow) > SLOW_SQL:
-                    self.slow.popitem(last=False)
-            finally:
-                _inline.reset(token)
-        elif sql in self.slow:
-            self.slow.move_to_end(sql)
-        return await super().execute(sql, params, truncate, custom_time_limit, page_size,
-                                     log_sql_errors)
-
-    async def execute_fn(self, fn):
-        self.check()
-        if self.ds.executor is None:
-            return await super().execute_fn(fn)
-        key = f"conn{self.generation}"
-
-        def in_thread():
-            conn = getattr(self._local, key, None)
-            if conn is None:
-                conn = self.connect()
-                self.ds._prepare_connection(conn, self.name)
-                setattr(self._local, key, conn)
-            return fn(conn)
-
-        if _inline.get():
-            return in_thread()       # a query with a short time limit (execute)
-        return await asyncio.get_running_loop().run_in_executor(self.ds.executor, in_thread)
-
 
 class KbDatasette(Datasette):
     """Datasette that looks for schema changes at most every CHECK_EVERY seconds."""
