@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import importlib.util
+import threading
 import time
 from pathlib import Path
 
@@ -326,3 +327,49 @@ def test_two_stores_of_one_name_in_one_process_answer_their_own(tmp_path):
         counts.append(asyncio.run(ds.get_database("kb").execute(
             "select count(*) from claims")).first()[0])
     assert counts[0] > 0 and counts[1] == 0
+
+
+def test_a_slow_function_moves_to_a_sql_thread_with_the_same_answer(small_site):
+    ds, path = small_site
+    db = ds.get_database(path.stem)
+    threads = []
+
+    def fn(conn):
+        threads.append(threading.get_ident())
+        return conn.execute(SLOW_SQL).fetchone()[0]
+
+    async def go():
+        return (await db.execute_fn_here_first(fn, "test:slow"),
+                await db.execute_fn_here_first(fn, "test:slow"),
+                await db.execute_fn_here_first(lambda c: c.execute(
+                    "select count(*) from works").fetchone()[0], "test:fast"))
+    here = threading.get_ident()
+    first, again, works = asyncio.run(go())
+    assert first == again == 400000 and works > 0
+    assert "test:slow" in db.slow and "test:fast" not in db.slow
+    # tried here, stopped, then a SQL thread; the second call went there at once
+    assert threads[0] == here and here not in threads[1:] and len(threads) == 3
+
+
+def test_pages_that_ask_the_site_itself_never_wait_for_their_own_turns():
+    """More pages than turns, each asking the site for another page (as a
+    table's .bib does through datasette.client): all are made."""
+    wrapped = {}
+
+    async def app(scope, receive, send):
+        if scope["path"].startswith("/outer"):
+            inner = await get(wrapped["app"], scope["path"].replace("outer", "inner"))
+            await asyncio.sleep(0.01)
+            body = b"outer:" + inner
+        else:
+            await asyncio.sleep(0.01)
+            body = scope["path"].encode()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": body})
+    wrapped["app"] = cache.wrap(app, FakeDatasette())
+
+    async def all_pages():
+        return await asyncio.wait_for(asyncio.gather(
+            *[get(wrapped["app"], f"/outer/{i}") for i in range(cache.MAKERS * 3)]), 10)
+    got = asyncio.run(all_pages())
+    assert got == [f"outer:/inner/{i}".encode() for i in range(cache.MAKERS * 3)]

@@ -23,7 +23,8 @@ At most ``MAKERS`` pages are made at once; other requests that are not
 in the cache wait their turn (first come, first served), so a page's many
 SQL steps do not wait behind those of every other page being made, while
 pages from the cache are sent at once.  A page's turn ends when its response
-starts (a download then streams without holding it).
+starts (a download then streams without holding it); the requests a page
+makes of the site itself (``datasette.client``, a table's .bib) go in its turn.
 
 The prewarm (``kb serve``) makes the home page, each table's first page and
 the graph picture (tens of seconds on a big store) in the background once the
@@ -32,6 +33,7 @@ server has its first request.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import os
 from collections import OrderedDict
 
@@ -39,6 +41,7 @@ MAX_ENTRY = 24 * 1024 * 1024
 MAX_BYTES = 128 * 1024 * 1024
 MAKERS = 3                       # pages made at once (the rest wait their turn)
 PERSONAL_COOKIES = (b"ds_actor=", b"ds_messages=")
+_making = contextvars.ContextVar("kb_making_page", default=False)   # in a page's turn
 WARM_ROUTES = ("/-/graph",)      # made after the table pages
 SKIP_PREFIXES = ("/-/annotations", "/-/login", "/-/logout", "/-/actor", "/-/messages",
                  "/-/permissions", "/-/allow-debug", "/-/password-tool")
@@ -288,8 +291,13 @@ def wrap(app, datasette):
                 made.add(body, keep=size <= cache.max_entry)
             await send(message)
         try:
-            await turn.take()
-            await app(scope, receive, capture)
+            if not _making.get():          # a page's own requests go in its turn
+                await turn.take()
+            token = _making.set(True)
+            try:
+                await app(scope, receive, capture)
+            finally:
+                _making.reset(token)
             complete = True
             if not made.overflow and shareable(made.start, made.chunks):
                 cache.put(key, made.start, b"".join(made.chunks))
