@@ -9,7 +9,8 @@ Starts ``kb serve`` on 127.0.0.1 (a free port), waits for it, then
 over every page type: table pages, work pages, canned queries (HTML), .bib
 exports (a table, a canned query, a work), a full-text search, the graph
 and the home page.  Prints requests/s and p50/p95/max per page type in ms,
-and the server's peak memory.  Parameters come from the store (work keys,
+the server's CPU time in the timed run and its peak memory (``--workers N``:
+kb serve's processes, summed).  Parameters come from the store (work keys,
 document ids, words of titles), favouring well-cited works.
 
 Times are to the last byte of the body; "p95 1st" is to the first byte
