@@ -2,14 +2,15 @@
 """Concurrent load on a real ``kb serve`` (loopback only; not a test: prints figures).
 
     python scripts/bench_load.py --db /tmp/kb.db [--clients 16] [--requests 800]
-        [--timeout 30] [--max-seconds 600]
+        [--timeout 30] [--max-seconds 600] [--workers N]
 
 Starts ``kb serve`` on 127.0.0.1 (a free port), waits for it, then
 ``--clients`` threads send ``--requests`` GETs in all, spread round-robin
 over every page type: table pages, work pages, canned queries (HTML), .bib
 exports (a table, a canned query, a work), a full-text search, the graph
 and the home page.  Prints requests/s and p50/p95/max per page type in ms,
-and the server's peak memory.  Parameters come from the store (work keys,
+the server's CPU time in the timed run and its peak memory (``--workers N``:
+kb serve's processes, summed).  Parameters come from the store (work keys,
 document ids, words of titles), favouring well-cited works.
 
 Times are to the last byte of the body; "p95 1st" is to the first byte
@@ -106,11 +107,12 @@ def urls(db: Path, n: int, seed: int = 0) -> list[tuple[str, str]]:
     return [(kind, makers[kind]()) for kind in itertools.islice(cycle, n)]
 
 
-def serve(db: Path, port: int) -> subprocess.Popen:
+def serve(db: Path, port: int, workers: int | None = None) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     log = tempfile.TemporaryFile()     # a file, not a pipe: a chatty server never blocks
+    more = ["--workers", str(workers)] if workers else []
     proc = subprocess.Popen([sys.executable, "-m", "kb", "serve", "--db", str(db),
-                             "--host", "127.0.0.1", "--port", str(port)],
+                             "--host", "127.0.0.1", "--port", str(port)] + more,
                             env=env, stdout=subprocess.DEVNULL, stderr=log)
     for _ in range(600):
         try:
@@ -126,13 +128,41 @@ def serve(db: Path, port: int) -> subprocess.Popen:
 
 
 def peak_rss_mb(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
+    """The peak resident memory of ``pid`` and its worker processes, summed."""
+    total = None
+    for p in [pid] + children(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total = (total or 0) + int(line.split()[1]) / 1024
+        except OSError:
+            pass
+    return total
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of ``pid`` and its worker processes so far."""
+    total = 0.0
+    for p in [pid] + children(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (kb serve's workers)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == str(pid):
+            out.append(int(stat.parent.name))
+    return out
 
 
 def run(base: str, work: list[tuple[str, str]], clients: int, timeout: float,
@@ -220,13 +250,15 @@ def main(argv=None) -> int:
                     help="requests sent before timing (no --timeout: up to --max-seconds)")
     ap.add_argument("--timeout", type=float, default=30,
                     help="seconds a request may take before it counts as failed")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="kb serve --workers (default: kb serve's own default)")
     ap.add_argument("--max-seconds", type=float, default=600,
                     help="no request is sent after this many seconds (warm-up included)")
     a = ap.parse_args(argv)
     # stopped from outside: still stop the server (the finally below)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     port = free_port()
-    proc = serve(a.db, port)
+    proc = serve(a.db, port, a.workers)
     base = f"http://127.0.0.1:{port}"
     deadline = time.perf_counter() + a.max_seconds
     try:
@@ -237,9 +269,13 @@ def main(argv=None) -> int:
         print(f"warm-up: {a.warmup} requests in {time.perf_counter() - t:.1f} s, slowest: "
               + ", ".join(f"{ms / 1000:.1f} s {status} {path}"
                           for ms, status, path in warm[2]["slowest"][:3]))
+        cpu = cpu_seconds(proc.pid)
         times, ttfb, statuses, fails, unsent, seconds = run(
             base, urls(a.db, a.requests), a.clients, a.timeout, deadline)
         peak = peak_rss_mb(proc.pid)
+        cpu = cpu_seconds(proc.pid) - cpu
+        print(f"server CPU in the timed run: {cpu:.1f} s in {seconds:.1f} s "
+              f"({100 * cpu / seconds:.0f}% of a core); load average {os.getloadavg()[0]:.1f}")
     finally:
         proc.terminate()
         try:
@@ -252,7 +288,8 @@ def main(argv=None) -> int:
 
 def report(a, times, ttfb, statuses, fails, unsent, seconds, peak) -> None:
     total = sum(len(v) for k, v in times.items() if not k.startswith("canned:"))
-    print(f"{a.db}: {total} requests, {a.clients} clients, {total / seconds:.1f} requests/s, "
+    print(f"{a.db}: {total} requests, {a.clients} clients, workers {a.workers or 'default'}, "
+          f"{total / seconds:.1f} requests/s, "
           f"{sum(fails.values())} failed, {unsent} unsent (past --max-seconds)"
           + (f", server peak RSS {peak:.0f} MB" if peak else ""))
     print(f"{'page':<30} {'n':>5} {'fail':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import importlib.util
+import threading
 import time
 from pathlib import Path
 
@@ -197,3 +198,178 @@ def test_trace_claim_answers_as_the_plain_join_does(small_site, tmp_path):
         got = conn.execute(sql, {"q": q}).fetchall()
         assert got == conn.execute(TRACE_CLAIM_PLAIN, {"q": q}).fetchall()
     assert len(conn.execute(sql, {"q": "zebra"}).fetchall()) == 1000
+
+
+# --- queries in the server's thread, schema per generation, several workers -------
+
+SLOW_SQL = ("with recursive n(i) as (select 1 union all select i + 1 from n where i < 400000) "
+            "select count(*) from n")
+
+
+def test_a_slow_query_moves_to_a_sql_thread_with_the_same_answer(small_site):
+    from kb.publish import live
+    ds, path = small_site
+    db = ds.get_database(path.stem)
+    assert isinstance(db, live.LiveStore)
+
+    async def go():
+        fast = await db.execute("select count(*) from works")
+        slow = await db.execute(SLOW_SQL)
+        again = await db.execute(SLOW_SQL)
+        return fast.first()[0], slow.first()[0], again.first()[0]
+    works, slow, again = asyncio.run(go())
+    assert works > 0 and slow == again == 400000
+    assert SLOW_SQL in db.slow and "select count(*) from works" not in db.slow
+
+
+def test_a_query_past_its_own_time_limit_still_stops(small_site):
+    from datasette.database import QueryInterrupted
+    ds, path = small_site
+    db = ds.get_database(path.stem)
+    with pytest.raises(QueryInterrupted):
+        asyncio.run(db.execute(SLOW_SQL.replace("400000", "400000000"),
+                               custom_time_limit=60))
+
+
+def test_schema_answers_are_kept_and_copied(small_site):
+    ds, path = small_site
+    db = ds.get_database(path.stem)
+
+    async def go():
+        first = await db.foreign_keys_for_table("refs")
+        first.clear()                      # a caller changing its copy changes nothing
+        return (await db.foreign_keys_for_table("refs"), await db.table_columns("works"),
+                await db.primary_keys("works"), await db.fts_table("works"))
+    fks, columns, keys, fts = asyncio.run(go())
+    assert fks and "key" in columns and keys == ["id"] and fts == "works_fts"
+
+
+def test_workers_share_one_secret(tmp_path, monkeypatch):
+    """`kb serve --workers 2`: a login made by one process holds in the other."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    from datasette_auth_passwords.utils import hash_password
+    from tests.kbfixtures import build_store
+    db = build_store(tmp_path / "kb.db")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KB_ADMIN_PASSWORD_HASH": hash_password("pw")}
+    env.pop("DATASETTE_SECRET", None)
+    proc = subprocess.Popen([sys.executable, "-m", "kb", "serve", "--db", str(db),
+                             "--port", str(port), "--workers", "2"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(base + "/-/versions.json", timeout=1, trust_env=False)
+                break
+            except httpx.HTTPError:
+                assert proc.poll() is None, proc.stderr.read().decode()
+                time.sleep(0.1)
+        with httpx.Client(base_url=base, trust_env=False) as http:
+            page = http.get("/-/login")
+            token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
+            r = http.post("/-/login", data={"username": "admin", "password": "pw",
+                                            "csrftoken": token})
+            assert r.status_code == 302
+            actor = r.cookies["ds_actor"]
+        for _ in range(30):        # new connections: both processes answer some
+            r = httpx.get(base + "/-/actor.json", cookies={"ds_actor": actor}, trust_env=False,
+                          headers={"connection": "close"})
+            assert r.json()["actor"]["id"] == "admin"
+        workers = [p for p in Path("/proc").glob("[0-9]*/stat")
+                   if p.read_text().rsplit(")", 1)[1].split()[1] == str(proc.pid)]
+        assert len(workers) >= 2
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert b"Traceback" not in proc.stderr.read()
+
+
+def test_workers_on_a_busy_port_fail_cleanly(tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+    from tests.kbfixtures import build_store
+    db = build_store(tmp_path / "kb.db")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        r = subprocess.run([sys.executable, "-m", "kb", "serve", "--db", str(db),
+                            "--port", str(port), "--workers", "2"], capture_output=True,
+                           text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                           cwd=ROOT)
+    assert r.returncode != 0 and str(port) in r.stderr
+    assert "serving" not in r.stderr and "Traceback" not in r.stderr
+
+
+def test_two_stores_of_one_name_in_one_process_answer_their_own(tmp_path):
+    """Queries run in the server's thread: each store keeps its own connection there."""
+    from kb.commands.serve import make_datasette
+    from tests.kbfixtures import build_store
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = build_store(tmp_path / "a" / "kb.db")
+    b = build_store(tmp_path / "b" / "kb.db")
+    import sqlite3
+    with sqlite3.connect(b) as conn:
+        conn.execute("delete from citations")
+        conn.execute("delete from claims")
+    counts = []
+    for path in (a, b):
+        ds = make_datasette(path, annotations=False)
+        counts.append(asyncio.run(ds.get_database("kb").execute(
+            "select count(*) from claims")).first()[0])
+    assert counts[0] > 0 and counts[1] == 0
+
+
+def test_a_slow_function_moves_to_a_sql_thread_with_the_same_answer(small_site):
+    ds, path = small_site
+    db = ds.get_database(path.stem)
+    threads = []
+
+    def fn(conn):
+        threads.append(threading.get_ident())
+        return conn.execute(SLOW_SQL).fetchone()[0]
+
+    async def go():
+        return (await db.execute_fn_here_first(fn, "test:slow"),
+                await db.execute_fn_here_first(fn, "test:slow"),
+                await db.execute_fn_here_first(lambda c: c.execute(
+                    "select count(*) from works").fetchone()[0], "test:fast"))
+    here = threading.get_ident()
+    first, again, works = asyncio.run(go())
+    assert first == again == 400000 and works > 0
+    assert "test:slow" in db.slow and "test:fast" not in db.slow
+    # tried here, stopped, then a SQL thread; the second call went there at once
+    assert threads[0] == here and here not in threads[1:] and len(threads) == 3
+
+
+def test_pages_that_ask_the_site_itself_never_wait_for_their_own_turns():
+    """More pages than turns, each asking the site for another page (as a
+    table's .bib does through datasette.client): all are made."""
+    wrapped = {}
+
+    async def app(scope, receive, send):
+        if scope["path"].startswith("/outer"):
+            inner = await get(wrapped["app"], scope["path"].replace("outer", "inner"))
+            await asyncio.sleep(0.01)
+            body = b"outer:" + inner
+        else:
+            await asyncio.sleep(0.01)
+            body = scope["path"].encode()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": body})
+    wrapped["app"] = cache.wrap(app, FakeDatasette())
+
+    async def all_pages():
+        return await asyncio.wait_for(asyncio.gather(
+            *[get(wrapped["app"], f"/outer/{i}") for i in range(cache.MAKERS * 3)]), 10)
+    got = asyncio.run(all_pages())
+    assert got == [f"outer:/inner/{i}".encode() for i in range(cache.MAKERS * 3)]

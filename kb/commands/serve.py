@@ -8,12 +8,23 @@ kb plugin (kb.publish.plugin).  Reviewers' notes go to ``annotations.db``
 beside the store, mounted as a second, writable database ``annotations``
 (``--no-annotations`` serves the store alone).
 
+``--workers N`` serves the site from N processes on one port (uvicorn's
+workers, each making the app with :func:`worker_app`), so pages made per
+request can use N cores.  They share one secret (signed cookies, form tokens
+and the notes login work whichever process answers); each keeps its own
+response cache (so each makes a big export or the graph once itself) and
+follows the store on its own.  The default is one process: on a machine
+whose cores are busy with other work, two were slower than one (README, Load).
+
     >>> ds = make_datasette("data/kb.db")      # what the command serves
     >>> kb serve --db data/kb.db --port 8001    # http://127.0.0.1:8001/
 """
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import secrets
 from pathlib import Path
 
 import click
@@ -32,17 +43,16 @@ SETTINGS = {
 
 
 NOTES_NAME = "annotations"   # the notes database's name on the site, whatever its file
+WORKER_ENV = "KB_SERVE_WORKER"   # what kb serve tells its worker processes (JSON)
 
 
 def make_datasette(db_path: str | Path, metadata_path: str | Path | None = None,
-                   annotations: bool = True, settings: dict | None = None):
+                   annotations: bool = True, settings: dict | None = None,
+                   secret: str | None = None):
     """A Datasette instance serving store ``db_path`` (immutable) the kb way.
 
     Raises click.ClickException when the store does not exist.
     """
-    from datasette.app import Datasette
-    from datasette.database import Database
-
     from ..publish.plugin import load_metadata
 
     db_path = Path(db_path)
@@ -59,14 +69,14 @@ def make_datasette(db_path: str | Path, metadata_path: str | Path | None = None,
         annotate.open_annotations(notes, recover_from=db_path).conn.close()
         metadata.setdefault("plugins", {}).setdefault(
             "kb_annotations", {"database": NOTES_NAME, "store": db_path.stem})
-    from ..publish.live import LiveStore
+    from ..publish.live import KbDatasette, LiveStore, NotesDatabase
 
-    ds = Datasette(metadata=metadata, settings={**SETTINGS, **(settings or {})})
+    ds = KbDatasette(metadata=metadata, settings={**SETTINGS, **(settings or {})}, secret=secret)
     # immutable, and reopened when `kb build` swaps in a new store
     ds.add_database(LiveStore(ds, str(db_path)), name=db_path.stem)
     if notes is not None:
         # mounted after the store, so the store is listed first
-        ds.add_database(Database(ds, path=str(notes), is_mutable=True), name=NOTES_NAME)
+        ds.add_database(NotesDatabase(ds, path=str(notes), is_mutable=True), name=NOTES_NAME)
     return ds
 
 
@@ -112,7 +122,9 @@ def check_port(host: str, port: int) -> None:
               help="Mount annotations.db beside the store for reviewers' notes.")
 @click.option("--sql-time-limit", "sql_time_limit_ms", default=SETTINGS["sql_time_limit_ms"],
               show_default=True, type=click.IntRange(1), help="Milliseconds per query.")
-def command(db_path, host, port, metadata_path, annotations, sql_time_limit_ms):
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes (each with its own response cache).")
+def command(db_path, host, port, metadata_path, annotations, sql_time_limit_ms, workers):
     """Serve the knowledge base as a read-only Datasette site.
 
     Pages: tables with facets and search, ready-made questions (canned
@@ -123,10 +135,30 @@ def command(db_path, host, port, metadata_path, annotations, sql_time_limit_ms):
     """
     import uvicorn
 
-    ds = make_datasette(db_path, metadata_path, annotations,
-                        {"sql_time_limit_ms": sql_time_limit_ms})
-    asyncio.run(ds.invoke_startup())
-    ds.kb_prewarm = True     # the response cache fills with the fixed pages at the first request
+    settings = {"sql_time_limit_ms": sql_time_limit_ms}
+    # checks the store, makes annotations.db: errors are reported before any worker starts
+    ds = make_datasette(db_path, metadata_path, annotations, settings)
     check_port(host, port)
-    click.echo(f"kb: serving {db_path} at http://{host}:{port}/", err=True)
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
+    click.echo(f"kb: serving {db_path} at http://{host}:{port}/"
+               + (f" ({workers} processes)" if workers > 1 else ""), err=True)
+    if workers == 1:
+        asyncio.run(ds.invoke_startup())
+        ds.kb_prewarm = True     # the response cache fills with the fixed pages at the first request
+        uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
+        return
+    # one secret for all the workers: a cookie or form token signed by one is good in all
+    os.environ[WORKER_ENV] = json.dumps({
+        "db": str(db_path), "metadata": str(metadata_path) if metadata_path else None,
+        "annotations": annotations, "settings": settings,
+        "secret": os.environ.get("DATASETTE_SECRET") or secrets.token_hex(32)})
+    uvicorn.run("kb.commands.serve:worker_app", factory=True, workers=workers,
+                host=host, port=port, log_level="warning", lifespan="on")
+
+
+def worker_app():
+    """The ASGI app of one ``kb serve --workers N`` process (uvicorn's app factory)."""
+    conf = json.loads(os.environ[WORKER_ENV])
+    ds = make_datasette(conf["db"], conf["metadata"], conf["annotations"], conf["settings"],
+                        secret=conf["secret"])
+    ds.kb_prewarm = True
+    return ds.app()

@@ -19,6 +19,13 @@ than the notes is mutable.  Bounded: MAX_ENTRY bytes per response (room for
 the .bib of a whole table: at most 50,000 works, about 15 MB), MAX_BYTES in
 all (least recently used first out).
 
+At most ``MAKERS`` pages are made at once; other requests that are not
+in the cache wait their turn (first come, first served), so a page's many
+SQL steps do not wait behind those of every other page being made, while
+pages from the cache are sent at once.  A page's turn ends when its response
+starts (a download then streams without holding it); the requests a page
+makes of the site itself (``datasette.client``, a table's .bib) go in its turn.
+
 The prewarm (``kb serve``) makes the home page, each table's first page and
 the graph picture (tens of seconds on a big store) in the background once the
 server has its first request.
@@ -26,12 +33,15 @@ server has its first request.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import os
 from collections import OrderedDict
 
 MAX_ENTRY = 24 * 1024 * 1024
 MAX_BYTES = 128 * 1024 * 1024
+MAKERS = 3                       # pages made at once (the rest wait their turn)
 PERSONAL_COOKIES = (b"ds_actor=", b"ds_messages=")
+_making = contextvars.ContextVar("kb_making_page", default=False)   # in a page's turn
 WARM_ROUTES = ("/-/graph",)      # made after the table pages
 SKIP_PREFIXES = ("/-/annotations", "/-/login", "/-/logout", "/-/actor", "/-/messages",
                  "/-/permissions", "/-/allow-debug", "/-/password-tool")
@@ -44,6 +54,7 @@ class ResponseCache:
         self.max_bytes, self.max_entry = max_bytes, max_entry
         self.inflight: dict = {}
         self.warming = False
+        self.turns = None                # asyncio.Semaphore(MAKERS), made in the server's loop
 
     def get(self, key):
         hit = self.entries.get(key)
@@ -116,6 +127,22 @@ class Inflight:
             raise RuntimeError("the shared download failed")   # never a silently short file
         await send({"type": "http.response.body", "body": b""})
         return True
+
+
+class _Turn:
+    """One request's turn at making a page: taken once, given back once."""
+
+    def __init__(self, turns: asyncio.Semaphore):
+        self.turns, self.held = turns, False
+
+    async def take(self) -> None:
+        await self.turns.acquire()
+        self.held = True
+
+    def end(self) -> None:
+        if self.held:
+            self.held = False
+            self.turns.release()
 
 
 def downloadable(start: dict) -> bool:
@@ -249,10 +276,14 @@ def wrap(app, datasette):
             return await replay(hit, send)
         made = cache.inflight.setdefault(key, Inflight())
         size, complete = 0, False
+        if cache.turns is None:
+            cache.turns = asyncio.Semaphore(MAKERS)
+        turn = _Turn(cache.turns)
 
         async def capture(message):
             nonlocal size
             if message["type"] == "http.response.start":
+                turn.end()
                 made.started(message)
             elif message["type"] == "http.response.body":
                 body = message.get("body", b"")
@@ -260,11 +291,18 @@ def wrap(app, datasette):
                 made.add(body, keep=size <= cache.max_entry)
             await send(message)
         try:
-            await app(scope, receive, capture)
+            if not _making.get():          # a page's own requests go in its turn
+                await turn.take()
+            token = _making.set(True)
+            try:
+                await app(scope, receive, capture)
+            finally:
+                _making.reset(token)
             complete = True
             if not made.overflow and shareable(made.start, made.chunks):
                 cache.put(key, made.start, b"".join(made.chunks))
         finally:
+            turn.end()
             if cache.inflight.get(key) is made:
                 del cache.inflight[key]
             made.finish(complete)

@@ -439,7 +439,8 @@ async def _rows(db, sql, params=()) -> list[dict]:
 async def work_context(datasette, database: str, key: str) -> dict | None:
     """Everything the work page shows, or None when ``key`` is unknown."""
     db = datasette.get_database(database)
-    parts = await db.execute_fn(lambda conn: workpage.load_work(conn, key, export_chunk))
+    parts = await here_first(db, lambda conn: workpage.load_work(conn, key, export_chunk),
+                             "kb:work")
     if parts is None:
         return None
     work, people = parts["work"], parts["people"]
@@ -525,6 +526,14 @@ async def attached_notes(db, key: str, notes: list[dict]) -> list[dict]:
     return [n for n in notes if orphan_reason(n, work) is None]
 
 
+async def here_first(db, fn, name: str):
+    """``db.execute_fn(fn)``, in the server's thread first when ``db`` can
+    (kb.publish.live): a small store's work page needs no SQL thread."""
+    if hasattr(db, "execute_fn_here_first"):
+        return await db.execute_fn_here_first(fn, name)
+    return await db.execute_fn(fn)
+
+
 async def work_page(datasette, request):
     key = urllib.parse.unquote(request.url_vars["key"])
     database = await kb_database(datasette)
@@ -543,7 +552,8 @@ async def work_bib(datasette, request):
     if db is None or not (await db.execute(
             "select 1 from works where key = ?", [key])).rows:
         raise NotFound(f"No work with key {key!r}")
-    text = await db.execute_fn(lambda conn: export_bibtex(sqlite_utils.Database(conn), [key]))
+    text = await here_first(db, lambda conn: export_bibtex(sqlite_utils.Database(conn), [key]),
+                            "kb:work.bib")
     return bib_response(text, key)
 
 
