@@ -79,7 +79,8 @@ def _repeated(head: str, above: list[dict], kind: str) -> list[dict]:
     return [dict(a) for a in above[:dashes.group(0).count(",") + 1]] + named
 
 
-_DASH_START = re.compile(r"^(?:[—–―‒_-]{2,}|[—―](?=[\s.,]))")
+# a dash, or what text extraction left of it (". 1990b. Title", ", ed. 1987.")
+_DASH_START = re.compile(r"^(?:[—–―‒_-]{2,}|[—―](?=[\s.,])|[.,]\s)")
 # the leading dashes, one per repeated author: "—, — and"
 _DASH_RUN = re.compile(r"^(?:[—–―‒_-]+)(?:\s?,\s?(?:[—–―‒_-]+))*")
 _MORE_NAMES = re.compile(r"^\s?,?\s?(?:(?:and|&|und|et)\s)?(?=\w)")

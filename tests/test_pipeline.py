@@ -189,3 +189,14 @@ def test_repeated_author_dashes_name_the_authors_above(tmp_path):
     families = [[a["family"].title() for a in r.authors] for r in refs]
     assert families == [["Brown"], ["Brown"], ["Brown", "Smith"], ["Bernanke", "Blinder"],
                         ["Bernanke", "Blinder", "Gilchrist"], ["Bernanke", "Blinder", "Gilchrist"]]
+
+
+def test_a_dash_lost_in_extraction_still_names_the_authors_above(tmp_path):
+    # PDF text without the 3-em dash glyph: ". 1990b. Title" (Chicago author-date)
+    from kb.pipeline import process
+    lines = ["Title", "", "Text cites Bernhard (1990a).", "", "References", "",
+             "Bernhard, Thomas. 1990a. Histrionics: Three Plays. Chicago: University of Chicago Press.",
+             ". 1990b. A Party for Boris. In Bernhard 1990a."]
+    (tmp_path / "d.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    refs = process(tmp_path / "d.txt").refs
+    assert [[a["family"] for a in r.authors] for r in refs] == [["Bernhard"], ["Bernhard"]]
