@@ -290,25 +290,6 @@ def test_workers_share_one_secret(tmp_path, monkeypatch):
     assert b"Traceback" not in proc.stderr.read()
 
 
-def test_workers_on_a_busy_port_fail_cleanly(tmp_path):
-    import os
-    import socket
-    import subprocess
-    import sys
-    from tests.kbfixtures import build_store
-    db = build_store(tmp_path / "kb.db")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        s.listen()
-        port = s.getsockname()[1]
-        r = subprocess.run([sys.executable, "-m", "kb", "serve", "--db", str(db),
-                            "--port", str(port), "--workers", "2"], capture_output=True,
-                           text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                           cwd=ROOT)
-    assert r.returncode != 0 and str(port) in r.stderr
-    assert "serving" not in r.stderr and "Traceback" not in r.stderr
-
-
 def test_two_stores_of_one_name_in_one_process_answer_their_own(tmp_path):
     """Queries run in the server's thread: each store keeps its own connection there."""
     from kb.commands.serve import make_datasette

@@ -349,7 +349,8 @@ def test_annotate_list_into_a_closed_pipe_says_nothing_misleading(tmp_path):
     assert "Traceback" not in err
 
 
-def test_serve_on_a_busy_port_fails_before_saying_serving(tmp_path):
+@pytest.mark.parametrize("workers", [[], ["--workers", "2"]])
+def test_serve_on_a_busy_port_fails_before_saying_serving(tmp_path, workers):
     db = build_store(tmp_path / "kb.db")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -357,7 +358,7 @@ def test_serve_on_a_busy_port_fails_before_saying_serving(tmp_path):
         port = s.getsockname()[1]
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         r = subprocess.run([sys.executable, "-m", "kb", "serve", "--db", str(db),
-                            "--port", str(port)], capture_output=True, text=True,
+                            "--port", str(port), *workers], capture_output=True, text=True,
                            timeout=60, env=env, cwd=ROOT)
     assert r.returncode != 0
     assert "serving" not in r.stderr and str(port) in r.stderr
