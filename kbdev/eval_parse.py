@@ -101,7 +101,11 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--errors", help="show mismatches of this field ('all' for every field)")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--model", help="CRF model file (default: the shipped one)")
     args = ap.parse_args(argv)
+    if args.model:
+        from kb import parse as kparse
+        kparse.MODEL_PATH = type(kparse.MODEL_PATH)(args.model)
     res = evaluate(args.errors)
     if args.json:
         print(json.dumps({k: v for k, v in res.items() if k != "errors"}, indent=1))
