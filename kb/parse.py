@@ -776,7 +776,7 @@ def parse(raw: str, kind: str | None = None) -> dict:
     split_question_title(out)
     unclosed_tail(out)
     lone_lowercase_title(out)
-    split_title_tail(out)
+    split_title_tail(out, masked)
     title_edition_place(out, masked)
     cjk_title(out, masked)
     vancouver_and_mhra(out, masked)

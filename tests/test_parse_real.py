@@ -141,3 +141,26 @@ def test_anystyle_reader_labels(tmp_path):
     assert got["38"] == "volume" and got["1"] == "issue"
     assert got["S"] == "other" and got["16"] == "pages"
     assert got["Berlin"] == "place" and got["Campus"] == "publisher"
+
+
+@pytest.mark.parametrize("text,families", [
+    ("Smith, J., and others", ["Smith"]),              # "and others" is no person
+    ("Müller, K. u", ["Müller"]),                      # what a cut "u. a." leaves
+    ("Herndon D. N. et coll.", ["Herndon"]),           # Vancouver with dotted initials
+    ("Lo Piccolo, F.", ["Lo Piccolo"]),                # two-word family before its initial
+    ("García Márquez, G. and Lee, K.", ["García Márquez", "Lee"]),
+    ("Dupont, U.", ["Dupont"]),                        # a capital U is an initial
+])
+def test_name_lists(text, families):
+    assert [n.get("family") for n in split_names(text)] == families
+
+
+def test_place_and_year_closing_a_title():
+    got = parse("Beck, Ulrich (2004): Der kosmopolitische Blick. München 2004.")
+    assert (got["title"], got["place"], got["year"]) == ("Der kosmopolitische Blick", "München", 2004)
+
+
+def test_title_opening_with_a_quotation_keeps_its_words():
+    got = parse('Kaiman, J. (2018). "Tyrant Train Woman" Goes Trending on Weibo and Unleashes Flood of New Memes. '
+                "What's on Weibo. https://www.whatsonweibo.com/tyrant")
+    assert "Goes Trending on Weibo" in (got["title"] or "")

@@ -37,7 +37,8 @@ ORG_WORDS = {
     "bundestag", "ministère", "conseil", "istituto", "ministero", "consiglio", "comitato",
     "secretariat", "directorate", "statistisches", "forschungsinstitut", "programme",
 }
-_ETAL = re.compile(r",?\s*\b(?:et|at|and)\s*\.?\s*al(?:ii|ia)?\b\.?|,?\s*\bu\.\s*a\.|,?\s*\bet\s+autres\b", re.I)
+_ETAL = re.compile(r",?\s*\b(?:et|at|and)\s*\.?\s*al(?:ii|ia)?\b\.?|,?\s*\bu\.\s*a\.|,?\s*\bet\s+autres\b"
+                   r"|,?\s*\b(?:and|&)\s+others\b\.?|,?\s*\bet\s+coll(?:ab)?\b\.?|\s(?-i:u)\.?\s*(?:a\.?)?$", re.I)
 _SPLIT_AND = re.compile(r"\s*(?:,\s*)?(?:\band\b|&|\bund\b|\bet\b|\bog\b|\boch\b)\s+", re.I)
 _ROLE = re.compile(r"\(?\b(?:eds?|editors?|edited\s+by|ed\.\s+by|hrsg|hg|hgg|dir|coord|comps?|trans|transl|"
                    r"translated\s+by|übers|tr)\b\.?\)?\s*(?:by\s+)?|\(\s*(?:ed|eds|hrsg|hg)\.?\s*\)", re.I)
@@ -99,6 +100,8 @@ def _natural(piece: str) -> dict:
     # Vancouver: "Perry EJ", "Smith J", "van den Bosch F."
     last = words[-1]
     if len(words) >= 2 and re.fullmatch(r"[A-Z](?:-?[A-Z]){0,3}\.?", last) and not words[0].isupper():
+        if len(words) > 2 and all(is_initials(w) for w in words[1:]) and not is_initials(words[0]):
+            return {"family": words[0], "given": " ".join(words[1:])}  # "Herndon D. N."
         return {"family": " ".join(words[:-1]), "given": last.rstrip(".")}
     if words[0].lower() in PARTICLES and words[0][:1].islower():
         return {"family": " ".join(words), "given": None}
@@ -120,6 +123,13 @@ def _single_wordish(p: str) -> bool:
         return False
     core = [w for w in words if w.lower() not in PARTICLES]
     return len(core) == 1 or (len(core) == 2 and len(words) == 2 and words[0] in ("De", "Van", "Von", "Di", "Da", "Le", "La", "Del"))
+
+
+def _compound_family(p: str) -> bool:
+    """"Lo Piccolo" / "Pérez Higueras" before ", F.": two or three capitalised
+    words, none an initial, is one family name."""
+    words = p.split()
+    return 2 <= len(words) <= 3 and all(_CAPWORD.match(w) and not is_initials(w) for w in words) and not is_org(p)
 
 
 def _givenlike(p: str) -> bool:
@@ -205,8 +215,8 @@ def split_names(text: str) -> list[dict]:
         if seen_and and not after_and and not (is_initials(p) or (_givenlike(p) and out and out[-1].get("given") is None)):
             break  # the name after "and" is the last one
         seen_and = seen_and or after_and
-        if i + 1 < len(pieces) and _single_wordish(p) and _givenlike(pieces[i + 1][0]) \
-                and not pieces[i + 1][1]:
+        if i + 1 < len(pieces) and (_single_wordish(p) or (is_initials(pieces[i + 1][0]) and _compound_family(p))) \
+                and _givenlike(pieces[i + 1][0]) and not pieces[i + 1][1]:
             out.append({"family": p.strip().rstrip("."), "given": pieces[i + 1][0].strip()})
             i += 2
             continue

@@ -59,7 +59,7 @@ def unclosed_tail(out: dict) -> None:
         out["title"] = t[: m.start()].rstrip(" ,.:")
 
 
-def split_title_tail(out: dict) -> None:
+def split_title_tail(out: dict, text: str = "") -> None:
     """A title never holds ". In Editors ..." (the chapter's book) nor, after an
     unbalanced closing quote, the venue ("Title" Taiwan News); a short
     capitalised tail after a full stop is the venue when none was found."""
@@ -69,13 +69,20 @@ def split_title_tail(out: dict) -> None:
         out["title"] = m.group(1)
         return
     m = re.match(r"([^\"”]{8,})[\"”]\s+([A-Z][^\"”]{1,60})$", t)
-    if m and not out["container_title"]:
+    if m and not out["container_title"] and not _quote_opens(text, t):
         out["title"], out["container_title"] = m.group(1), m.group(2)
         return
     m = _TITLE_TAIL.match(t)
     if m and not out["container_title"] and not out["publisher"] and (
             out["url"] or out["accessed"] or out["doi"] or out["volume"] or out["pages"]):
         out["title"], out["container_title"] = m.group(1), m.group(2).strip()
+
+
+def _quote_opens(text: str, title: str) -> bool:
+    """The title opens with a quotation ('"Tyrant Train Woman" Goes …'):
+    its closing quote is balanced, not the end of a quoted title."""
+    at = text.find(title)
+    return at > 0 and text[:at].rstrip()[-1:] in "\"“"
 
 
 _TITLE_EDITION = re.compile(r"(.{8,}?)[.,]\s+((?:first|second|third|fourth|fifth|revised|\d{1,2}(?:st|nd|rd|th|\.)?)"
@@ -101,6 +108,9 @@ def title_edition_place(out: dict, text: str) -> None:
     if m and not out["edition"]:
         out["title"], out["edition"] = m.group(1), m.group(2)
         t = m.group(1)
+    y = re.match(r"(.{8,}[.,]\s+[A-ZÀ-Ý].{1,40}?)\s+(" + YEAR + r")$", t)
+    if y and str(out.get("year")) == y.group(2):  # "Title. Palermo 2005": place and year
+        t = y.group(1)
     m = _TITLE_PLACE.match(t)
     if m and not out["place"]:
         words = [w.strip(".,").lower() for w in m.group(2).split()]
