@@ -58,8 +58,8 @@ _local = threading.local()
 _SPACES = re.compile(r"\s+")
 _CJK_GAP = re.compile(r"([\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
 _EMPH = re.compile(r"(?<!\w)\*{1,2}([^*\n]{1,300}?)\*{1,2}(?!\w)")
-# a list label opening the string: "12.", "12)", "[12]", "(12)", "[Smi05]"
-_LIST_LABEL = re.compile(r"(?:\[\w{1,12}\]|\(\d{1,3}\)|\d{1,3}[.)])\s+(?=\S)")
+# a list label opening the string: "12.", "12)", "[12]", "[12].", "(12)", "[Smi05]"
+_LIST_LABEL = re.compile(r"(?:\[\w{1,12}\]\.?|\(\d{1,3}\)\.?|\d{1,3}[.)])\s+(?=\S)")
 
 
 def _tagger():

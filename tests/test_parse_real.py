@@ -94,6 +94,7 @@ def test_slash_and_ampersand_author_lists(raw):
 def test_list_label_stripped():
     assert strip_list_label("12. Jones, M. Title.") == "Jones, M. Title."
     assert strip_list_label("[12] Jones") == "Jones"
+    assert strip_list_label("[28]. Todd P.W. McMullen") == "Todd P.W. McMullen"
     assert strip_list_label("(2012) Title") == "(2012) Title"
     assert strip_list_label("2012. Title") == "2012. Title"
     a, b = parse(CASES[12][0]), parse(CASES[12][0][4:])
