@@ -34,7 +34,7 @@ from .parsing.dates import numeric_order, parse_date, find_year
 from .parsing.fields import to_fields
 from .parsing.tidy import (cjk_title, split_title_tail, title_edition_place, vancouver_and_mhra,
                            split_question_title, venue_by_type, lone_lowercase_title, unclosed_tail)
-from .parsing.names import PARTICLES
+from .parsing.names import ORG_WORDS, PARTICLES
 from .parsing.tokens import tokenize, features, _quote_states
 from .parsing.types import guess_type
 
@@ -162,6 +162,7 @@ def fix_labels(toks, labels: list[str], text: str, q: list[int] | None = None) -
     q = q or _quote_states(toks, text)
     labels = _fix_labels(toks, labels, text, q)
     labels = _whole_quoted_title(toks, labels, q)
+    labels = _unnamed_lead_is_title(toks, labels)
     labels = _title_runs_on(toks, labels, q)
     labels = _title_spans(toks, labels)
     labels = _venue_gap(toks, labels)
@@ -438,7 +439,9 @@ def _title_runs_on(toks, labels, q):
 
 
 def _whole_quoted_title(toks, labels, q):
-    """A quotation that starts a title is the whole title ("“Dreams: A.I., Shame”")."""
+    """A quotation that starts a title is the whole title ("“Dreams: A.I., Shame”"),
+    and the title ends with it: words labelled title after the closing quote
+    ("“Title”, ABC News In-Depth, …") name the venue."""
     n = len(toks)
     for i in range(n):
         if q[i] == 3 and i + 1 < n and labels[i + 1] == "title":
@@ -448,7 +451,52 @@ def _whole_quoted_title(toks, labels, q):
             if j < n and q[j] == 2:
                 for k in range(i + 1, j):
                     labels[k] = "title"
+                if i == 0 or labels[i - 1] != "title":  # the quotation opens the title
+                    _venue_after_quote(toks, labels, j + 1)
             break
+    return labels
+
+
+def _venue_after_quote(toks, labels, k):
+    """Title words right after a quoted title's closing quote are its venue
+    (not a translation in brackets: "“Ba Wangluo …” (Criminalizing …)")."""
+    n = len(toks)
+    if k < n and toks[k].text in "([":
+        return
+    while k < n and not _is_word(toks[k]) and labels[k] == "title":
+        labels[k] = "other"
+        k += 1
+    tail = []
+    while k < n and labels[k] == "title":
+        tail.append(k)
+        k += 1
+    if tail and any(_is_word(toks[t]) for t in tail):
+        for t in tail:
+            labels[t] = "container"
+
+
+_CONNECTORS = {"and", "und", "et", "&"}
+
+
+def _unnamed_lead_is_title(toks, labels):
+    """A reference with no title whose opening 'author' run reads as a title
+    ("Planning Outline for the Construction of …, (14 June 2014)", "Social
+    Credit System part-I, asiasociety.org"): lower-case words other than
+    name particles, no organisation word, no initials -> it is the title."""
+    if "title" in labels:
+        return labels
+    runs = _runs(labels, "author")
+    if not runs or runs[0][0] > 1:
+        return labels
+    a0, a1 = runs[0]
+    words = [toks[k].text for k in range(a0, a1 + 1) if _is_word(toks[k])]
+    low = [w for w in words if w[:1].islower() and w.lower() not in PARTICLES and w.lower() not in _CONNECTORS]
+    initials = [k for k in range(a0, a1 + 1) if len(toks[k].text) == 1 and toks[k].text.isupper()
+                and not (k > 0 and toks[k - 1].text == "-")]  # "part-I" is a number
+    if len(words) < 3 or not low or initials or any(w.lower() in ORG_WORDS for w in words):
+        return labels
+    for k in range(a0, a1 + 1):
+        labels[k] = "title"
     return labels
 
 

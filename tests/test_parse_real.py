@@ -165,3 +165,44 @@ def test_title_opening_with_a_quotation_keeps_its_words():
     got = parse('Kaiman, J. (2018). "Tyrant Train Woman" Goes Trending on Weibo and Unleashes Flood of New Memes. '
                 "What's on Weibo. https://www.whatsonweibo.com/tyrant")
     assert "Goes Trending on Weibo" in (got["title"] or "")
+
+
+def _toks_labels(text, spans):
+    """Tokens of ``text`` and labels from (label, first word, last word) spans."""
+    from kb.parsing.tokens import tokenize, _quote_states
+    toks = tokenize(text)
+    words = [t.text for t in toks]
+    labels = ["other"] * len(toks)
+    for lab, a, b in spans:
+        i = words.index(a)
+        j = words.index(b, i)
+        labels[i:j + 1] = [lab] * (j - i + 1)
+    return toks, labels, _quote_states(toks, text)
+
+
+def test_a_quoted_title_ends_at_its_closing_quote():
+    from kb.parse import _whole_quoted_title
+    text = "“Exposing the Dictatorship”, ABC News In-Depth, YouTube Video. September 18, 2018."
+    toks, labels, q = _toks_labels(text, [("title", "Exposing", "Depth"), ("container", "YouTube", "Video")])
+    got = _whole_quoted_title(toks, labels, q)
+    words = [t.text for t in toks]
+    assert [w for w, l in zip(words, got) if l == "title" and w.isalnum()] == ["Exposing", "the", "Dictatorship"]
+    assert got[words.index("ABC")] == "container"
+    # a translation in parentheses after the quotation stays with the title
+    text = "“Ba Wangluo Zaoyao” (Criminalizing rumours) Opinion. 2015."
+    toks, labels, q = _toks_labels(text, [("title", "Ba", "rumours")])
+    assert _whole_quoted_title(toks, labels, q)[[t.text for t in toks].index("Criminalizing")] == "title"
+
+
+@pytest.mark.parametrize("text,lead,is_title", [
+    ("Planning Outline for the Construction of a Credit System, (14 June 2014).", ("Planning", "System"), True),
+    ("Social Credit System part-I, asiasociety.org. 2019.", ("Social", "I"), True),
+    ("Smith, John and Anna van der Berg, 1999.", ("Smith", "Berg"), False),
+    ("Ministry of Finance of the Republic, 2014.", ("Ministry", "Republic"), False),
+    ("Smith, J. and K. Lee, 2001.", ("Smith", "Lee"), False),
+])
+def test_a_lead_that_reads_as_a_title_is_the_title(text, lead, is_title):
+    from kb.parse import _unnamed_lead_is_title
+    toks, labels, _ = _toks_labels(text, [("author",) + lead])
+    got = _unnamed_lead_is_title(toks, list(labels))
+    assert (got[0] == "title") is is_title
