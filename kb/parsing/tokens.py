@@ -226,8 +226,9 @@ def features(toks: list[Token], text: str = "", kind: str | None = None,
     abbrev = [1 < len(w) <= 5 and w.isalpha() and i + 1 < n and words[i + 1] == "." and toks[i + 1].start == toks[i].end
               for i, w in enumerate(words)]
     # Vancouver "Anderson RM," / "Cloud GC:": a capitalised word, then its initials
-    vinit = [1 < len(w) <= 3 and w.isalpha() and w.isupper() and i > 0 and words[i - 1][:1].isupper()
+    vinit = [1 <= len(w) <= 3 and w.isalpha() and w.isupper() and i > 0 and words[i - 1][:1].isupper()
              and words[i - 1][1:2].islower() and (i + 1 == n or words[i + 1] in ",.:;")
+             and (len(w) > 1 or i < 2 or words[i - 2] in ",;")  # "…, Alderman H."
              for i, w in enumerate(words)]
     vinit = [v or (i + 1 < n and vinit[i + 1]) for i, v in enumerate(vinit)]  # the family name too
     # after an "In"/"In:" cue the words are a container's, not the title's
