@@ -186,7 +186,7 @@ def build(anystyle_dir=None, holdout: bool = False, leave_out=(), n_t: int = 300
     return data
 
 
-def train(data, path=MODEL, iterations=120, c1=0.05, c2=0.005, minfreq=1):
+def train(data, path=MODEL, iterations=400, c1=1.0, c2=0.05, minfreq=1):
     import pycrfsuite
     trainer = pycrfsuite.Trainer(verbose=False)
     for feats, labels in data:
@@ -206,16 +206,16 @@ def main(argv=None) -> int:
     ap.add_argument("--anystyle", help="directory with AnyStyle's parser core/good/ugly/bad.xml")
     ap.add_argument("--holdout", action="store_true", help="leave out the 20%% kbdev.parser_eval scores")
     ap.add_argument("--leave-out", default="", help="comma-separated AnyStyle files to leave out whole")
-    ap.add_argument("--iterations", type=int, default=120)
+    ap.add_argument("--iterations", type=int, default=400)
     ap.add_argument("--templates", type=int, default=300, help="records per built-in template style")
     ap.add_argument("--csl", type=int, default=40, help="records per CSL style")
-    ap.add_argument("--csl-styles", type=int, default=0,
+    ap.add_argument("--csl-styles", type=int, default=288,
                     help="use this many automatically chosen CSL training styles (kbdev.cslstyles) "
-                         "instead of the ten fixed ones")
-    ap.add_argument("--per-style", type=int, default=12, help="records per chosen CSL style")
+                         "beside the ten common ones (0: those only)")
+    ap.add_argument("--per-style", type=int, default=6, help="records per chosen CSL style")
     ap.add_argument("--seed", type=int, default=TRAIN_SEED, help="data seed (default %(default)s)")
-    ap.add_argument("--c1", type=float, default=0.05, help="L1 regularisation")
-    ap.add_argument("--c2", type=float, default=0.005, help="L2 regularisation")
+    ap.add_argument("--c1", type=float, default=1.0, help="L1 regularisation")
+    ap.add_argument("--c2", type=float, default=0.05, help="L2 regularisation")
     ap.add_argument("--minfreq", type=int, default=1, help="drop features seen fewer times")
     ap.add_argument("--out", default=str(MODEL))
     args = ap.parse_args(argv)
