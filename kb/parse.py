@@ -458,21 +458,30 @@ def _whole_quoted_title(toks, labels, q):
 
 
 def _venue_after_quote(toks, labels, k):
-    """Title words right after a quoted title's closing quote are its venue
-    (not a translation in brackets: "“Ba Wangluo …” (Criminalizing …)")."""
+    """Title words right after a quoted title's closing quote (token ``k - 1``)
+    are its venue ("“Title”, ABC News", "“Title,” ABC News"); not a
+    translation in brackets ("“Ba Wangluo …” (Criminalizing …)") nor words
+    straight after a quotation that opens a longer title ('"Tyrant Train
+    Woman" Goes Trending …')."""
     n = len(toks)
-    if k < n and toks[k].text in "([":
+    if k >= n or toks[k].text in "([":
         return
-    while k < n and not _is_word(toks[k]) and labels[k] == "title":
-        labels[k] = "other"
-        k += 1
+    j = k
+    while j < n and not _is_word(toks[j]) and labels[j] == "title":
+        j += 1
     tail = []
-    while k < n and labels[k] == "title":
-        tail.append(k)
-        k += 1
-    if tail and any(_is_word(toks[t]) for t in tail):
-        for t in tail:
-            labels[t] = "container"
+    m = j
+    while m < n and labels[m] == "title":
+        tail.append(m)
+        m += 1
+    if not any(_is_word(toks[t]) for t in tail):
+        return
+    if j == k and toks[k - 2].text not in ",.;:!?":
+        return
+    for t in range(k, j):
+        labels[t] = "other"
+    for t in tail:
+        labels[t] = "container"
 
 
 _CONNECTORS = {"and", "und", "et", "&"}
@@ -586,10 +595,13 @@ def _author_before_quoted_title(toks, labels, first_title, quoted_title):
 
 def _split_container(toks, labels, s0, e) -> bool:
     """"Stadtentwicklung. Geography 67": a lone container holding a sentence
-    end (after a long word) before a capitalised word starts with the title."""
+    end (after a long word, or a 5-letter one ending three words or more:
+    "The Rise of the Chinese Security State. The China Quarterly") before a
+    capitalised word starts with the title."""
     for k in range(s0 + 1, e):
         prev = toks[k - 1].text
-        if toks[k].text == "." and len(prev) >= 6 and prev.isalpha() and prev[1:].islower() \
+        long = len(prev) >= 6 or (len(prev) == 5 and sum(_is_word(t) for t in toks[s0:k]) >= 3)
+        if toks[k].text == "." and long and prev.isalpha() and prev[1:].islower() \
                 and toks[k + 1].text[:1].isupper() and toks[k + 1].start > toks[k].end:
             for m in range(s0, k):
                 labels[m] = "title"

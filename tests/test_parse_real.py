@@ -206,3 +206,28 @@ def test_a_lead_that_reads_as_a_title_is_the_title(text, lead, is_title):
     toks, labels, _ = _toks_labels(text, [("author",) + lead])
     got = _unnamed_lead_is_title(toks, list(labels))
     assert (got[0] == "title") is is_title
+
+
+@pytest.mark.parametrize("text,span,venue_word", [
+    ('"Tyrant Train Woman" Goes Trending on Weibo. 2018.', ("Tyrant", "Weibo"), None),
+    ("“Exposing the Dictatorship,” ABC News In-Depth. 2018.", ("Exposing", "Depth"), "ABC"),
+])
+def test_words_after_a_quotation(text, span, venue_word):
+    from kb.parse import _whole_quoted_title
+    toks, labels, q = _toks_labels(text, [("title",) + span])
+    got = _whole_quoted_title(toks, labels, q)
+    words = [t.text for t in toks]
+    if venue_word:
+        assert got[words.index(venue_word)] == "container"
+    else:
+        assert got[words.index("Goes")] == "title"
+
+
+def test_a_lone_container_holding_the_title_is_split():
+    from kb.parse import _venue_as_title
+    text = "Wang, Y. (2015). The Rise of the Chinese Security State. The China Quarterly, 222, 339-359."
+    toks, labels, _ = _toks_labels(text, [("author", "Wang", "Y"), ("date", "2015", "2015"),
+                                          ("container", "The", "Quarterly"), ("volume", "222", "222")])
+    _venue_as_title(toks, labels)
+    words = [t.text for t in toks]
+    assert labels[words.index("Rise")] == "title" and labels[words.index("Quarterly")] == "container"
