@@ -105,3 +105,27 @@ def test_keys_that_meet_are_told_apart_as_before(tmp_path):
     text = bibtex.bibtex_from_db(db)
     assert text == generated(db)
     assert "{smith-2000-2," in text and "{smith-2000-4," in text
+
+
+def test_site_bib_of_a_table_from_stored_entries(tmp_path, monkeypatch):
+    """The site's .bib of the works table (streamed in chunks) is the export
+    made from the works, read from the stored entries."""
+    import asyncio
+
+    from kb.commands.serve import make_datasette
+    from kb.publish import bibstream
+    from kbfixtures import build_store
+    path = build_store(tmp_path / "kb.db")
+    db = store.connect(path)
+    assert bibtex.store_entries(db) == db["works"].count
+    db.conn.commit()
+    whole = generated(db)
+    db.execute("UPDATE work_bibtex SET bibtex = replace(bibtex, '}\n}', '}, note = {x}\n}')")
+    db.conn.commit()
+    marked = bibtex.bibtex_from_db(db)
+    db.conn.close()
+    assert marked != whole and marked.replace(", note = {x}", "") == whole
+    monkeypatch.setattr(bibstream, "CHUNK", 2)
+    site = make_datasette(path, annotations=False)
+    r = asyncio.run(site.client.get("/kb/works.bib"))
+    assert r.status_code == 200 and r.text == marked      # the stored entries, in order
