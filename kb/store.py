@@ -499,6 +499,7 @@ def replace_resolution(db, res) -> None:
     """Replace everything a full resolve computes with ``res`` (a
     ``kb.resolve.Resolution``): the RESOLVED_TABLES and refs.work_id."""
     conn = db.conn
+    conn.execute("DELETE FROM work_bibtex")    # every work is new: the triggers then find none
     conn.execute("UPDATE refs SET work_id = NULL")
     for table in RESOLVED_TABLES:
         conn.execute(f"DELETE FROM [{table}]")
