@@ -5,9 +5,11 @@ on a full-text search page that query looks up every matching row again (a
 common word: 40,000 refs, about 45 ms per facet on the 10,000-document
 store).  :class:`OnePassFacet` replaces Datasette's ``ColumnFacet``
 (``register_facet_classes`` in kb.publish.plugin): on a page with a
-``_search`` it reads the matching rows once into a temporary table and
-groups it by each facet column in one statement, then lets Datasette's own
-code build the facets from those rows, so the page is the same as before.
+``_search`` it reads the matching rows once, each facet column's values as
+one JSON array, and counts them here (``top_values``; when a column holds
+real numbers or blobs, one statement groups a temporary table of the rows by
+each column instead: ``one_pass_sql``), then lets Datasette's own code build
+the facets from those rows, so the page is the same as before.
 Other pages (no search, a single facet) keep Datasette's queries, which
 count from the store's facet indexes (``store.FACET_INDEXES``).  When the
 one pass fails or passes its time limit (the facets' limit times their
@@ -15,7 +17,9 @@ number) the facets are counted one by one, as Datasette does.
 """
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections import Counter
 
 from datasette.database import QueryInterrupted, Results
 from datasette.facets import ColumnFacet
@@ -40,6 +44,24 @@ def one_pass_sql(sql: str, columns: list[str], limit: int) -> str:
             f"select facet, value, count from (select facet, value, count, row_number() "
             f"over (partition by facet order by count desc, value) as n from ({groups})) "
             f"where n <= {int(limit)} order by facet, n")
+
+
+def values_sql(sql: str, columns: list[str]) -> str:
+    """Each column's values over ``sql``'s rows, one JSON array per column."""
+    return (f"select {', '.join(f'json_group_array({escape_sqlite(c)})' for c in columns)} "
+            f"from ({sql})")
+
+
+def top_values(values: list, limit: int) -> list[dict] | None:
+    """Datasette's facet rows for a column's values: the ``limit`` commonest
+    (count desc, then the value in SQLite's order: numbers before text, text
+    by code point), nulls left out; None when a value is a real number (JSON
+    does not keep it exactly, and SQLite groups 1 with 1.0)."""
+    counts = Counter(v for v in values if v is not None)
+    if any(not isinstance(v, (int, str)) or isinstance(v, bool) for v in counts):
+        return None
+    ranked = sorted(counts.items(), key=lambda vc: (-vc[1], isinstance(vc[0], str), vc[0]))
+    return [{"value": v, "count": n} for v, n in ranked[:limit]]
 
 
 class Prefetched:
@@ -82,15 +104,26 @@ class OnePassFacet(ColumnFacet):
 
     async def count_all(self, columns: list[str]) -> dict:
         """escaped column -> Results(value, count) as Datasette's own facet
-        query for it would give."""
+        query for it would give: counted here from each column's values (one
+        JSON array each), else grouped in SQL (``one_pass_sql``) when a
+        value is a real number or a blob, or the arrays are too long."""
         limit = self.get_facet_size() + 1
-        got = await self.ds.execute(
-            self.database, one_pass_sql(self.sql, columns, limit), self.params,
-            truncate=False,
-            custom_time_limit=self.ds.setting("facet_time_limit_ms") * len(columns))
-        rows: dict[int, list] = {i: [] for i in range(len(columns))}
-        for row in got.rows:
-            rows[row["facet"]].append(row)
+        rows = None
+        try:
+            got = await self.run(values_sql(self.sql, columns), len(columns))
+            rows = [top_values(json.loads(text), limit) for text in got.rows[0]]
+        except sqlite3.DatabaseError:     # a blob, or an array past SQLite's length limit
+            pass
+        if rows is None or None in rows:
+            got = await self.run(one_pass_sql(self.sql, columns, limit), len(columns))
+            rows = [[] for _ in columns]
+            for row in got.rows:
+                rows[row["facet"]].append(row)
         description = (("value", None), ("count", None))
         return {escape_sqlite(c): Results(rows[i], False, description)
                 for i, c in enumerate(columns)}
+
+    async def run(self, sql: str, facets: int):
+        return await self.ds.execute(
+            self.database, sql, self.params, truncate=False,
+            custom_time_limit=self.ds.setting("facet_time_limit_ms") * facets)
