@@ -606,3 +606,28 @@ def test_plain_datasette_home_is_untouched_without_a_kb_store(tmp_path):
     sqlite3.connect(other).execute("create table t (a)").connection.commit()
     page = html(Datasette([str(other)]), "/")
     assert "kb-search" not in page and 'href="/other"' in page
+
+
+def test_search_facets_of_any_datasette_database_equal_datasettes_own(tmp_path, monkeypatch):
+    """The plugin's facets on a database that is not a kb store: a column
+    that declares a collation (NOCASE groups "A" with "a") keeps
+    Datasette's own queries; a plain table is counted in one pass."""
+    import sqlite_utils
+    from datasette.app import Datasette
+    from datasette.facets import ColumnFacet
+    from kb.publish import facets
+    path = tmp_path / "other.db"
+    db = sqlite_utils.Database(path)
+    for table, collate in (("plain", ""), ("nocase", " COLLATE NOCASE")):
+        db.execute(f"create table {table} (id integer primary key, title text, "
+                   f"name text{collate}, n integer)")
+        db[table].insert_all([{"title": f"word {i}", "name": "Ab" if i % 3 else "aB",
+                               "n": i % 4 if i % 5 else str(i % 2)} for i in range(40)])
+        db[table].enable_fts(["title"])
+    db.conn.close()
+    urls = [f"/other/{t}.json?_search=word&_facet=name&_facet=n" for t in ("plain", "nocase")]
+    ours = [get(Datasette([str(path)]), url).json()["facet_results"] for url in urls]
+    monkeypatch.setattr(facets.OnePassFacet, "facet_results", ColumnFacet.facet_results)
+    theirs = [get(Datasette([str(path)]), url).json()["facet_results"] for url in urls]
+    assert ours == theirs
+    assert len(ours[0]["name"]["results"]) == 2 and len(ours[1]["name"]["results"]) == 1

@@ -10,8 +10,9 @@ one JSON array, and counts them here (``top_values``; when a column holds
 real numbers or blobs, one statement groups a temporary table of the rows by
 each column instead: ``one_pass_sql``), then lets Datasette's own code build
 the facets from those rows, so the page is the same as before.
-Other pages (no search, a single facet) keep Datasette's queries, which
-count from the store's facet indexes (``store.FACET_INDEXES``).  When the
+Other pages (no search, a single facet, a table that declares a collation)
+keep Datasette's queries, which count from the store's facet indexes
+(``store.FACET_INDEXES``).  When the
 one pass fails or passes its time limit (the facets' limit times their
 number) the facets are counted one by one, as Datasette does.
 """
@@ -89,7 +90,7 @@ class OnePassFacet(ColumnFacet):
     async def facet_results(self):
         columns = [c["config"].get("column") or c["config"]["simple"]
                    for c in self.get_configs()]
-        if len(set(columns)) < 2 or not searched(self.request):
+        if len(set(columns)) < 2 or not searched(self.request) or not await self.plain():
             return await super().facet_results()
         try:
             answers = await self.count_all(list(dict.fromkeys(columns)))
@@ -101,6 +102,15 @@ class OnePassFacet(ColumnFacet):
             return await super().facet_results()
         finally:
             self.ds = ds
+
+    async def plain(self) -> bool:
+        """A table whose columns declare no collation (values grouped and
+        ordered by their bytes, as ``top_values`` does)."""
+        if not self.table:
+            return False
+        got = await self.ds.execute(self.database, "select sql from sqlite_master "
+                                    "where type = 'table' and name = ?", [self.table])
+        return bool(got.rows) and not any("collate" in (r[0] or "").lower() for r in got.rows)
 
     async def count_all(self, columns: list[str]) -> dict:
         """escaped column -> Results(value, count) as Datasette's own facet
