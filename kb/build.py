@@ -311,6 +311,7 @@ def _build_locked(paths, db_path: Path, jobs, scheduler, full, progress, echo,
         summary.stages["process"] = round(time.perf_counter() - t, 3)
         if full or todo or removed or not stored:
             finish(db, echo, changes, summary.stages)   # else nothing changed
+        store_bibtex(db, summary.stages)
         annotate.carry_over(db_path, db, echo)  # notes survive every rebuild
         _fill_counts(db, summary)
         db.conn.commit()
@@ -464,6 +465,16 @@ def finish(db, echo, changes=None, stages: dict | None = None) -> dict:
     stages["graph_metrics"] = g.get("metrics")
     stages["review_queue"] = store.update_work_review(db)
     return {"resolve": res, "graph": g}
+
+
+def store_bibtex(db, stages: dict) -> int:
+    """Store the BibTeX entry of each work new or changed in this build (the
+    .bib exports read them: kb.publish.bibtex.store_entries)."""
+    from .publish import bibtex
+    t = time.perf_counter()
+    written = bibtex.store_entries(db)
+    stages["bibtex"] = round(time.perf_counter() - t, 3)
+    return written
 
 
 def _fill_counts(db, summary: Summary) -> None:

@@ -150,6 +150,13 @@ TABLES: dict[str, dict] = {
         columns={"id": int, "key": str, "sort": str, "ref_id": int},
         pk="id",
     ),
+    # kb/publish/bibtex: each work's BibTeX entry (default options), written
+    # by the build and used by the .bib exports; a trigger (BIBTEX_TRIGGERS)
+    # drops a work's row whenever what its entry is made from changes
+    "work_bibtex": dict(
+        columns={"work_id": int, "key": str, "bibtex": str},
+        pk="work_id",
+    ),
 }
 
 JSON_COLUMNS = ("authors", "editors", "translators")
@@ -192,6 +199,30 @@ FACET_INDEXES = (("refs", ["kind"]), ("refs", ["type"]), ("refs", ["parse_ok"]),
                  ("merges", ["reason"]))
 
 
+# what a work's BibTeX entry is made from (kb.publish.select.load_items): its
+# works row, its refs, its names; a change to any drops the stored entry
+_WORK_BIBTEX_COLUMNS = ("id", "key", *WORK_FIELDS, "source_category")
+_FORGET = "DELETE FROM work_bibtex WHERE work_id = {};"
+BIBTEX_TRIGGERS = {
+    "kb_bibtex_works_update": (f"AFTER UPDATE OF {', '.join(_WORK_BIBTEX_COLUMNS)} ON works",
+                               _FORGET.format("OLD.id") + _FORGET.format("NEW.id")),
+    "kb_bibtex_works_delete": ("AFTER DELETE ON works", _FORGET.format("OLD.id")),
+    "kb_bibtex_works_insert": ("AFTER INSERT ON works", _FORGET.format("NEW.id")),
+    "kb_bibtex_refs_insert": ("AFTER INSERT ON refs", _FORGET.format("NEW.work_id")),
+    "kb_bibtex_refs_delete": ("AFTER DELETE ON refs", _FORGET.format("OLD.work_id")),
+    "kb_bibtex_refs_update": ("AFTER UPDATE ON refs",
+                              _FORGET.format("OLD.work_id") + _FORGET.format("NEW.work_id")),
+    "kb_bibtex_names_insert": ("AFTER INSERT ON work_authors", _FORGET.format("NEW.work_id")),
+    "kb_bibtex_names_delete": ("AFTER DELETE ON work_authors", _FORGET.format("OLD.work_id")),
+    "kb_bibtex_names_update": ("AFTER UPDATE ON work_authors",
+                               _FORGET.format("OLD.work_id") + _FORGET.format("NEW.work_id")),
+    "kb_bibtex_authors_update": (
+        "AFTER UPDATE ON authors",
+        "DELETE FROM work_bibtex WHERE work_id IN "
+        "(SELECT work_id FROM work_authors WHERE author_id IN (OLD.id, NEW.id));"),
+}
+
+
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create missing tables, add missing columns, wire FTS. Idempotent."""
     for name in TABLES:
@@ -226,6 +257,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     # unparsed refs in reading order, without scanning every ref
     db.execute("CREATE INDEX IF NOT EXISTS idx_refs_unparsed ON refs (document_id, position) "
                "WHERE parse_ok = 0 OR title IS NULL")
+    for name, (when, body) in BIBTEX_TRIGGERS.items():
+        db.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {when} BEGIN {body} END")
     db["kb_meta"].upsert({"name": "schema_version", "value": str(SCHEMA_VERSION)},
                          pk="name")
 
@@ -384,6 +417,33 @@ def update_work_review(db: sqlite_utils.Database) -> int:
     return sum(1 for r in rows if r[0] >= review.QUEUE)
 
 
+def works_without_bibtex(db) -> list[int]:
+    """Ids of the works with no stored BibTeX entry (new or changed since)."""
+    return [r[0] for r in db.execute(
+        "SELECT id FROM works WHERE id NOT IN (SELECT work_id FROM work_bibtex) ORDER BY id")]
+
+
+def write_work_bibtex(db, rows: list[tuple]) -> None:
+    """Store BibTeX entries: (work id, BibTeX key, entry text) rows."""
+    db.conn.executemany("INSERT OR REPLACE INTO work_bibtex (work_id, key, bibtex) "
+                        "VALUES (?, ?, ?)", rows)
+
+
+def stored_bibtex(db, work_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """work id -> (BibTeX key, entry text) of those stored ({} in a store
+    made before they were)."""
+    conn = db.conn if hasattr(db, "conn") else db
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                        "AND name = 'work_bibtex'").fetchone():
+        return {}
+    found = {}
+    for part in chunks(work_ids):
+        found.update({w: (k, t) for w, k, t in conn.execute(
+            f"SELECT work_id, key, bibtex FROM work_bibtex WHERE work_id IN ({marks(part)})",
+            part)})
+    return found
+
+
 def counts(db: sqlite_utils.Database) -> dict[str, int]:
     return {t: db[t].count for t in ("documents", "refs", "claims", "citations",
                                       "works", "authors", "build_errors")}
@@ -439,6 +499,7 @@ def replace_resolution(db, res) -> None:
     """Replace everything a full resolve computes with ``res`` (a
     ``kb.resolve.Resolution``): the RESOLVED_TABLES and refs.work_id."""
     conn = db.conn
+    conn.execute("DELETE FROM work_bibtex")    # every work is new: the triggers then find none
     conn.execute("UPDATE refs SET work_id = NULL")
     for table in RESOLVED_TABLES:
         conn.execute(f"DELETE FROM [{table}]")

@@ -69,3 +69,13 @@ def test_annotated_bibliography_of_a_corpus_document(corpus_db):
     page = annotated_from_db(corpus_db, document=doc, style="chicago", fmt="html")
     assert page.count('<section class="work"') == works > 0
     assert "<q>" in page       # the corpus's claims show how each work is used
+
+
+def test_the_build_stores_each_works_bibtex(corpus_db):
+    """kb build stores every work's entry (store.work_bibtex); the export made
+    from them is byte for byte the one made from the works."""
+    from kb.publish.bibtex import bibtex_from_items
+    from kb.publish.select import load_items, select_work_ids
+    ids = select_work_ids(corpus_db)
+    assert corpus_db["work_bibtex"].count == len(ids)
+    assert bibtex_from_db(corpus_db) == bibtex_from_items(load_items(corpus_db, ids))

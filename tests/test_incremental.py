@@ -11,6 +11,8 @@ import pytest
 
 from kb import graph, resolve, store
 from kb.build import build
+from kb.publish.bibtex import bib_key, entry_text
+from kb.publish.select import load_items, select_work_ids
 from kbdev.synth import CORPUS_STYLES, make_document, make_records
 
 
@@ -113,6 +115,11 @@ def test_incremental_keeps_store_consistent(base, monkeypatch):
         assert c.execute("SELECT count(*) FROM works w WHERE w.authors != '[]' AND NOT EXISTS "
                          "(SELECT 1 FROM work_authors wa WHERE wa.work_id = w.id)"
                          ).fetchone()[0] == 0
+    # every work's stored BibTeX entry is the one the exporter makes now
+    d = store.connect(db)
+    items = load_items(d, select_work_ids(d))
+    stored = store.stored_bibtex(d, [i["id"] for i in items])
+    assert {i["id"]: (bib_key(i["key"]), entry_text(i)) for i in items} == stored
 
 
 def test_big_change_resolves_everything(base, monkeypatch):

@@ -294,6 +294,119 @@ def test_facets_from_metadata(ds):
     assert docs == {"doc_a": 5, "doc_b": 3, "doc_c": 2}
 
 
+SEARCH_PAGES = ["/kb/refs.json?_search=china", "/kb/refs.json?_search=the&_facet_size=1",
+                "/kb/refs.json?_search=china&document_id=doc_a&_facet=year",
+                "/kb/claims.json?_search=social", "/kb/works.json?_search=credit",
+                "/kb/refs.json?_search=nosuchwordanywhere"]
+
+
+def facet_counts(data) -> dict:
+    found = data["facet_results"]
+    found = found.get("results", found)
+    return {name: ([(r["value"], r["count"], r["selected"]) for r in f["results"]],
+                   f["truncated"]) for name, f in found.items()}
+
+
+def per_facet_counts(path, url) -> dict:
+    """Each facet counted on its own, as Datasette's column facet does."""
+    page, _, qs = url.partition("?")
+    table = page.rsplit("/", 1)[1].split(".")[0]
+    args = dict(p.split("=") for p in qs.split("&"))
+    size = int(args.get("_facet_size", 6))
+    meta = plugin.load_metadata()["databases"]["kb"]["tables"][table]
+    where = [f"rowid in (select rowid from {table}_fts where {table}_fts match ?)"]
+    params = ['"' + args["_search"] + '"']
+    if "document_id" in args:
+        where.append("document_id = ?")
+        params.append(args["document_id"])
+    out = {}
+    with sqlite3.connect(path) as conn:
+        for col in meta["facets"] + ([args["_facet"]] if "_facet" in args else []):
+            got = conn.execute(
+                f"select {col}, count(*) c from {table} where {' and '.join(where)} and "
+                f"{col} is not null group by {col} order by c desc, {col} limit {size + 1}",
+                params).fetchall()
+            out[col] = ([(v, c, args.get(col) == str(v)) for v, c in got[:size]],
+                        len(got) > size)
+    return out
+
+
+def test_search_page_facets_are_counted_in_one_pass(ds, store_path, monkeypatch):
+    """A search page counts all its column facets with one query, and each
+    count is what Datasette's own query per facet gives."""
+    from kb.publish import live
+    seen = []
+    real = live.HereFirst.execute
+
+    async def spy(self, sql, *args, **kwargs):
+        seen.append(sql)
+        return await real(self, sql, *args, **kwargs)
+    monkeypatch.setattr(live.HereFirst, "execute", spy)
+    nonempty = 0
+    for url in SEARCH_PAGES:
+        seen.clear()
+        data = get(ds, url + "&_kb_test=onepass").json()
+        matched = [q for q in seen if "_fts match" in q]
+        assert len(matched) == 3, matched          # the rows, their count, the facets
+        assert facet_counts(data) == per_facet_counts(store_path, url), url
+        nonempty += any(r for r, _ in facet_counts(data).values())
+    assert nonempty >= 4
+
+
+def test_search_page_facets_equal_datasettes_own(ds, monkeypatch):
+    from datasette.facets import ColumnFacet
+    from kb.publish import facets
+    ours = [get(ds, url + "&_kb_test=same").json()["facet_results"] for url in SEARCH_PAGES]
+    monkeypatch.setattr(facets.OnePassFacet, "facet_results", ColumnFacet.facet_results)
+    ds._kb_response_cache.entries.clear()      # (kb.publish.cache) made again
+    theirs = [get(ds, url + "&_kb_test=same").json()["facet_results"]
+              for url in SEARCH_PAGES]
+    assert ours == theirs
+
+
+def test_one_pass_that_fails_counts_facet_by_facet(ds, monkeypatch):
+    from kb.publish import facets
+    monkeypatch.setattr(facets, "values_sql", lambda *a: "select no_such_column")
+    monkeypatch.setattr(facets, "one_pass_sql", lambda *a: "select no_such_column")
+    data = get(ds, SEARCH_PAGES[0] + "&_kb_test=fallback").json()
+    assert facet_counts(data) == per_facet_counts(ds.databases["kb"].path, SEARCH_PAGES[0])
+
+
+def test_facets_of_mixed_values_equal_datasettes_own(tmp_path, monkeypatch):
+    """Numbers and text in one column, ties, real numbers (counted in SQL):
+    the same values, counts and order as Datasette's own facet queries."""
+    from datasette.facets import ColumnFacet
+    from kb.publish import facets
+    path = build_store(tmp_path / "kb.db")
+    with sqlite3.connect(path) as conn:
+        conn.execute("update refs set page = case id % 4 when 0 then 'xii' when 1 then 'B' "
+                     "when 2 then 12 else 3 end, note = id % 2, confidence = (id % 3) / 3.0")
+    urls = ["/kb/refs.json?_search=the&_facet=page&_facet=note",
+            "/kb/refs.json?_search=the&_facet=page&_facet=confidence",
+            "/kb/refs.json?_search=the&_facet=page&_facet_size=2"]
+    from kb.publish import live
+    seen = []
+    real = live.HereFirst.execute
+
+    async def spy(self, sql, *args, **kwargs):
+        seen.append(sql)
+        return await real(self, sql, *args, **kwargs)
+    monkeypatch.setattr(live.HereFirst, "execute", spy)
+    site = make_datasette(path, annotations=False)
+    ours = []
+    for url in urls:
+        seen.clear()
+        ours.append(get(site, url).json()["facet_results"])
+        grouped = any("kb_matched" in q for q in seen)    # SQL groups the rows
+        assert grouped == ("confidence" in url)           # only for the real numbers
+    monkeypatch.setattr(facets.OnePassFacet, "facet_results", ColumnFacet.facet_results)
+    site = make_datasette(path, annotations=False)
+    theirs = [get(site, url).json()["facet_results"] for url in urls]
+    assert ours == theirs
+    pages = {r["value"]: r["count"] for r in ours[0]["page"]["results"]}
+    assert {type(v) for v in pages} == {int, str} and "confidence" in ours[1]
+
+
 def test_labels_show_work_keys_and_never_none(ds, tmp_path):
     page = html(ds, "/kb/refs?document_id=doc_b")
     assert '<a href="/kb/works/5">foucault1977discipline</a>' in page
@@ -493,3 +606,28 @@ def test_plain_datasette_home_is_untouched_without_a_kb_store(tmp_path):
     sqlite3.connect(other).execute("create table t (a)").connection.commit()
     page = html(Datasette([str(other)]), "/")
     assert "kb-search" not in page and 'href="/other"' in page
+
+
+def test_search_facets_of_any_datasette_database_equal_datasettes_own(tmp_path, monkeypatch):
+    """The plugin's facets on a database that is not a kb store: a column
+    that declares a collation (NOCASE groups "A" with "a") keeps
+    Datasette's own queries; a plain table is counted in one pass."""
+    import sqlite_utils
+    from datasette.app import Datasette
+    from datasette.facets import ColumnFacet
+    from kb.publish import facets
+    path = tmp_path / "other.db"
+    db = sqlite_utils.Database(path)
+    for table, collate in (("plain", ""), ("nocase", " COLLATE NOCASE")):
+        db.execute(f"create table {table} (id integer primary key, title text, "
+                   f"name text{collate}, n integer)")
+        db[table].insert_all([{"title": f"word {i}", "name": "Ab" if i % 3 else "aB",
+                               "n": i % 4 if i % 5 else str(i % 2)} for i in range(40)])
+        db[table].enable_fts(["title"])
+    db.conn.close()
+    urls = [f"/other/{t}.json?_search=word&_facet=name&_facet=n" for t in ("plain", "nocase")]
+    ours = [get(Datasette([str(path)]), url).json()["facet_results"] for url in urls]
+    monkeypatch.setattr(facets.OnePassFacet, "facet_results", ColumnFacet.facet_results)
+    theirs = [get(Datasette([str(path)]), url).json()["facet_results"] for url in urls]
+    assert ours == theirs
+    assert len(ours[0]["name"]["results"]) == 2 and len(ours[1]["name"]["results"]) == 1

@@ -647,10 +647,70 @@ def bibtex_from_items(items: list[dict], ascii: bool = False,
 def bibtex_from_db(db, keys=None, ascii: bool = False, document=None,
                    query=None, strict: bool = False, biblatex: bool = False) -> str:
     """.bib text for the works chosen (every work when no option is given;
-    ``keys=[]`` gives ""); unknown keys are skipped unless ``strict``."""
+    ``keys=[]`` gives ""); unknown keys are skipped unless ``strict``.
+    With the default options the entries the build stored are used."""
     db = _as_database(db)
     ids = select_work_ids(db, document=document, keys=keys, query=query, strict=strict)
-    return bibtex_from_items(load_items(db, ids), ascii, biblatex)
+    if ascii or biblatex:
+        return bibtex_from_items(load_items(db, ids), ascii, biblatex)
+    return stored_bibtex_text(db, ids)
+
+
+# -- entries stored by the build (store.work_bibtex) ---------------------------
+
+def entry_text(item: dict, key: str | None = None) -> str:
+    """One item's entry as .bib text (default options), under ``key``
+    (``bib_key`` of its work key by default)."""
+    data = BibliographyData()
+    data.add_entry(key or bib_key(item["key"]), bib_entry(item))
+    return write_bibtex(data)
+
+
+def store_entries(db, chunk: int = 500) -> int:
+    """Store the BibTeX entry of every work that has none (new or changed
+    since, see store.BIBTEX_TRIGGERS); returns how many were written.  A
+    work whose entry cannot be written is left out (its export says why)."""
+    from .. import store
+    db = _as_database(db)
+    ids, written = store.works_without_bibtex(db), 0
+    for start in range(0, len(ids), chunk):
+        rows = []
+        for item in load_items(db, ids[start:start + chunk]):
+            try:
+                rows.append((item["id"], bib_key(item["key"]), entry_text(item)))
+            except Exception:  # noqa: BLE001 - made (and failing) again at export
+                continue
+        store.write_work_bibtex(db, rows)
+        written += len(rows)
+    return written
+
+
+def stored_bibtex_text(db, ids: list[int]) -> str:
+    """``bibtex_from_items(load_items(db, ids))``, byte for byte, from the
+    stored entries; works without one are made here."""
+    from .. import store
+    stored = store.stored_bibtex(db, ids)
+    made = {item["id"]: item for item in load_items(db, [i for i in ids if i not in stored])}
+    texts, used = [], set()
+    for work_id in ids:
+        if work_id in stored:
+            base, text = stored[work_id]
+        elif work_id in made:
+            base, text = bib_key(made[work_id]["key"]), None
+        else:
+            continue
+        key, n = base, 1
+        while key.lower() in used:       # as bibliography(): pybtex keys ignore case
+            n += 1
+            key = f"{base}-{n}"
+        used.add(key.lower())
+        if text is None:
+            text = entry_text(made[work_id], key)
+        elif key != base:
+            head, _, rest = text.partition("{")
+            text = f"{head}{{{key}{rest[len(base):]}"
+        texts.append(text)
+    return "\n".join(texts)
 
 
 def non_ascii_keys(text: str) -> list[str]:

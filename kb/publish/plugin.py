@@ -12,6 +12,7 @@ What it adds to any Datasette serving a kb store (``kb serve`` or
   cites, JSON lists of texts (annotations, claims) show as bullet lists.
   Everything else is left to Datasette, which escapes it;
 - ``/-/work/KEY`` (one page per work) and ``/-/work/KEY.bib``;
+- search pages count their column facets in one pass (kb.publish.facets);
 - ``/-/graph``: the citation graph view from ``kb.publish.picture.render_html``;
 - the SQL function ``kb_fts(text)`` that turns what a reader types into a
   safe FTS5 query (used by the canned search queries);
@@ -36,12 +37,13 @@ from pathlib import Path
 import sqlite_utils
 import yaml
 from datasette import hookimpl
+from datasette.facets import ColumnFacet
 from datasette.utils.asgi import NotFound, Response
 from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup, escape
 
 from .. import review, store
-from . import bibstream, limits, picture, workpage
+from . import bibstream, facets, limits, picture, workpage
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 NAME_COLUMNS = store.JSON_COLUMNS
@@ -576,6 +578,14 @@ def asgi_wrapper(datasette):
     """Cache anonymous pages of the immutable store (kb/publish/cache.py)."""
     from kb.publish import cache
     return lambda app: cache.wrap(app, datasette)
+
+
+@hookimpl(wrapper=True)
+def register_facet_classes():
+    """Datasette's column facet, counted in one pass on search pages (kb.publish.facets)."""
+    groups = yield
+    return [[facets.OnePassFacet if k is ColumnFacet else k for k in group]
+            for group in groups]
 
 
 @hookimpl
