@@ -213,6 +213,9 @@ def test_kb_parse_command():
     assert item["issued"] == {"date-parts": [[2015]]} and item["page"] == "339-359"
     res = CliRunner().invoke(main, ["parse", "--compact"], input="Smith, J. (2001). A title. London: Sage.\n\n")
     assert len(_json.loads(res.output)) == 1
+    res = CliRunner().invoke(main, ["parse", "--json", "Smith, J. (2001). A title. London: Sage."])
+    kb_part = _json.loads(res.output)[0]["kb"]
+    assert 0 <= kb_part["confidence"] <= 1 and isinstance(kb_part["low_confidence"], list)
 
 
 # --------------------------------------------------------------- type from evidence

@@ -55,7 +55,9 @@ def to_csl(fields: dict, raw: str, ident: str = "ref1") -> dict:
 @click.option("--kind", type=click.Choice(["bibliography", "footnote", "endnote", "inline"]),
               default=None, help="Where the references come from (a hint).")
 @click.option("--compact", is_flag=True, help="One line of JSON instead of indented output.")
-def command(references, kind, compact):
+@click.option("--json", "as_json", is_flag=True, default=True,
+              help="JSON output with each reference's confidence (the default; kept for scripts that ask).")
+def command(references, kind, compact, as_json):
     """Parse REFERENCES (or one per line on stdin) and print a JSON array of CSL-JSON items."""
     refs = list(references)
     if not refs:
