@@ -31,7 +31,8 @@ FILES = ("core", "good", "ugly", "bad")
 LABEL_MAP = {"author": "author", "director": "author", "editor": "editor", "translator": "translator",
              "title": "title", "container-title": "container", "journal": "container", "date": "date",
              "volume": "volume", "pages": "pages", "edition": "edition", "publisher": "publisher",
-             "location": "place"}
+             "location": "place", "note": "note", "genre": "note", "collection-title": "note",
+             "medium": "note"}
 _EDGE_CUES = {
     "editor": lexicon.EDITOR_WORDS | lexicon.IN_WORDS | {"by", "von", "edited", "a", "cura", "di", "herausgegeben"},
     "translator": lexicon.TRANS_WORDS | {"by", "von", "par", "translated"},

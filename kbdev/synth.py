@@ -29,7 +29,7 @@ from kb.parsing.names import PINYIN_SURNAMES
 
 # ---------------------------------------------------------------- sentinels
 FIELDS = ("title", "container", "publisher", "place", "author", "editor", "translator",
-          "date", "volume", "issue", "pages", "edition", "pinpoint", "other")
+          "date", "volume", "issue", "pages", "edition", "pinpoint", "other", "note")
 OPEN = {f: chr(0xE000 + 2 * i) for i, f in enumerate(FIELDS)}
 CLOSE = {f: chr(0xE001 + 2 * i) for i, f in enumerate(FIELDS)}
 SENT = {c: (f, True) for f, c in OPEN.items()}
@@ -1113,7 +1113,7 @@ def _style(name: str):
 def _marked_copy(rec: dict) -> dict:
     r = json.loads(json.dumps(rec))
     for key, field in (("title", "title"), ("container-title", "container"), ("publisher", "publisher"),
-                       ("publisher-place", "place"), ("collection-title", "other")):
+                       ("publisher-place", "place"), ("collection-title", "note")):
         if r.get(key):
             r[key] = mark(field, r[key])
     for role in ("author", "editor", "translator"):
