@@ -9,8 +9,9 @@ segments joined by spaces.
 AnyStyle labels map to kb's token labels (see kb.parsing.tokens): author,
 editor, translator, title, container (container-title, journal), date,
 volume, issue (split out of AnyStyle's volume segment: "12(3)", "Bd. 4, Nr. 2",
-"2003;19:"), pages, edition, publisher, place (location); everything else
-(note, genre, medium, source, citation-number, collection-title, url, doi,
+"2003;19:"), pages, edition, publisher, place (location); note, genre, medium
+and collection-title are "note" (words no field takes, kept apart from the
+marks between fields); everything else (source, citation-number, url, doi,
 isbn) is "other" (kb reads identifiers by rule). As in kb's synthetic data,
 the punctuation, quotes and cue words ("In:", "pp.", "Hrsg.", "Vol.") at a
 segment's edges are "other".
