@@ -127,7 +127,7 @@ def test_anystyle_reader_labels(tmp_path):
            "<citation-number>[3]</citation-number><author>Bean, Frank D.</author><date>(2001):</date>"
            "<title>Immigrant fertility.</title><journal>In: Demography</journal><volume>38 (1):</volume>"
            "<pages>S. 1-16.</pages><location>Berlin:</location><publisher>Campus.</publisher>"
-           "</sequence></dataset>")
+           "<note>(Reihe Arbeit, 4).</note></sequence></dataset>")
     (tmp_path / "core.xml").write_text(xml, encoding="utf-8")
     data = anystyle.load(tmp_path)
     segs = data["core"][0]
@@ -142,6 +142,7 @@ def test_anystyle_reader_labels(tmp_path):
     assert got["38"] == "volume" and got["1"] == "issue"
     assert got["S"] == "other" and got["16"] == "pages"
     assert got["Berlin"] == "place" and got["Campus"] == "publisher"
+    assert got["Reihe"] == "note" and got["("] == "other"  # words no field takes, apart from the marks
 
 
 @pytest.mark.parametrize("text,families", [
