@@ -152,6 +152,9 @@ def test_anystyle_reader_labels(tmp_path):
     ("Lo Piccolo, F.", ["Lo Piccolo"]),                # two-word family before its initial
     ("García Márquez, G. and Lee, K.", ["García Márquez", "Lee"]),
     ("Dupont, U.", ["Dupont"]),                        # a capital U is an initial
+    ("Bundesministerium für Familie, Senioren, Frauen und Jugend", [None]),  # one organisation
+    ("Department of Health, UK", [None]),
+    ("De la Cruz, Maria", ["De la Cruz"]),
 ])
 def test_name_lists(text, families):
     assert [n.get("family") for n in split_names(text)] == families

@@ -37,6 +37,7 @@ ORG_WORDS = {
     "bundestag", "ministère", "conseil", "istituto", "ministero", "consiglio", "comitato",
     "secretariat", "directorate", "statistisches", "forschungsinstitut", "programme",
 }
+_ORG_JOIN = {"für", "of", "for", "on", "zur", "zum", "pour", "de", "des", "du", "della", "di", "del", "per"}
 _ETAL = re.compile(r",?\s*\b(?:et|at|and)\s*\.?\s*al(?:ii|ia)?\b\.?|,?\s*\bu\.\s*a\.|,?\s*\bet\s+autres\b"
                    r"|,?\s*\b(?:and|&)\s+others\b\.?|,?\s*\bet\s+coll(?:ab)?\b\.?|\s(?-i:u)\.?\s*(?:a\.?)?$", re.I)
 _SPLIT_AND = re.compile(r"\s*(?:,\s*)?(?:\band\b|&|\bund\b|\bet\b|\bog\b|\boch\b)\s+", re.I)
@@ -60,7 +61,11 @@ def is_org(text: str) -> bool:
     if "(" in t or (_CJK.search(t) and "," not in t):
         return True
     if "," in t and not _CJK.search(t):
-        return False
+        # "Bundesministerium für Familie, Senioren, Frauen und Jugend": an
+        # organisation word joined by a connective before the first comma
+        head = t.split(",")[0].split()
+        return len(head) >= 2 and any(w.lower().strip(".") in ORG_WORDS for w in head) and \
+            any(w in _ORG_JOIN for w in head[1:])
     words = re.findall(r"[\w.'’]+", t)
     low = {w.lower().strip(".") for w in words}
     if low & ORG_WORDS and not (len(words) <= 3 and _looks_person_pair(t)):
