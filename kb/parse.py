@@ -48,7 +48,7 @@ EMPTY = {**{k: None for k in REF_PARSED}, "parse_ok": False,
 # "low confidence": calibrated on held-out AnyStyle strings (kbdev.parser_eval
 # --calibrate) as the highest threshold at which flagged fields are still wrong
 # about half the time
-LOW_CONFIDENCE = 0.58
+LOW_CONFIDENCE = 0.56
 # token label -> the output field it fills
 LABEL_FIELD = {"author": "authors", "editor": "editors", "translator": "translators", "title": "title",
                "container": "container_title", "date": "year", "volume": "volume", "issue": "issue",
