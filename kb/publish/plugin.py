@@ -43,7 +43,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup, escape
 
 from .. import review, store
-from . import bibstream, facets, limits, picture, workpage
+from . import bibstream, facets, limits, picture, tablerows, workpage
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 NAME_COLUMNS = store.JSON_COLUMNS
@@ -140,6 +140,7 @@ def prepare_jinja2_environment(env):
     load, 3% of the server's own thread went to those stat calls)."""
     env.loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), env.loader])
     env.auto_reload = False
+    env.globals["kb_table_rows"] = tablerows.table_rows     # kb/templates/_table.html
 
 
 async def kb_database(datasette) -> str | None:
