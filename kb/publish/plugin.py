@@ -13,6 +13,8 @@ What it adds to any Datasette serving a kb store (``kb serve`` or
   Everything else is left to Datasette, which escapes it;
 - ``/-/work/KEY`` (one page per work) and ``/-/work/KEY.bib``;
 - search pages count their column facets in one pass (kb.publish.facets);
+- a table page's rows are written in one call (kb/templates/_table.html,
+  kb.publish.tablerows: Datasette's bytes);
 - ``/-/graph``: the citation graph view from ``kb.publish.picture.render_html``;
 - the SQL function ``kb_fts(text)`` that turns what a reader types into a
   safe FTS5 query (used by the canned search queries);
