@@ -18,6 +18,7 @@ number) the facets are counted one by one, as Datasette does.
 """
 from __future__ import annotations
 
+import heapq
 import json
 import sqlite3
 from collections import Counter
@@ -25,6 +26,8 @@ from collections import Counter
 from datasette.database import QueryInterrupted, Results
 from datasette.facets import ColumnFacet
 from datasette.utils import escape_sqlite
+
+PLAIN_TYPES = {int, str, type(None)}     # facet values counted here (no reals: SQLite groups 1 with 1.0)
 
 
 def searched(request) -> bool:
@@ -58,11 +61,13 @@ def top_values(values: list, limit: int) -> list[dict] | None:
     (count desc, then the value in SQLite's order: numbers before text, text
     by code point), nulls left out; None when a value is a real number (JSON
     does not keep it exactly, and SQLite groups 1 with 1.0)."""
-    counts = Counter(v for v in values if v is not None)
-    if any(not isinstance(v, (int, str)) or isinstance(v, bool) for v in counts):
+    if not set(map(type, values)) <= PLAIN_TYPES:
         return None
-    ranked = sorted(counts.items(), key=lambda vc: (-vc[1], isinstance(vc[0], str), vc[0]))
-    return [{"value": v, "count": n} for v, n in ranked[:limit]]
+    counts = Counter(values)
+    counts.pop(None, None)
+    ranked = heapq.nsmallest(limit, counts.items(),
+                             key=lambda vc: (-vc[1], isinstance(vc[0], str), vc[0]))
+    return [{"value": v, "count": n} for v, n in ranked]
 
 
 class Prefetched:

@@ -13,6 +13,8 @@ What it adds to any Datasette serving a kb store (``kb serve`` or
   Everything else is left to Datasette, which escapes it;
 - ``/-/work/KEY`` (one page per work) and ``/-/work/KEY.bib``;
 - search pages count their column facets in one pass (kb.publish.facets);
+- a table page's rows are written in one call (kb/templates/_table.html,
+  kb.publish.tablerows: Datasette's bytes);
 - ``/-/graph``: the citation graph view from ``kb.publish.picture.render_html``;
 - the SQL function ``kb_fts(text)`` that turns what a reader types into a
   safe FTS5 query (used by the canned search queries);
@@ -43,7 +45,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup, escape
 
 from .. import review, store
-from . import bibstream, facets, limits, picture, workpage
+from . import bibstream, facets, limits, picture, tablerows, workpage
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 NAME_COLUMNS = store.JSON_COLUMNS
@@ -140,6 +142,7 @@ def prepare_jinja2_environment(env):
     load, 3% of the server's own thread went to those stat calls)."""
     env.loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), env.loader])
     env.auto_reload = False
+    env.globals["kb_table_rows"] = tablerows.table_rows     # kb/templates/_table.html
 
 
 async def kb_database(datasette) -> str | None:
