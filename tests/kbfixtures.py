@@ -217,3 +217,16 @@ def build_store(path: str | Path, graph: bool = False) -> Path:
         kbgraph.update_store(db)
     db.conn.close()
     return path
+
+
+def spy_sql(monkeypatch) -> list[str]:
+    """Every SQL statement the site's stores run from now on, in order."""
+    from kb.publish import live
+    seen: list[str] = []
+    real = live.HereFirst.execute
+
+    async def spy(self, sql, *args, **kwargs):
+        seen.append(sql)
+        return await real(self, sql, *args, **kwargs)
+    monkeypatch.setattr(live.HereFirst, "execute", spy)
+    return seen

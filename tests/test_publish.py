@@ -334,14 +334,8 @@ def per_facet_counts(path, url) -> dict:
 def test_search_page_facets_are_counted_in_one_pass(ds, store_path, monkeypatch):
     """A search page counts all its column facets with one query, and each
     count is what Datasette's own query per facet gives."""
-    from kb.publish import live
-    seen = []
-    real = live.HereFirst.execute
-
-    async def spy(self, sql, *args, **kwargs):
-        seen.append(sql)
-        return await real(self, sql, *args, **kwargs)
-    monkeypatch.setattr(live.HereFirst, "execute", spy)
+    from kbfixtures import spy_sql
+    seen = spy_sql(monkeypatch)
     nonempty = 0
     for url in SEARCH_PAGES:
         seen.clear()
@@ -384,14 +378,8 @@ def test_facets_of_mixed_values_equal_datasettes_own(tmp_path, monkeypatch):
     urls = ["/kb/refs.json?_search=the&_facet=page&_facet=note",
             "/kb/refs.json?_search=the&_facet=page&_facet=confidence",
             "/kb/refs.json?_search=the&_facet=page&_facet_size=2"]
-    from kb.publish import live
-    seen = []
-    real = live.HereFirst.execute
-
-    async def spy(self, sql, *args, **kwargs):
-        seen.append(sql)
-        return await real(self, sql, *args, **kwargs)
-    monkeypatch.setattr(live.HereFirst, "execute", spy)
+    from kbfixtures import spy_sql
+    seen = spy_sql(monkeypatch)
     site = make_datasette(path, annotations=False)
     ours = []
     for url in urls:

@@ -17,7 +17,7 @@ import sqlite_utils
 from datasette.app import Datasette
 
 from kb.commands.serve import make_datasette
-from kb.publish import live, plugin, searchcount
+from kb.publish import plugin, searchcount
 from kbfixtures import build_store
 
 PAGES = ["/kb/refs.json?_search=china", "/kb/refs.json?_search=the",
@@ -46,14 +46,8 @@ def plain_datasette(path):
 
 @pytest.fixture
 def sql_seen(monkeypatch):
-    seen = []
-    real = live.HereFirst.execute
-
-    async def spy(self, sql, *args, **kwargs):
-        seen.append(sql)
-        return await real(self, sql, *args, **kwargs)
-    monkeypatch.setattr(live.HereFirst, "execute", spy)
-    return seen
+    from kbfixtures import spy_sql
+    return spy_sql(monkeypatch)
 
 
 def counts(seen: list) -> list:
